@@ -1,0 +1,57 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ModuError } from '../errors/modu-error.js';
+import { readYamlFile } from '../validation/read-yaml-file.js';
+import { validate } from '../validation/validate.js';
+import { type PluginManifest, manifestSchema } from './manifest-schema.js';
+
+/** The manifest file name inside every plugin folder. */
+export const MANIFEST_FILE = 'plugin.yaml';
+
+/** A plugin folder whose manifest passed the schema. */
+export interface PluginPackage {
+  /** Absolute path of the plugin folder. */
+  readonly root: string;
+  /** Absolute path of its plugin.yaml. */
+  readonly manifestFile: string;
+  readonly manifest: PluginManifest;
+  /** Absolute path of the entry module named by `main`. */
+  readonly entry: string;
+}
+
+/** Validates an already parsed manifest value. @throws ModuError `MODU_MANIFEST_INVALID` */
+export function checkManifest(value: unknown, source: Parameters<typeof validate>[2]): PluginManifest {
+  return validate<PluginManifest>(manifestSchema, value, source, 'MODU_MANIFEST_INVALID');
+}
+
+/** Resolves `main` inside the plugin root, refusing paths that leave it. */
+export function resolveEntry(root: string, manifest: PluginManifest, manifestFile: string): string {
+  const entry = resolve(root, manifest.main);
+  const inside = relative(root, entry);
+  if (isAbsolute(manifest.main) || inside.startsWith(`..${sep}`) || inside === '..' || inside === '') {
+    throw new ModuError('MODU_MANIFEST_INVALID', `${manifestFile} /main must stay inside the plugin folder`, {
+      details: { file: manifestFile, pointer: '/main', value: manifest.main },
+    });
+  }
+  return entry;
+}
+
+/**
+ * Reads `<root>/plugin.yaml`, validates it and checks that `main` exists inside the folder.
+ *
+ * @throws ModuError `MODU_FILE_MISSING`, `MODU_YAML_INVALID`, `MODU_MANIFEST_INVALID`, `MODU_MANIFEST_MAIN_MISSING`
+ */
+export async function readManifest(root: string): Promise<PluginPackage> {
+  const absoluteRoot = resolve(root);
+  const manifestFile = join(absoluteRoot, MANIFEST_FILE);
+  const yaml = await readYamlFile(manifestFile);
+  const manifest = checkManifest(yaml.value, yaml);
+  const entry = resolveEntry(absoluteRoot, manifest, manifestFile);
+  const found = await stat(entry).catch(() => undefined);
+  if (!found?.isFile()) {
+    throw new ModuError('MODU_MANIFEST_MAIN_MISSING', `${manifestFile} /main names ${manifest.main}, which is not a file`, {
+      details: { file: manifestFile, pointer: '/main', value: manifest.main },
+    });
+  }
+  return { root: absoluteRoot, manifestFile, manifest, entry };
+}

@@ -1,0 +1,90 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import semver from 'semver';
+import { ModuError } from '../errors/modu-error.js';
+
+// ajv-formats is CommonJS with a default export; under NodeNext it arrives one level deeper.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** Where a value came from, so that a problem can name the file and, where known, the line. */
+export interface ValidationSource {
+  /** The file (or other origin, such as `environment`) the value was read from. */
+  readonly file: string;
+  /** Maps a JSON pointer to its position in the file; YAML readers supply it. */
+  readonly locate?: (pointer: string) => { readonly line: number; readonly column: number } | undefined;
+}
+
+/** One reason a value was rejected. */
+export interface ValidationProblem {
+  readonly pointer: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
+addFormats(ajv);
+ajv.addFormat('semver', (v: string) => semver.valid(v) !== null);
+ajv.addFormat('semver-range', (v: string) => semver.validRange(v) !== null);
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function compile(schema: object): ValidateFunction {
+  let fn = compiled.get(schema);
+  if (fn === undefined) {
+    fn = ajv.compile(schema);
+    compiled.set(schema, fn);
+  }
+  return fn;
+}
+
+function describe(error: ErrorObject): { pointer: string; message: string } {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') {
+    return { pointer: `${error.instancePath}/${String(params.missingProperty)}`, message: 'is required' };
+  }
+  if (error.keyword === 'additionalProperties') {
+    return {
+      pointer: `${error.instancePath}/${String(params.additionalProperty)}`,
+      message: 'is not a known field; remove it or check its spelling',
+    };
+  }
+  const expected = (error.parentSchema as { description?: unknown } | undefined)?.description;
+  const got = error.data === undefined ? '' : ` (got ${JSON.stringify(error.data)?.slice(0, 80)})`;
+  const hint = typeof expected === 'string' && error.keyword !== 'type' ? `; expected ${expected}` : '';
+  return { pointer: error.instancePath, message: `${error.message ?? 'is invalid'}${hint}${got}` };
+}
+
+/** Renders problems as `file:line:column /pointer message` lines. */
+export function formatProblems(file: string, problems: readonly ValidationProblem[]): string {
+  return problems
+    .map((p) => `${file}${p.line === undefined ? '' : `:${p.line}:${p.column ?? 1}`} ${p.pointer || '/'} ${p.message}`)
+    .join('\n');
+}
+
+/**
+ * Checks `value` against a JSON Schema (compiled once per schema object) and returns it with schema
+ * defaults applied. Every problem is reported at once, each with its JSON pointer and, when the
+ * source can locate it, its line.
+ *
+ * @throws ModuError with `code` (for example `MODU_MANIFEST_INVALID`) and `details.problems`.
+ */
+export function validate<T>(schema: object, value: unknown, source: ValidationSource, code: string): T {
+  let check: ValidateFunction;
+  try {
+    check = compile(schema);
+  } catch (cause) {
+    throw new ModuError('MODU_CONFIG_SCHEMA_INVALID', `${source.file}: the JSON Schema itself is invalid`, {
+      details: { file: source.file },
+      cause,
+    });
+  }
+  if (check(value)) return value as T;
+  const problems = (check.errors ?? []).map((error) => {
+    const { pointer, message } = describe(error);
+    const position = source.locate?.(pointer) ?? source.locate?.(error.instancePath);
+    return { pointer, message, ...position };
+  });
+  throw new ModuError(code, `${source.file} is invalid:\n${formatProblems(source.file, problems)}`, {
+    details: { file: source.file, problems },
+  });
+}
