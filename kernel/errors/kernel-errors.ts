@@ -3,7 +3,11 @@ import { defineErrors } from './catalogue.js';
 /** Every error code the kernel throws. `docs/errors.md` lists the same codes; a test keeps them equal. */
 export const kernelErrors = defineErrors({
   // files and inputs
-  MODU_FILE_MISSING: { title: 'File not found', status: 400, hint: 'Check the path; it is resolved from the current folder.' },
+  MODU_FILE_MISSING: {
+    title: 'File not found',
+    status: 400,
+    hint: 'Check the path; it is resolved from the current folder.',
+  },
   MODU_FILE_UNREADABLE: { title: 'File unreadable', status: 500, hint: 'Check the file permissions.' },
   MODU_YAML_INVALID: { title: 'Invalid YAML', status: 400, hint: 'Fix the YAML syntax at the line shown.' },
 
@@ -21,7 +25,7 @@ export const kernelErrors = defineErrors({
   MODU_MANIFEST_MAIN_MISSING: {
     title: 'Entry module missing',
     status: 400,
-    hint: "Point `main` in plugin.yaml at a .js, .mjs or .cjs file inside the plugin folder (build it first if it is TypeScript).",
+    hint: 'Point `main` in plugin.yaml at a .js, .mjs or .cjs file inside the plugin folder (build it first if it is TypeScript).',
   },
 
   // discovery

@@ -46,6 +46,11 @@ export class ModuError extends Error {
 
   /** A plain, JSON-safe view without the stack: for reports, logs and problem responses. */
   toJSON(): { code: string; message: string; details: ErrorDetails; hint?: string } {
-    return { code: this.code, message: this.message, details: this.details, ...(this.hint === undefined ? {} : { hint: this.hint }) };
+    return {
+      code: this.code,
+      message: this.message,
+      details: this.details,
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+    };
   }
 }

@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ModuError } from '../errors/modu-error.js';
 import { readYamlFile } from '../validation/read-yaml-file.js';
 import { validate } from '../validation/validate.js';
-import { type PluginManifest, manifestSchema } from './manifest-schema.js';
+import { manifestSchema, type PluginManifest } from './manifest-schema.js';
 
 /** The manifest file name inside every plugin folder. */
 export const MANIFEST_FILE = 'plugin.yaml';
@@ -49,9 +49,13 @@ export async function readManifest(root: string): Promise<PluginPackage> {
   const entry = resolveEntry(absoluteRoot, manifest, manifestFile);
   const found = await stat(entry).catch(() => undefined);
   if (!found?.isFile()) {
-    throw new ModuError('MODU_MANIFEST_MAIN_MISSING', `${manifestFile} /main names ${manifest.main}, which is not a file`, {
-      details: { file: manifestFile, pointer: '/main', value: manifest.main },
-    });
+    throw new ModuError(
+      'MODU_MANIFEST_MAIN_MISSING',
+      `${manifestFile} /main names ${manifest.main}, which is not a file`,
+      {
+        details: { file: manifestFile, pointer: '/main', value: manifest.main },
+      },
+    );
   }
   return { root: absoluteRoot, manifestFile, manifest, entry };
 }

@@ -21,10 +21,10 @@ export function parseYaml(text: string, file: string): YamlFile {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const [first] = doc.errors;
   if (first !== undefined) {
-    const at = first.linePos?.[0];
-    const where = at === undefined ? file : `${file}:${at.line}:${at.col}`;
+    const at = lineCounter.linePos(first.pos[0]);
+    const where = `${file}:${at.line}:${at.col}`;
     throw new ModuError('MODU_YAML_INVALID', `${where} is not valid YAML: ${first.message.split('\n')[0]}`, {
-      details: { file, line: at?.line, column: at?.col },
+      details: { file, line: at.line, column: at.col },
       cause: first,
     });
   }

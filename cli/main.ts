@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { type CliIO, ExitCode } from './cli-io.js';
+import { commands } from './commands/index.js';
+import { ExitWith } from './exit-with.js';
+import { renderError } from './render/render-error.js';
+
+/** Builds the `modu` program; importing this module has no side effects. */
+export function createProgram(io: CliIO): Command {
+  const program = new Command('modu')
+    .description('Modu: a plugin kernel for Node.js servers')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError(false);
+  for (const add of commands) add(program, io);
+  return program;
+}
+
+/**
+ * Runs `modu` with `argv` (without the node and script names) and resolves to its exit code:
+ * 0 ok, 1 invalid input or failed operation, 2 usage error. Never throws.
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof ExitWith) return error.code;
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    io.stderr.write(renderError(error));
+    return ExitCode.failed;
+  }
+}

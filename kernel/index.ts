@@ -1,0 +1,15 @@
+import './errors/kernel-errors.js';
+
+export type { ErrorSpec } from './errors/catalogue.js';
+export { defineErrors, errorCatalogue, errorSpec } from './errors/catalogue.js';
+export type { ErrorDetails, ModuErrorOptions } from './errors/modu-error.js';
+export { ModuError } from './errors/modu-error.js';
+export type { PluginManifest } from './manifest/manifest-schema.js';
+export { manifestSchema } from './manifest/manifest-schema.js';
+export type { PluginPackage } from './manifest/read-manifest.js';
+export { checkManifest, MANIFEST_FILE, readManifest } from './manifest/read-manifest.js';
+export type { ScanFinding, ScanReport } from './scanner/scan-types.js';
+export type { YamlFile } from './validation/read-yaml-file.js';
+export { parseYaml, readYamlFile } from './validation/read-yaml-file.js';
+export type { ValidationProblem, ValidationSource } from './validation/validate.js';
+export { formatProblems, validate } from './validation/validate.js';
