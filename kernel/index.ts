@@ -4,6 +4,7 @@ export type { ErrorSpec } from './errors/catalogue.js';
 export { defineErrors, errorCatalogue, errorSpec } from './errors/catalogue.js';
 export type { ErrorDetails, ModuErrorOptions } from './errors/modu-error.js';
 export { ModuError } from './errors/modu-error.js';
+export type { NeutralHandler, NeutralRequest, NeutralResponse } from './http/neutral.js';
 export type { PluginManifest } from './manifest/manifest-schema.js';
 export { manifestSchema } from './manifest/manifest-schema.js';
 export type { PluginPackage } from './manifest/read-manifest.js';
