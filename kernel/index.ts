@@ -1,5 +1,24 @@
 import './errors/kernel-errors.js';
 
+export type {
+  Guard,
+  GuardDefinition,
+  HookContext,
+  HttpMethod,
+  LifecycleHook,
+  Logger,
+  Newable,
+  PluginContext,
+  PluginDefinition,
+  Principal,
+  RequestContext,
+  RouteDefinition,
+  ServiceDefinition,
+  ServiceLookup,
+  ServiceScope,
+  Token,
+} from './authoring/plugin-definition.js';
+export { definePlugin, isPluginDefinition, token } from './authoring/plugin-definition.js';
 export type { ErrorSpec } from './errors/catalogue.js';
 export { defineErrors, errorCatalogue, errorSpec } from './errors/catalogue.js';
 export type { ErrorDetails, ModuErrorOptions } from './errors/modu-error.js';
@@ -9,6 +28,7 @@ export type { PluginManifest } from './manifest/manifest-schema.js';
 export { manifestSchema } from './manifest/manifest-schema.js';
 export type { PluginPackage } from './manifest/read-manifest.js';
 export { checkManifest, MANIFEST_FILE, readManifest } from './manifest/read-manifest.js';
+export type { PluginRuntime } from './runtime/plugin-runtime.js';
 export type { ScanFinding, ScanReport } from './scanner/scan-types.js';
 export type { YamlFile } from './validation/read-yaml-file.js';
 export { parseYaml, readYamlFile } from './validation/read-yaml-file.js';

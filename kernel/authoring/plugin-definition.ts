@@ -1,0 +1,148 @@
+import type { ServiceIdentifier } from 'inversify';
+
+/** A class the container can build. */
+// biome-ignore lint/suspicious/noExplicitAny: constructor parameters are injected, their types vary.
+export type Newable<T = unknown> = new (...args: any[]) => T;
+
+/**
+ * A service token `<plugin>/<Service>`. The type parameter only carries the service's type for
+ * `use(token)`; at run time a token is the plain string.
+ */
+export type Token<T = unknown> = string & { readonly __service?: T };
+
+/** Makes a typed token: `const Store = token<Store>('storage/Store')`. */
+export function token<T>(name: `${string}/${string}`): Token<T> {
+  return name as Token<T>;
+}
+
+/** A pino-compatible structured logger, already bound to the plugin's name. */
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** Resolves services visible to a plugin: its own and its dependencies' exported ones. */
+export interface ServiceLookup {
+  /** Synchronously resolves a token. @throws ModuError `MODU_CONTAINER_NOT_VISIBLE` */
+  use<T>(token: Token<T> | ServiceIdentifier<T>): T;
+  /** Resolves a token whose factory or activation is asynchronous. */
+  useAsync<T>(token: Token<T> | ServiceIdentifier<T>): Promise<T>;
+}
+
+/** What every hook and factory of a plugin receives. */
+export interface PluginContext<Config = Record<string, unknown>> extends ServiceLookup {
+  /** The plugin's name. */
+  readonly plugin: string;
+  readonly version: string;
+  /** The host's value for this plugin, validated against the manifest's `config` schema, defaults applied. */
+  readonly config: Readonly<Config>;
+  readonly logger: Logger;
+}
+
+/** What a lifecycle hook receives: the plugin context and a signal aborted when the hook times out. */
+export interface HookContext<Config = Record<string, unknown>> extends PluginContext<Config> {
+  readonly signal: AbortSignal;
+}
+
+/** `singleton`: one per plugin (default); `transient`: one per resolution; `request`: one per HTTP request. */
+export type ServiceScope = 'singleton' | 'transient' | 'request';
+
+interface ServiceOptions<T> {
+  readonly scope?: ServiceScope;
+  /** Releases what the instance holds; called when its scope ends (unload, or end of request). */
+  readonly dispose?: (instance: T) => void | Promise<void>;
+}
+
+/** One service: a class (built by the plugin's container), a factory, or a ready value. */
+export type ServiceDefinition<T = unknown> =
+  | ({ readonly class: Newable<T> } & ServiceOptions<T>)
+  | ({ readonly factory: (ctx: PluginContext) => T | Promise<T> } & ServiceOptions<T>)
+  | { readonly value: T };
+
+/** An HTTP method a route can answer. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** Who made the request, as established by a guard that verified a credential. */
+export interface Principal {
+  readonly id: string;
+  /** Permissions held, such as `users:read` or `users:*`. */
+  readonly permissions: readonly string[];
+  readonly roles?: readonly string[];
+  readonly [claim: string]: unknown;
+}
+
+/** The framework-neutral request a guard or handler sees. */
+export interface RequestContext<Config = Record<string, unknown>> extends PluginContext<Config> {
+  readonly method: string;
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string | readonly string[]>>;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** The parsed JSON body, or undefined. */
+  readonly body: unknown;
+  /** Set by a guard once it verified a credential; never taken from a header by the kernel. */
+  principal: Principal | undefined;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+/** A guard: decides whether a request may go on. It may set `ctx.principal`. */
+export interface Guard {
+  canActivate(ctx: RequestContext): boolean | Promise<boolean>;
+}
+
+/** A guard declared as a plain object, or a class the plugin's container builds. */
+export type GuardDefinition =
+  | (Guard & { readonly dependsOn?: readonly string[] })
+  | { readonly class: Newable<Guard>; readonly dependsOn?: readonly string[] };
+
+/** A route: method, path under the plugin's prefix, guards, required permissions, handler. */
+export interface RouteDefinition {
+  readonly method: HttpMethod | readonly HttpMethod[];
+  /** Path under the plugin's prefix, with `:name` parameters: `/:id`. */
+  readonly path: string;
+  /** Guard names: `auth/authenticated` (exported by a dependency) or `admin` (this plugin's own). */
+  readonly guards?: readonly string[];
+  /** Permissions the principal must hold, wildcards allowed in the held ones (`users:*`). */
+  readonly permissions?: readonly string[];
+  /** Returns the body (sent as JSON), a `reply(...)`, or nothing (204). */
+  readonly handler: (ctx: RequestContext) => unknown;
+}
+
+/** A lifecycle hook. */
+export type LifecycleHook = (ctx: HookContext) => void | Promise<void>;
+
+/** The default export of a plugin's entry module, made with `definePlugin`. */
+export interface PluginDefinition {
+  /** Services by name (bound as `<plugin>/<name>`), or classes decorated with `@Service()`. */
+  readonly services?: Readonly<Record<string, ServiceDefinition | Newable>> | readonly Newable[];
+  /** Guards by name (`<plugin>/<name>`), or classes decorated with `@Guard('name')`. */
+  readonly guards?: Readonly<Record<string, GuardDefinition>> | readonly Newable<Guard>[];
+  readonly routes?: readonly RouteDefinition[];
+  /** Classes decorated with `@Controller()`, their methods with `@Get()`, `@Post()`, … */
+  readonly controllers?: readonly Newable[];
+  readonly onLoad?: LifecycleHook;
+  readonly onStart?: LifecycleHook;
+  readonly onStop?: LifecycleHook;
+  readonly onUnload?: LifecycleHook;
+}
+
+const definitionBrand = Symbol.for('modu.plugin-definition');
+
+/**
+ * Declares a plugin; the entry module's default export. Works from plain JavaScript.
+ *
+ * @example export default definePlugin({ services: { Clock: { value: () => Date.now() } } });
+ */
+export function definePlugin<const D extends PluginDefinition>(definition: D): D {
+  Object.defineProperty(definition, definitionBrand, { value: true });
+  return definition;
+}
+
+/** True for a value made by `definePlugin` in any copy of Modu. */
+export function isPluginDefinition(value: unknown): value is PluginDefinition {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[definitionBrand] === true;
+}

@@ -1,0 +1,20 @@
+import type { Container } from 'inversify';
+import type { PluginContext, PluginDefinition } from '../authoring/plugin-definition.js';
+import type { PluginManifest } from '../manifest/manifest-schema.js';
+
+/**
+ * A loaded plugin as the kernel's components see it: its manifest, its definition, its own child
+ * container, its context (config, logger, service lookup) and the plugins it may draw on.
+ */
+export interface PluginRuntime {
+  readonly name: string;
+  readonly version: string;
+  readonly root: string;
+  readonly manifest: PluginManifest;
+  readonly definition: PluginDefinition;
+  /** The plugin's own child of the kernel's root container. */
+  readonly container: Container;
+  readonly context: PluginContext;
+  /** Declared dependencies, plus optional ones that are present: the only plugins whose exports it sees. */
+  readonly dependencies: ReadonlySet<string>;
+}
