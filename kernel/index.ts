@@ -29,6 +29,7 @@ export { manifestSchema } from './manifest/manifest-schema.js';
 export type { PluginPackage } from './manifest/read-manifest.js';
 export { checkManifest, MANIFEST_FILE, readManifest } from './manifest/read-manifest.js';
 export type { PluginRuntime } from './runtime/plugin-runtime.js';
+export type { ErrorReport, PluginPhase, PluginSnapshot, PluginState } from './runtime/plugin-snapshot.js';
 export type { ScanFinding, ScanReport } from './scanner/scan-types.js';
 export type { YamlFile } from './validation/read-yaml-file.js';
 export { parseYaml, readYamlFile } from './validation/read-yaml-file.js';
