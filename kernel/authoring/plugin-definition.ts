@@ -30,6 +30,8 @@ export interface ServiceLookup {
   use<T>(token: Token<T> | ServiceIdentifier<T>): T;
   /** Resolves a token whose factory or activation is asynchronous. */
   useAsync<T>(token: Token<T> | ServiceIdentifier<T>): Promise<T>;
+  /** True when `token` is visible here: for services of optional dependencies that may be absent. */
+  has(token: Token | ServiceIdentifier): boolean;
 }
 
 /** What every hook and factory of a plugin receives. */

@@ -34,6 +34,11 @@ export const kernelErrors = defineErrors({
     status: 400,
     hint: 'Create the folder or point --plugins (or `pluginsDir` in modu.yaml) at an existing one.',
   },
+  MODU_DISCOVERY_NOT_A_PLUGIN: {
+    title: 'Not a plugin folder',
+    status: 400,
+    hint: 'Add a plugin.yaml to the folder, or move the folder out of the plugins folder.',
+  },
   MODU_DISCOVERY_DUPLICATE_NAME: {
     title: 'Two plugins share a name',
     status: 400,
@@ -72,6 +77,11 @@ export const kernelErrors = defineErrors({
     title: 'No plugin definition',
     status: 500,
     hint: 'Make the entry module `export default definePlugin({...})`.',
+  },
+  MODU_LOADER_DEFINITION_INVALID: {
+    title: 'Invalid plugin definition',
+    status: 500,
+    hint: 'Fix the definePlugin({...}) value as the message says.',
   },
   MODU_LOADER_EXPORT_MISSING: {
     title: 'Exported name not defined',

@@ -26,14 +26,22 @@ const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose
 addFormats(ajv);
 ajv.addFormat('semver', (v: string) => semver.valid(v) !== null);
 ajv.addFormat('semver-range', (v: string) => semver.validRange(v) !== null);
-const compiled = new WeakMap<object, ValidateFunction>();
+const compiledByObject = new WeakMap<object, ValidateFunction>();
+const compiledByText = new Map<string, ValidateFunction>();
 
+// Plugin config schemas arrive as fresh objects on every load and reload: keying them by their
+// text (and dropping ajv's own object-keyed cache entry) keeps reloads from growing the heap.
 function compile(schema: object): ValidateFunction {
-  let fn = compiled.get(schema);
+  const known = compiledByObject.get(schema);
+  if (known !== undefined) return known;
+  const text = JSON.stringify(schema);
+  let fn = compiledByText.get(text);
   if (fn === undefined) {
     fn = ajv.compile(schema);
-    compiled.set(schema, fn);
+    ajv.removeSchema(schema);
+    compiledByText.set(text, fn);
   }
+  compiledByObject.set(schema, fn);
   return fn;
 }
 

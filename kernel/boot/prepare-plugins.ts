@@ -1,0 +1,100 @@
+import { basename } from 'node:path';
+import type { HostConfig } from '../config/host-config-schema.js';
+import { resolvePluginConfig } from '../config/plugin-config.js';
+import { discoverPlugins } from '../discovery/discover-plugins.js';
+import { ModuError } from '../errors/modu-error.js';
+import { type DependencyGraph, resolveGraph, skippedDependents } from '../graph/dependency-graph.js';
+import type { PluginPackage } from '../manifest/read-manifest.js';
+import { errorReport } from '../runtime/error-report.js';
+import type { PluginTable } from '../runtime/plugin-table.js';
+import type { BootReport } from './boot-report.js';
+
+/** One plugin ready to load: its validated config and its capability grants. */
+export interface PreparedPlugin {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly granted: readonly string[];
+}
+
+/** The outcome of discovery, validation and resolution: what loads, in which waves, with what. */
+export interface BootPlan {
+  readonly graph: DependencyGraph;
+  readonly prepared: ReadonlyMap<string, PreparedPlugin>;
+  readonly ignored: BootReport['ignored'];
+}
+
+/** What preparing needs: where plugins are, the host config, the environment, and the code check. */
+export interface PrepareOptions {
+  readonly pluginDirs: readonly string[];
+  readonly config: HostConfig;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Names the host configuration in messages (the modu.yaml path, or `createKernel options`). */
+  readonly source: string;
+  readonly kernelVersion: string;
+  /** Scans the code and checks its capabilities; throws to reject the plugin. */
+  readonly checkCode: (pkg: PluginPackage, granted: readonly string[]) => Promise<void>;
+}
+
+async function prepareOne(pkg: PluginPackage, options: PrepareOptions): Promise<PreparedPlugin> {
+  const section = options.config.plugins?.[pkg.manifest.name];
+  const config = resolvePluginConfig(pkg.manifest, section?.config, options.env, options.source);
+  const granted = section?.grants ?? [];
+  await options.checkCode(pkg, granted);
+  return { config, granted };
+}
+
+/**
+ * Discovers, validates and resolves every plugin into the table: invalid ones are `failed` (phase
+ * `validate` or `resolve`), those depending on them `skipped`, and the rest planned in waves.
+ */
+export async function preparePlugins(table: PluginTable, options: PrepareOptions): Promise<BootPlan> {
+  const discovery = await discoverPlugins(options.pluginDirs);
+  const required = (name: string) => options.config.plugins?.[name]?.required === true;
+  const records = discovery.packages.map((pkg) =>
+    table.add(pkg.manifest.name, pkg.root, pkg, required(pkg.manifest.name)),
+  );
+  const ignored: Array<BootReport['ignored'][number]> = [];
+  for (const problem of discovery.problems) {
+    if (problem.error.code === 'MODU_DISCOVERY_NOT_A_PLUGIN') {
+      ignored.push({ folder: problem.folder, error: errorReport(problem.error) });
+      continue;
+    }
+    // A duplicate keeps its folder as its name, so that the first copy's record stays intact.
+    const candidate = problem.plugin ?? basename(problem.folder);
+    const record = table.add(table.get(candidate) ? problem.folder : candidate, problem.folder, undefined, false);
+    table.fail(record, problem.error.code === 'MODU_DISCOVERY_DUPLICATE_NAME' ? 'discover' : 'validate', problem.error);
+  }
+  const prepared = new Map<string, PreparedPlugin>();
+  const invalid: string[] = [];
+  await Promise.all(
+    records.map(async (record) => {
+      try {
+        prepared.set(record.name, await prepareOne(record.pkg as PluginPackage, options));
+      } catch (error) {
+        if (!ModuError.is(error)) throw error;
+        table.fail(record, 'validate', error);
+        invalid.push(record.name);
+      }
+    }),
+  );
+  const graph = resolveGraph(
+    discovery.packages.map(({ manifest }) => manifest),
+    options.kernelVersion,
+  );
+  for (const [name, problem] of graph.blocked) {
+    const record = table.get(name);
+    if (record === undefined || record.state !== 'discovered') continue;
+    const error = new ModuError(problem.code, problem.message, { details: problem.details });
+    table.fail(record, 'resolve', error, problem.code === 'MODU_GRAPH_DEPENDENCY_FAILED' ? 'skipped' : 'failed');
+  }
+  for (const [name, problem] of skippedDependents(invalid, graph.dependents)) {
+    const record = table.get(name);
+    if (record?.state !== 'discovered') continue;
+    table.fail(
+      record,
+      'resolve',
+      new ModuError(problem.code, problem.message, { details: problem.details }),
+      'skipped',
+    );
+  }
+  return { graph, prepared, ignored };
+}

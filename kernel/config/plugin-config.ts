@@ -1,0 +1,30 @@
+import type { PluginManifest } from '../manifest/manifest-schema.js';
+import { validate } from '../validation/validate.js';
+import { applyPluginEnv } from './apply-env-overrides.js';
+
+/**
+ * A plugin's configuration: the host's section for it (`plugins.<name>.config` in modu.yaml) with
+ * `MODU_PLUGIN_<NAME>__*` overrides, validated against the manifest's `config` schema with its
+ * defaults applied, then frozen. The review's missing `getPluginConfig`, done at the door.
+ *
+ * @throws ModuError `MODU_CONFIG_INVALID` naming the plugin and each field, `MODU_CONFIG_SCHEMA_INVALID`
+ */
+export function resolvePluginConfig(
+  manifest: PluginManifest,
+  hostValue: Readonly<Record<string, unknown>> | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  source: string,
+): Readonly<Record<string, unknown>> {
+  const value = applyPluginEnv(manifest.name, hostValue ?? {}, env);
+  const schema = manifest.config ?? { type: 'object' };
+  const file = `${source} (plugins.${manifest.name}.config)`;
+  return deepFreeze(validate<Record<string, unknown>>(schema, value, { file }, 'MODU_CONFIG_INVALID'));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

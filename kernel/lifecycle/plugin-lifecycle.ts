@@ -1,0 +1,140 @@
+import type { PluginContext } from '../authoring/plugin-definition.js';
+import { type LoadEnvironment, type LoadedPlugin, loadPlugin } from '../loader/load-plugin.js';
+import type { PluginRecord } from '../runtime/plugin-record.js';
+import type { PluginTable } from '../runtime/plugin-table.js';
+import type { HttpMount } from './http-mount.js';
+import { type HookName, runHook } from './run-hook.js';
+
+/** What the lifecycle needs beyond loading: the table, the HTTP layer, and each plugin's inputs. */
+export interface LifecycleEnvironment extends LoadEnvironment {
+  readonly table: PluginTable;
+  readonly http: HttpMount;
+  readonly timeoutOf: (record: PluginRecord, hook: HookName) => number;
+  readonly blockedBy: (name: string) => readonly string[];
+}
+
+/**
+ * The four steps of one plugin's life, each a state change on the table: load (code, container,
+ * routes, `onLoad`), start (`onStart`, routes on), stop (routes off, drain, `onStop`) and unload
+ * (`onUnload`, routes, container, ownership and code released). A step that fails leaves nothing
+ * of the plugin claimed and marks it failed with the phase and the error.
+ */
+export class PluginLifecycle {
+  readonly #env: LifecycleEnvironment;
+  readonly #loaded = new Map<string, LoadedPlugin>();
+
+  constructor(env: LifecycleEnvironment) {
+    this.#env = env;
+  }
+
+  #hook(record: PluginRecord, hook: HookName, context: PluginContext) {
+    const definition = record.runtime?.definition;
+    const run = {
+      plugin: record.name,
+      hook,
+      timeoutMs: this.#env.timeoutOf(record, hook),
+      blocks: this.#env.blockedBy(record.name),
+    };
+    return runHook(definition?.[hook], context, run);
+  }
+
+  /** Loads a plugin; resolves to false (plugin marked failed) when any part of loading fails. */
+  async load(
+    record: PluginRecord,
+    config: Readonly<Record<string, unknown>>,
+    granted: readonly string[],
+  ): Promise<boolean> {
+    const { table, http } = this.#env;
+    const pkg = record.pkg;
+    if (pkg === undefined) return false;
+    table.transition(record, 'loading');
+    record.generation += 1;
+    try {
+      await table.timed(record, 'load', async () => {
+        const loaded = await loadPlugin({ pkg, config, granted, generation: record.generation }, this.#env);
+        record.runtime = loaded.runtime;
+        this.#loaded.set(record.name, loaded);
+        await http.mount(loaded.runtime);
+        await this.#hook(record, 'onLoad', loaded.runtime.context);
+      });
+    } catch (error) {
+      await this.#release(record);
+      table.fail(record, 'load', error);
+      return false;
+    }
+    table.transition(record, 'loaded');
+    return true;
+  }
+
+  /** Runs `onStart` and turns the plugin's routes on; false (plugin failed and released) on error. */
+  async start(record: PluginRecord): Promise<boolean> {
+    const { table, http } = this.#env;
+    const runtime = record.runtime;
+    if (runtime === undefined) return false;
+    table.transition(record, 'starting');
+    try {
+      await table.timed(record, 'start', () => this.#hook(record, 'onStart', runtime.context));
+    } catch (error) {
+      await this.#release(record);
+      table.fail(record, 'start', error);
+      return false;
+    }
+    http.activate(record.name);
+    table.transition(record, 'started');
+    return true;
+  }
+
+  /** Turns routes off, waits for requests in flight, runs `onStop`; resolves to the error, if any. */
+  async stop(record: PluginRecord, drainMs: number): Promise<unknown> {
+    const { table, http } = this.#env;
+    const runtime = record.runtime;
+    if (runtime === undefined || record.state !== 'started') return undefined;
+    table.transition(record, 'stopping');
+    http.deactivate(record.name);
+    let failure: unknown;
+    await table.timed(record, 'stop', async () => {
+      await http.drain(record.name, drainMs);
+      await this.#hook(record, 'onStop', runtime.context).catch((error: unknown) => {
+        failure = error;
+      });
+    });
+    table.transition(record, 'stopped');
+    return failure;
+  }
+
+  /** Runs `onUnload` and releases everything the plugin holds; resolves to the errors met. */
+  async unload(record: PluginRecord): Promise<unknown[]> {
+    const { table } = this.#env;
+    const runtime = record.runtime;
+    if (runtime === undefined) return [];
+    table.transition(record, 'unloading');
+    const errors: unknown[] = [];
+    await table.timed(record, 'unload', async () => {
+      await this.#hook(record, 'onUnload', runtime.context).catch((error: unknown) => errors.push(error));
+      errors.push(...(await this.#release(record)));
+    });
+    table.transition(record, 'unloaded');
+    return errors;
+  }
+
+  /** Removes routes, disposes the container, releases tokens and code: everything, whatever fails. */
+  async #release(record: PluginRecord): Promise<unknown[]> {
+    const { http, ownership, code } = this.#env;
+    const errors: unknown[] = [];
+    const attempt = async (step: () => unknown) => {
+      try {
+        await step();
+      } catch (error) {
+        errors.push(error);
+      }
+    };
+    await attempt(() => http.unmount(record.name));
+    const loaded = this.#loaded.get(record.name);
+    this.#loaded.delete(record.name);
+    if (loaded) errors.push(...(await loaded.dispose()));
+    await attempt(() => ownership.release(record.name));
+    await attempt(() => code.release(record.root));
+    record.runtime = undefined;
+    return errors;
+  }
+}

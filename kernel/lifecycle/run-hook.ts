@@ -1,0 +1,64 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { HookContext, LifecycleHook, PluginContext } from '../authoring/plugin-definition.js';
+import { ModuError } from '../errors/modu-error.js';
+
+/** The lifecycle hooks a plugin may define, in the order a plugin meets them. */
+export const hookNames = ['onLoad', 'onStart', 'onStop', 'onUnload'] as const;
+export type HookName = (typeof hookNames)[number];
+
+/** Milliseconds each hook may take unless the host or the plugin says otherwise. */
+export const defaultHookTimeouts: Readonly<Record<HookName, number>> = {
+  onLoad: 10_000,
+  onStart: 10_000,
+  onStop: 5_000,
+  onUnload: 5_000,
+};
+
+/** What a hook run needs to know beyond the hook: who it belongs to and whom a timeout blocks. */
+export interface HookRun {
+  readonly plugin: string;
+  readonly hook: HookName;
+  readonly timeoutMs: number;
+  /** Plugins waiting on this one; a timeout error names them. */
+  readonly blocks?: readonly string[];
+}
+
+/**
+ * Runs one lifecycle hook under its timeout. The hook gets an AbortSignal that is aborted when the
+ * time is up; the run then fails at once even if the hook ignores the signal.
+ *
+ * @throws ModuError `MODU_LIFECYCLE_TIMEOUT` (plugin, phase, time spent, blocked dependents) or
+ *   `MODU_LIFECYCLE_HOOK_FAILED` wrapping what the hook threw
+ */
+export async function runHook(hook: LifecycleHook | undefined, context: PluginContext, run: HookRun): Promise<void> {
+  if (hook === undefined) return;
+  const controller = new AbortController();
+  const timer = new AbortController();
+  const started = performance.now();
+  const hookContext: HookContext = { ...context, signal: controller.signal };
+  const timeout = delay(run.timeoutMs, undefined, { signal: timer.signal }).then(() => {
+    const spent = Math.round(performance.now() - started);
+    const blocks = run.blocks ?? [];
+    const blocked = blocks.length > 0 ? `; it blocks ${blocks.join(', ')}` : '';
+    const error = new ModuError(
+      'MODU_LIFECYCLE_TIMEOUT',
+      `${run.plugin}: ${run.hook} did not finish within ${run.timeoutMs} ms (stopped after ${spent} ms)${blocked}`,
+      { details: { plugin: run.plugin, phase: run.hook, timeoutMs: run.timeoutMs, spentMs: spent, blocks } },
+    );
+    controller.abort(error);
+    throw error;
+  });
+  try {
+    await Promise.race([Promise.resolve().then(() => hook.call(undefined, hookContext)), timeout]);
+  } catch (cause) {
+    if (ModuError.is(cause) && cause.code === 'MODU_LIFECYCLE_TIMEOUT') throw cause;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new ModuError('MODU_LIFECYCLE_HOOK_FAILED', `${run.plugin}: ${run.hook} failed: ${message}`, {
+      details: { plugin: run.plugin, phase: run.hook },
+      cause,
+    });
+  } finally {
+    timer.abort();
+    timeout.catch(() => {});
+  }
+}

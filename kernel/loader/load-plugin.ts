@@ -1,0 +1,152 @@
+import type { Container } from 'inversify';
+import {
+  isPluginDefinition,
+  type Logger,
+  type PluginContext,
+  type PluginDefinition,
+} from '../authoring/plugin-definition.js';
+import { PluginContainer, type ServiceImport } from '../container/plugin-container.js';
+import { pluginServices } from '../container/plugin-services.js';
+import type { ServiceOwnership } from '../container/service-ownership.js';
+import { ModuError } from '../errors/modu-error.js';
+import type { PluginPackage } from '../manifest/read-manifest.js';
+import type { PluginRuntime } from '../runtime/plugin-runtime.js';
+import type { CodeLoader } from './code-loader.js';
+import { explainInvisible } from './explain-invisible.js';
+
+/** What loading one plugin needs from the kernel. */
+export interface LoadEnvironment {
+  readonly rootContainer: Container;
+  readonly ownership: ServiceOwnership;
+  readonly code: CodeLoader;
+  readonly logger: Logger;
+  /** The loaded runtime of a plugin, if it is loaded. */
+  readonly runtimeOf: (name: string) => PluginRuntime | undefined;
+}
+
+/** One plugin's inputs: its package, its validated config, its capability grants and its generation. */
+export interface LoadRequest {
+  readonly pkg: PluginPackage;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly granted: readonly string[];
+  readonly generation: number;
+}
+
+/** A plugin whose code is in: its runtime, and how to dispose what its container created. */
+export interface LoadedPlugin {
+  readonly runtime: PluginRuntime;
+  /** Disposes the container's instances and bindings; resolves to the errors met, if any. */
+  readonly dispose: () => Promise<unknown[]>;
+}
+
+async function importDefinition(code: CodeLoader, request: LoadRequest): Promise<PluginDefinition> {
+  const { pkg } = request;
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = await code.importEntry(pkg.entry, request.generation);
+  } catch (cause) {
+    if (ModuError.is(cause)) throw cause;
+    const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    throw new ModuError(
+      'MODU_LOADER_IMPORT_FAILED',
+      `${pkg.manifest.name}: ${pkg.entry} failed to import: ${message}`,
+      {
+        details: { plugin: pkg.manifest.name, file: pkg.entry },
+        cause,
+      },
+    );
+  }
+  const definition = namespace.default;
+  if (!isPluginDefinition(definition)) {
+    throw new ModuError(
+      'MODU_LOADER_NO_DEFINITION',
+      `${pkg.manifest.name}: ${pkg.entry} has no definePlugin() default export`,
+      {
+        details: { plugin: pkg.manifest.name, file: pkg.entry },
+      },
+    );
+  }
+  return definition;
+}
+
+function checkExports(pkg: PluginPackage, names: ReadonlySet<string>): void {
+  const missing = (pkg.manifest.exports?.services ?? []).filter((name) => !names.has(name));
+  if (missing.length > 0) {
+    throw new ModuError(
+      'MODU_LOADER_EXPORT_MISSING',
+      `${pkg.manifest.name}: plugin.yaml exports ${missing.join(', ')}, which the code does not define`,
+      { details: { plugin: pkg.manifest.name, file: pkg.manifestFile, pointer: '/exports/services', missing } },
+    );
+  }
+}
+
+/** Declared dependencies and the optional ones that are loaded: the only plugins whose exports it sees. */
+function visibleDependencies(pkg: PluginPackage, env: LoadEnvironment): Set<string> {
+  const { dependencies = {}, optionalDependencies = {} } = pkg.manifest;
+  const optional = Object.keys(optionalDependencies).filter((name) => env.runtimeOf(name) !== undefined);
+  return new Set([...Object.keys(dependencies), ...optional]);
+}
+
+function importsOf(dependencies: ReadonlySet<string>, env: LoadEnvironment): ServiceImport[] {
+  return [...dependencies].flatMap((name) => {
+    const owner = env.runtimeOf(name);
+    if (owner === undefined) return [];
+    const exported = owner.manifest.exports?.services ?? [];
+    return exported.map((service) => ({ token: `${name}/${service}`, from: owner.container }));
+  });
+}
+
+/**
+ * Loads one plugin's code into its own child container: imports the entry module through the code
+ * loader, binds its services and the exported services of its dependencies, and builds its
+ * singletons. Hooks and routes are the caller's next steps. On failure nothing is left claimed.
+ *
+ * @throws ModuError `MODU_LOADER_IMPORT_FAILED`, `MODU_LOADER_NO_DEFINITION`, `MODU_LOADER_EXPORT_MISSING`,
+ *   `MODU_LOADER_DEFINITION_INVALID`, `MODU_CONTAINER_CONFLICT`, `MODU_CONTAINER_NOT_VISIBLE`,
+ *   `MODU_CONTAINER_RESOLVE_FAILED`, `MODU_PERMISSION_DENIED`
+ */
+export async function loadPlugin(request: LoadRequest, env: LoadEnvironment): Promise<LoadedPlugin> {
+  const { pkg } = request;
+  const { name, version } = pkg.manifest;
+  await env.code.admit({ name, root: pkg.root, granted: request.granted });
+  const definition = await importDefinition(env.code, request);
+  const services = pluginServices(name, definition);
+  checkExports(pkg, new Set(services.map((s) => s.name)));
+  const dependencies = visibleDependencies(pkg, env);
+  const container = new PluginContainer(env.rootContainer, name, (token) =>
+    explainInvisible(name, token, dependencies, env),
+  );
+  env.ownership.claim(
+    name,
+    services.map((s) => s.token),
+  );
+  const context: PluginContext = {
+    plugin: name,
+    version,
+    config: request.config,
+    logger: env.logger.child({ plugin: name }),
+    use: (token) => container.use(token),
+    useAsync: (token) => container.useAsync(token),
+    has: (token) => container.has(token),
+  };
+  try {
+    container.bindServices(services, () => context);
+    container.bindImports(importsOf(dependencies, env));
+    await container.instantiate(services);
+  } catch (error) {
+    await container.dispose();
+    env.ownership.release(name);
+    throw error;
+  }
+  const runtime: PluginRuntime = {
+    name,
+    version,
+    root: pkg.root,
+    manifest: pkg.manifest,
+    definition,
+    container: container.container,
+    context,
+    dependencies,
+  };
+  return { runtime, dispose: () => container.dispose() };
+}

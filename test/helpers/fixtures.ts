@@ -1,0 +1,45 @@
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import type { Logger } from '../../kernel/index.js';
+
+/** dist/fixtures: the compiled fixture plugins (TypeScript ones built, YAML and JS copied). */
+export const fixturesDir = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+/** The example app's plugins folder. */
+export const examplePlugins = join(fixturesDir, 'example', 'plugins');
+
+/** A logger that drops everything, for tests that do not look at logs. */
+export const silentLogger = pino({ level: 'silent' }) as unknown as Logger;
+
+const scratchRoot = fileURLToPath(new URL('../../.scratch/', import.meta.url));
+
+/**
+ * A fresh plugins folder holding copies of fixture plugin folders (paths relative to fixtures/).
+ * It lives inside the package so that `modu` resolves for the copied plugins like for installed ones.
+ */
+export async function pluginsFolder(...fixtures: string[]): Promise<string> {
+  await mkdir(scratchRoot, { recursive: true });
+  const root = await mkdtemp(join(scratchRoot, 'plugins-'));
+  for (const fixture of fixtures) {
+    const name = fixture.split('/').pop() as string;
+    await cp(join(fixturesDir, fixture), join(root, name), { recursive: true });
+  }
+  return root;
+}
+
+/** Writes a plugin folder from a map of file name to content. */
+export async function writePlugin(root: string, folder: string, files: Record<string, string>): Promise<string> {
+  const dir = join(root, folder);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
+  return dir;
+}
+
+/** Removes every scratch folder made by this run. */
+export async function removeScratch(): Promise<void> {
+  await rm(scratchRoot, { recursive: true, force: true });
+}
