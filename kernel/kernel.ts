@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { Logger } from './authoring/plugin-definition.js';
 import type { BootReport, StopReport } from './boot/boot-report.js';
 import { criticalPath } from './boot/critical-path.js';
-import { type BootPlan, preparePlugins } from './boot/prepare-plugins.js';
+import { type BootPlan, type PrepareOptions, preparePlugins } from './boot/prepare-plugins.js';
 import { type HostConfig, hostConfigSchema } from './config/host-config-schema.js';
 import { ServiceOwnership } from './container/service-ownership.js';
 import { ModuError } from './errors/modu-error.js';
@@ -17,7 +17,7 @@ import { PluginLifecycle } from './lifecycle/plugin-lifecycle.js';
 import { defaultHookTimeouts, type HookName } from './lifecycle/run-hook.js';
 import type { CodeLoader } from './loader/code-loader.js';
 import { errorReport } from './runtime/error-report.js';
-import type { PluginRecord } from './runtime/plugin-record.js';
+import { type PluginRecord, snapshotOf } from './runtime/plugin-record.js';
 import type { PluginSnapshot } from './runtime/plugin-snapshot.js';
 import { type KernelEvents, PluginTable } from './runtime/plugin-table.js';
 import { validate } from './validation/validate.js';
@@ -29,6 +29,15 @@ export interface Kernel {
   start(): Promise<BootReport>;
   /** Stops (`onStop`) and unloads (`onUnload`) every plugin in reverse dependency order, past errors. */
   stop(): Promise<StopReport>;
+  /** Loads and starts one plugin (new on disk, or unloaded, failed or skipped before); its dependencies must run. */
+  load(name: string): Promise<PluginSnapshot>;
+  /** Stops and unloads a plugin and, first, every loaded plugin that depends on it; returns their snapshots. */
+  unload(name: string): Promise<PluginSnapshot[]>;
+  /**
+   * Replaces a plugin's code without a restart: drains its requests, stops and unloads its dependents
+   * and it (reverse order), reads its folder again, then loads and starts it and its dependents.
+   */
+  reload(name: string): Promise<PluginSnapshot[]>;
   /** Snapshots of every plugin, sorted by name. */
   snapshot(): PluginSnapshot[];
   on<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): void;
@@ -47,6 +56,8 @@ class ModuKernel implements Kernel {
   readonly #table = new PluginTable();
   readonly #lifecycle: PluginLifecycle;
   readonly #queue: PQueue;
+  /** start, stop, load, unload and reload run one at a time. */
+  readonly #operations = new PQueue({ concurrency: 1 });
   #plan: BootPlan | undefined;
 
   constructor(options: KernelOptions, http: HttpMount, code: CodeLoader) {
@@ -88,27 +99,35 @@ class ModuKernel implements Kernel {
     this.#table.events.off(event, listener as never);
   }
 
-  snapshot(): PluginSnapshot[] {
-    return this.#table.snapshot();
-  }
-
-  async start(): Promise<BootReport> {
-    const started = performance.now();
-    const plan = await preparePlugins(this.#table, {
+  #prepareOptions(): PrepareOptions {
+    return {
       pluginDirs: this.#options.pluginDirs,
       config: this.#config,
       env: this.#env,
       source: this.#options.source ?? 'createKernel options',
       kernelVersion: KERNEL_VERSION,
       checkCode: async () => {},
-    });
+    };
+  }
+
+  snapshot(): PluginSnapshot[] {
+    return this.#table.snapshot();
+  }
+
+  start(): Promise<BootReport> {
+    return this.#operations.add(() => this.#boot());
+  }
+
+  async #boot(): Promise<BootReport> {
+    const started = performance.now();
+    const plan = await preparePlugins(this.#table, this.#prepareOptions());
     this.#plan = plan;
     for (const wave of plan.graph.waves) await this.#eachReady(wave, 'discovered', (r) => this.#load(r));
     for (const wave of plan.graph.waves) await this.#eachReady(wave, 'loaded', (r) => this.#start(r));
     const report = this.#bootReport(plan, performance.now() - started);
     const failedRequired = report.plugins.filter((p) => p.required && p.state !== 'started');
     if (failedRequired.length > 0) {
-      await this.stop();
+      await this.#shutdown();
       throw new ModuError(
         'MODU_KERNEL_REQUIRED_FAILED',
         `required plugins did not start: ${failedRequired.map((p) => `${p.name} (${p.failure?.error.message ?? p.state})`).join('; ')}`,
@@ -170,41 +189,117 @@ class ModuKernel implements Kernel {
     };
   }
 
-  /** Loaded plugins in reverse dependency order, grouped in waves that can stop in parallel. */
-  #reverseWaves(): string[][] {
-    const loaded = this.#table
-      .records()
-      .filter((r) => r.runtime !== undefined)
-      .map((r) => r.name);
-    return planWaves(loaded, this.#plan?.graph.edges ?? new Map())
-      .reverse()
-      .map((w) => [...w]);
+  stop(): Promise<StopReport> {
+    return this.#operations.add(() => this.#shutdown());
   }
 
-  async stop(): Promise<StopReport> {
+  async #shutdown(): Promise<StopReport> {
     const started = performance.now();
-    const errors: Array<StopReport['errors'][number]> = [];
-    const note = (plugin: string, error: unknown) => errors.push({ plugin, error: errorReport(error) });
-    const waves = this.#reverseWaves();
-    for (const wave of waves) {
-      await Promise.all(
-        wave.map(async (name) => {
-          const record = this.#table.get(name) as PluginRecord;
-          const error = await this.#lifecycle.stop(record, this.#timeoutOf(record, 'onStop'));
-          if (error !== undefined) note(name, error);
-        }),
-      );
-    }
-    for (const wave of waves) {
-      await Promise.all(
-        wave.map(async (name) => {
-          for (const error of await this.#lifecycle.unload(this.#table.get(name) as PluginRecord)) note(name, error);
-        }),
-      );
-    }
+    const loaded = this.#table.records().filter((r) => r.runtime !== undefined);
+    const errors = await this.#stopAndUnload(loaded.map((r) => r.name));
     for (const { plugin, error } of errors)
       this.#logger.error({ plugin, code: error.code, err: error.message }, 'stop error');
     return { ok: errors.length === 0, durationMs: performance.now() - started, errors };
+  }
+
+  /** Stops, then unloads, `names` in reverse dependency order, each wave in parallel, past errors. */
+  async #stopAndUnload(names: readonly string[]): Promise<Array<StopReport['errors'][number]>> {
+    const errors: Array<StopReport['errors'][number]> = [];
+    const note = (plugin: string, error: unknown) => errors.push({ plugin, error: errorReport(error) });
+    const waves = planWaves(names, this.#plan?.graph.edges ?? new Map()).reverse();
+    const records = (wave: readonly string[]) => wave.map((name) => this.#table.get(name) as PluginRecord);
+    for (const wave of waves) {
+      await Promise.all(
+        records(wave).map(async (record) => {
+          const error = await this.#lifecycle.stop(record, this.#timeoutOf(record, 'onStop'));
+          if (error !== undefined) note(record.name, error);
+        }),
+      );
+    }
+    for (const wave of waves) {
+      await Promise.all(
+        records(wave).map(async (record) => {
+          for (const error of await this.#lifecycle.unload(record)) note(record.name, error);
+        }),
+      );
+    }
+    return errors;
+  }
+
+  #requireLoaded(name: string): void {
+    if (this.#table.get(name)?.runtime === undefined) {
+      throw new ModuError('MODU_LOADER_NOT_LOADED', `plugin ${name} is not loaded`, { details: { plugin: name } });
+    }
+  }
+
+  /** `name` and every loaded plugin that depends on it, directly or not. */
+  #withLoadedDependents(name: string): string[] {
+    const dependents = [...skippedDependents([name], this.#plan?.graph.dependents ?? new Map()).keys()];
+    return [name, ...dependents.filter((d) => this.#table.get(d)?.runtime !== undefined)];
+  }
+
+  #snapshots(names: readonly string[]): PluginSnapshot[] {
+    return names.map((name) => snapshotOf(this.#table.get(name) as PluginRecord));
+  }
+
+  unload(name: string): Promise<PluginSnapshot[]> {
+    return this.#operations.add(async () => {
+      this.#requireLoaded(name);
+      const affected = this.#withLoadedDependents(name);
+      for (const { plugin, error } of await this.#stopAndUnload(affected)) {
+        this.#logger.warn({ plugin, code: error.code, err: error.message }, 'unload error');
+      }
+      return this.#snapshots(affected);
+    });
+  }
+
+  reload(name: string): Promise<PluginSnapshot[]> {
+    return this.#operations.add(async () => {
+      this.#requireLoaded(name);
+      const affected = this.#withLoadedDependents(name);
+      for (const { plugin, error } of await this.#stopAndUnload(affected)) {
+        this.#logger.warn({ plugin, code: error.code, err: error.message }, 'reload: stop error');
+      }
+      await this.#bringUp(affected);
+      return this.#snapshots(affected);
+    });
+  }
+
+  load(name: string): Promise<PluginSnapshot> {
+    return this.#operations.add(async () => {
+      if (this.#table.get(name)?.runtime === undefined) await this.#bringUp([name]);
+      const record = this.#table.get(name);
+      if (record === undefined) {
+        const where = this.#options.pluginDirs.join(', ');
+        throw new ModuError('MODU_LOADER_NOT_LOADED', `no plugin named ${name} in ${where}`, {
+          details: { plugin: name },
+        });
+      }
+      return snapshotOf(record);
+    });
+  }
+
+  /**
+   * Reads the plugin folders again, then loads and starts `names` in the new dependency order; a
+   * plugin whose dependencies are not running is skipped with the reason.
+   */
+  async #bringUp(names: readonly string[]): Promise<void> {
+    const wanted = new Set(names);
+    const plan = await preparePlugins(this.#table, { ...this.#prepareOptions(), only: wanted });
+    this.#plan = plan;
+    const waves = plan.graph.waves.map((wave) => wave.filter((name) => wanted.has(name)));
+    for (const wave of waves) {
+      await this.#eachReady(wave, 'discovered', async (record) => {
+        const waiting = (plan.graph.edges.get(record.name) ?? []).filter(
+          (d) => this.#table.get(d)?.state !== 'started',
+        );
+        if (waiting.length === 0) return this.#load(record);
+        const message = `${record.name} is skipped because ${waiting.join(', ')} is not running`;
+        const error = new ModuError('MODU_GRAPH_DEPENDENCY_FAILED', message, { details: { dependencies: waiting } });
+        this.#table.fail(record, 'resolve', error, 'skipped');
+      });
+    }
+    for (const wave of waves) await this.#eachReady(wave, 'loaded', (record) => this.#start(record));
   }
 }
 

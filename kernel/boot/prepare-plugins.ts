@@ -32,6 +32,8 @@ export interface PrepareOptions {
   readonly kernelVersion: string;
   /** Scans the code and checks its capabilities; throws to reject the plugin. */
   readonly checkCode: (pkg: PluginPackage, granted: readonly string[]) => Promise<void>;
+  /** Prepares only these plugins, leaving every other record as it is (load and reload). */
+  readonly only?: ReadonlySet<string>;
 }
 
 async function prepareOne(pkg: PluginPackage, options: PrepareOptions): Promise<PreparedPlugin> {
@@ -48,12 +50,15 @@ async function prepareOne(pkg: PluginPackage, options: PrepareOptions): Promise<
  */
 export async function preparePlugins(table: PluginTable, options: PrepareOptions): Promise<BootPlan> {
   const discovery = await discoverPlugins(options.pluginDirs);
+  const touch = (name: string | undefined) =>
+    options.only === undefined || (name !== undefined && options.only.has(name));
   const required = (name: string) => options.config.plugins?.[name]?.required === true;
-  const records = discovery.packages.map((pkg) =>
-    table.add(pkg.manifest.name, pkg.root, pkg, required(pkg.manifest.name)),
-  );
+  const records = discovery.packages
+    .filter((pkg) => touch(pkg.manifest.name))
+    .map((pkg) => table.add(pkg.manifest.name, pkg.root, pkg, required(pkg.manifest.name)));
   const ignored: Array<BootReport['ignored'][number]> = [];
   for (const problem of discovery.problems) {
+    if (!touch(problem.plugin)) continue;
     if (problem.error.code === 'MODU_DISCOVERY_NOT_A_PLUGIN') {
       ignored.push({ folder: problem.folder, error: errorReport(problem.error) });
       continue;
@@ -81,13 +86,13 @@ export async function preparePlugins(table: PluginTable, options: PrepareOptions
     options.kernelVersion,
   );
   for (const [name, problem] of graph.blocked) {
-    const record = table.get(name);
+    const record = touch(name) ? table.get(name) : undefined;
     if (record === undefined || record.state !== 'discovered') continue;
     const error = new ModuError(problem.code, problem.message, { details: problem.details });
     table.fail(record, 'resolve', error, problem.code === 'MODU_GRAPH_DEPENDENCY_FAILED' ? 'skipped' : 'failed');
   }
   for (const [name, problem] of skippedDependents(invalid, graph.dependents)) {
-    const record = table.get(name);
+    const record = touch(name) ? table.get(name) : undefined;
     if (record?.state !== 'discovered') continue;
     table.fail(
       record,
