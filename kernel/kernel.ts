@@ -290,8 +290,9 @@ class ModuKernel implements Kernel {
     const waves = plan.graph.waves.map((wave) => wave.filter((name) => wanted.has(name)));
     for (const wave of waves) {
       await this.#eachReady(wave, 'discovered', async (record) => {
+        // Dependencies brought up here loaded in an earlier wave (or failed, skipping this one); others must run.
         const waiting = (plan.graph.edges.get(record.name) ?? []).filter(
-          (d) => this.#table.get(d)?.state !== 'started',
+          (d) => !wanted.has(d) && this.#table.get(d)?.state !== 'started',
         );
         if (waiting.length === 0) return this.#load(record);
         const message = `${record.name} is skipped because ${waiting.join(', ')} is not running`;
