@@ -58,8 +58,12 @@ function describe(error: ErrorObject): { pointer: string; message: string } {
   }
   const expected = (error.parentSchema as { description?: unknown } | undefined)?.description;
   const got = error.data === undefined ? '' : ` (got ${JSON.stringify(error.data)?.slice(0, 80)})`;
-  const hint = typeof expected === 'string' && error.keyword !== 'type' ? `; expected ${expected}` : '';
-  return { pointer: error.instancePath, message: `${error.message ?? 'is invalid'}${hint}${got}` };
+  // A pattern or format reads better as what it stands for than as a regular expression.
+  const plain = typeof expected === 'string' && (error.keyword === 'pattern' || error.keyword === 'format');
+  return {
+    pointer: error.instancePath,
+    message: `${plain ? `must be ${expected}` : (error.message ?? 'is invalid')}${got}`,
+  };
 }
 
 /** Renders problems as `file:line:column /pointer message` lines. */
@@ -70,6 +74,23 @@ export function formatProblems(file: string, problems: readonly ValidationProble
 }
 
 /**
+ * Compiles a JSON Schema (once per schema) and returns its validator.
+ *
+ * @throws ModuError `MODU_CONFIG_SCHEMA_INVALID` naming the source when the schema itself is invalid
+ */
+export function checkSchema(schema: object, source: ValidationSource): ValidateFunction {
+  try {
+    return compile(schema);
+  } catch (cause) {
+    const reason = cause instanceof Error ? `: ${cause.message}` : '';
+    throw new ModuError('MODU_CONFIG_SCHEMA_INVALID', `${source.file}: the JSON Schema itself is invalid${reason}`, {
+      details: { file: source.file },
+      cause,
+    });
+  }
+}
+
+/**
  * Checks `value` against a JSON Schema (compiled once per schema object) and returns it with schema
  * defaults applied. Every problem is reported at once, each with its JSON pointer and, when the
  * source can locate it, its line.
@@ -77,15 +98,7 @@ export function formatProblems(file: string, problems: readonly ValidationProble
  * @throws ModuError with `code` (for example `MODU_MANIFEST_INVALID`) and `details.problems`.
  */
 export function validate<T>(schema: object, value: unknown, source: ValidationSource, code: string): T {
-  let check: ValidateFunction;
-  try {
-    check = compile(schema);
-  } catch (cause) {
-    throw new ModuError('MODU_CONFIG_SCHEMA_INVALID', `${source.file}: the JSON Schema itself is invalid`, {
-      details: { file: source.file },
-      cause,
-    });
-  }
+  const check = checkSchema(schema, source);
   if (check(value)) return value as T;
   const problems = (check.errors ?? []).map((error) => {
     const { pointer, message } = describe(error);

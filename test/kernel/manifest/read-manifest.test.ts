@@ -57,7 +57,7 @@ describe('readManifest()', () => {
       const problems = error.details.problems as Array<{ pointer: string; line?: number }>;
       expect(problems.map((p) => p.pointer)).to.include.members(['/name', '/version', '/main', '/colour']);
       expect(problems.find((p) => p.pointer === '/version')?.line).to.equal(2);
-      expect(error.message).to.contain("expected a semver version such as '1.4.0'");
+      expect(error.message).to.contain('/version must be a semver version such as \'1.4.0\' (got "one")');
     });
 
     it('names a required field that is missing', async () => {

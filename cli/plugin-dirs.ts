@@ -1,0 +1,25 @@
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type LoadedHostConfig, loadHostConfig } from '../kernel/index.js';
+import type { CliIO } from './cli-io.js';
+
+/** Where the plugins are: `--plugins DIR`, else the `pluginDirs` of `--config` or ./modu.yaml, else ./plugins. */
+export async function pluginDirs(io: CliIO, options: { plugins?: string; config?: string }): Promise<string[]> {
+  if (options.plugins !== undefined) return [resolve(io.cwd, options.plugins)];
+  const host = await hostConfig(io, options.config);
+  return host === undefined ? [resolve(io.cwd, 'plugins')] : [...host.config.pluginDirs];
+}
+
+/** The host config of `--config FILE`, else of ./modu.yaml when it exists, else undefined. */
+export async function hostConfig(io: CliIO, file: string | undefined): Promise<LoadedHostConfig | undefined> {
+  const path = resolve(io.cwd, file ?? 'modu.yaml');
+  if (
+    file === undefined &&
+    !(await access(path).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return undefined;
+  return loadHostConfig(path, io.env);
+}
