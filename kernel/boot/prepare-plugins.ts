@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { pluginEnvVariables } from '../config/apply-env-overrides.js';
 import type { HostConfig } from '../config/host-config-schema.js';
 import { resolvePluginConfig } from '../config/plugin-config.js';
 import { discoverPlugins } from '../discovery/discover-plugins.js';
@@ -36,9 +37,13 @@ export interface PrepareOptions {
   readonly only?: ReadonlySet<string>;
 }
 
-async function prepareOne(pkg: PluginPackage, options: PrepareOptions): Promise<PreparedPlugin> {
+async function prepareOne(
+  pkg: PluginPackage,
+  options: PrepareOptions,
+  variables: ReadonlyArray<readonly [string, string]>,
+): Promise<PreparedPlugin> {
   const section = options.config.plugins?.[pkg.manifest.name];
-  const config = resolvePluginConfig(pkg.manifest, section?.config, options.env, options.source);
+  const config = resolvePluginConfig(pkg.manifest, section?.config, variables, options.source);
   const granted = section?.grants ?? [];
   await options.checkCode(pkg, granted);
   return { config, granted };
@@ -70,10 +75,11 @@ export async function preparePlugins(table: PluginTable, options: PrepareOptions
   }
   const prepared = new Map<string, PreparedPlugin>();
   const invalid: string[] = [];
+  const variables = pluginEnvVariables(options.env);
   await Promise.all(
     records.map(async (record) => {
       try {
-        prepared.set(record.name, await prepareOne(record.pkg as PluginPackage, options));
+        prepared.set(record.name, await prepareOne(record.pkg as PluginPackage, options, variables));
       } catch (error) {
         if (!ModuError.is(error)) throw error;
         table.fail(record, 'validate', error);

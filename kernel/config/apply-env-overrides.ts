@@ -52,20 +52,29 @@ export function applyEnvOverrides(config: HostConfig, env: Readonly<Record<strin
   return result as HostConfig;
 }
 
+/** The `MODU_PLUGIN_*` variables of an environment, read once: enumerating process.env is slow. */
+export function pluginEnvVariables(
+  env: Readonly<Record<string, string | undefined>>,
+): ReadonlyArray<readonly [string, string]> {
+  return Object.entries(env).filter(
+    (entry): entry is [string, string] => entry[0].startsWith('MODU_PLUGIN_') && entry[1] !== undefined,
+  );
+}
+
 /**
- * Overlays `MODU_PLUGIN_<NAME>__<key>[__<key>…]` variables onto a copy of one plugin's config:
- * `<NAME>` as {@link envName} writes it, keys as written (`MODU_PLUGIN_USERS__pageSize=50`).
+ * Overlays `MODU_PLUGIN_<NAME>__<key>[__<key>…]` variables (from {@link pluginEnvVariables}) onto a
+ * copy of one plugin's config: `<NAME>` as {@link envName} writes it, keys as written
+ * (`MODU_PLUGIN_USERS__pageSize=50`).
  */
 export function applyPluginEnv(
   plugin: string,
   config: Readonly<Record<string, unknown>>,
-  env: Readonly<Record<string, string | undefined>>,
+  variables: ReadonlyArray<readonly [string, string]>,
 ): Record<string, unknown> {
   const result = structuredClone(config) as Record<string, unknown>;
   const prefix = `MODU_PLUGIN_${envName(plugin)}__`;
-  for (const [variable, value] of Object.entries(env)) {
-    if (value === undefined || !variable.startsWith(prefix)) continue;
-    setPath(result, variable.slice(prefix.length).split('__'), parseScalar(value));
+  for (const [variable, value] of variables) {
+    if (variable.startsWith(prefix)) setPath(result, variable.slice(prefix.length).split('__'), parseScalar(value));
   }
   return result;
 }

@@ -4,7 +4,7 @@ import { applyPluginEnv } from './apply-env-overrides.js';
 
 /**
  * A plugin's configuration: the host's section for it (`plugins.<name>.config` in modu.yaml) with
- * `MODU_PLUGIN_<NAME>__*` overrides, validated against the manifest's `config` schema with its
+ * `MODU_PLUGIN_<NAME>__*` overrides (`env`, from `pluginEnvVariables`), validated against the manifest's `config` schema with its
  * defaults applied, then frozen. The review's missing `getPluginConfig`, done at the door.
  *
  * @throws ModuError `MODU_CONFIG_INVALID` naming the plugin and each field, `MODU_CONFIG_SCHEMA_INVALID`
@@ -12,7 +12,7 @@ import { applyPluginEnv } from './apply-env-overrides.js';
 export function resolvePluginConfig(
   manifest: PluginManifest,
   hostValue: Readonly<Record<string, unknown>> | undefined,
-  env: Readonly<Record<string, string | undefined>>,
+  env: ReadonlyArray<readonly [string, string]>,
   source: string,
 ): Readonly<Record<string, unknown>> {
   const value = applyPluginEnv(manifest.name, hostValue ?? {}, env);

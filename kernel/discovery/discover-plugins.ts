@@ -46,17 +46,16 @@ async function candidateFolders(root: string): Promise<string[]> {
 }
 
 async function inspect(folder: string): Promise<PluginPackage | DiscoveryProblem> {
-  if (!(await exists(join(folder, MANIFEST_FILE)))) {
-    const error = new ModuError('MODU_DISCOVERY_NOT_A_PLUGIN', `${folder} has no ${MANIFEST_FILE}`, {
-      details: { folder },
-    });
-    return { folder, error };
-  }
   try {
     return await readManifest(folder);
   } catch (error) {
     if (!ModuError.is(error)) throw error;
-    return { folder, error };
+    if (error.code !== 'MODU_FILE_MISSING' || error.details.file !== join(folder, MANIFEST_FILE))
+      return { folder, error };
+    const notPlugin = new ModuError('MODU_DISCOVERY_NOT_A_PLUGIN', `${folder} has no ${MANIFEST_FILE}`, {
+      details: { folder },
+    });
+    return { folder, error: notPlugin };
   }
 }
 
