@@ -1,0 +1,59 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { errorCatalogue, ModuError } from '../kernel/index.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Every `| MODU_X | status | ...` row of docs/errors.md. */
+async function documentedCodes(): Promise<Map<string, number>> {
+  const text = await readFile(join(root, 'docs', 'errors.md'), 'utf8');
+  const rows = [...text.matchAll(/^\| (MODU_[A-Z0-9_]+) \| (\d{3}) \|/gm)];
+  return new Map(rows.map((m) => [m[1] as string, Number(m[2])]));
+}
+
+/** Every code passed to `new ModuError('MODU_X', …)` in the source areas (not tests or fixtures). */
+async function codesUsedInSource(): Promise<Set<string>> {
+  const used = new Set<string>();
+  for (const area of ['kernel', 'adapters', 'registry', 'cli']) {
+    const entries = await readdir(join(root, area), { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+      const text = await readFile(join(entry.parentPath, entry.name), 'utf8');
+      for (const match of text.matchAll(/ModuError\(\s*'(MODU_[A-Z0-9_]+)'/g)) used.add(match[1] as string);
+    }
+  }
+  return used;
+}
+
+describe('error catalogue', () => {
+  it('lists in docs/errors.md exactly the codes the catalogues define, with their statuses', async () => {
+    const documented = await documentedCodes();
+    const defined = new Map(errorCatalogue().map(([code, spec]) => [code, spec.status]));
+    expect([...documented.entries()].sort()).to.deep.equal([...defined.entries()].sort());
+  });
+
+  it('defines every code the source throws', async () => {
+    const defined = new Set(errorCatalogue().map(([code]) => code));
+    const used = await codesUsedInSource();
+    expect(used.size).to.be.greaterThan(20);
+    expect([...used].filter((code) => !defined.has(code))).to.deep.equal([]);
+  });
+
+  it('gives every code a title, a hint and an HTTP status', () => {
+    for (const [code, spec] of errorCatalogue()) {
+      expect(code).to.match(/^MODU_[A-Z]+_[A-Z0-9_]+$/);
+      expect(spec.title, code).to.not.equal('');
+      expect(spec.hint, code).to.match(/\.$/);
+      expect(spec.status, code).to.be.within(400, 599);
+    }
+  });
+
+  it('recognises a ModuError by its brand, across copies of the class', () => {
+    const foreign = Object.assign(new Error('x'), { [Symbol.for('modu.error')]: true });
+    expect(ModuError.is(foreign)).to.equal(true);
+    expect(ModuError.is(new Error('x'))).to.equal(false);
+    expect(new ModuError('MODU_GRAPH_CYCLE', 'a -> a').hint).to.contain('Break the cycle');
+  });
+});
