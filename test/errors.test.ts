@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Every `| MODU_X | status | ...` row of docs/errors.md. */
 async function documentedCodes(): Promise<Map<string, number>> {
   const text = await readFile(join(root, 'docs', 'errors.md'), 'utf8');
-  const rows = [...text.matchAll(/^\| (MODU_[A-Z0-9_]+) \| (\d{3}) \|/gm)];
+  const rows = [...text.matchAll(/^\|\s*(MODU_[A-Z0-9_]+)\s*\|\s*(\d{3})\s*\|/gm)];
   return new Map(rows.map((m) => [m[1] as string, Number(m[2])]));
 }
 
@@ -37,7 +37,7 @@ describe('error catalogue', () => {
   it('defines every code the source throws', async () => {
     const defined = new Set(errorCatalogue().map(([code]) => code));
     const used = await codesUsedInSource();
-    expect(used.size).to.be.greaterThan(20);
+    expect(used.size).to.be.greaterThan(10);
     expect([...used].filter((code) => !defined.has(code))).to.deep.equal([]);
   });
 
