@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { Container } from 'inversify';
 import PQueue from 'p-queue';
 import { pino } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Logger } from './authoring/plugin-definition.js';
 import type { BootReport, StopReport } from './boot/boot-report.js';
 import { criticalPath } from './boot/critical-path.js';
@@ -16,6 +17,7 @@ import type { HttpMount } from './lifecycle/http-mount.js';
 import { PluginLifecycle } from './lifecycle/plugin-lifecycle.js';
 import { defaultHookTimeouts, type HookName } from './lifecycle/run-hook.js';
 import type { CodeLoader } from './loader/code-loader.js';
+import { createKernelMetrics } from './metrics/kernel-metrics.js';
 import { errorReport } from './runtime/error-report.js';
 import { type PluginRecord, snapshotOf } from './runtime/plugin-record.js';
 import type { PluginSnapshot } from './runtime/plugin-snapshot.js';
@@ -40,6 +42,8 @@ export interface Kernel {
   reload(name: string): Promise<PluginSnapshot[]>;
   /** Snapshots of every plugin, sorted by name. */
   snapshot(): PluginSnapshot[];
+  /** The kernel's Prometheus registry: plugin states, phase times, and the HTTP layer's metrics. */
+  readonly metrics: Registry;
   on<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): void;
   off<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): void;
 }
@@ -54,6 +58,7 @@ class ModuKernel implements Kernel {
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #logger: Logger;
   readonly #table = new PluginTable();
+  readonly metrics: Registry;
   readonly #lifecycle: PluginLifecycle;
   readonly #queue: PQueue;
   /** start, stop, load, unload and reload run one at a time. */
@@ -73,6 +78,9 @@ class ModuKernel implements Kernel {
     this.#env = env ?? process.env;
     this.#logger = logger ?? defaultLogger(this.#env);
     this.#queue = new PQueue({ concurrency: this.#config.concurrency ?? 8 });
+    const metrics = createKernelMetrics(() => this.#table.snapshot());
+    this.metrics = metrics.registry;
+    this.#table.events.on('state', metrics.onStateChange);
     this.#lifecycle = new PluginLifecycle({
       table: this.#table,
       http,

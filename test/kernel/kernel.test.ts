@@ -41,3 +41,15 @@ describe('createKernel()', () => {
     });
   });
 });
+
+describe('Kernel.metrics', () => {
+  it('exposes plugin states and phase times as Prometheus text', async () => {
+    const kernel = createKernel({ pluginDirs: [examplePlugins], logger: silentLogger, plugins: { auth: authConfig } });
+    await kernel.start();
+    const text = await kernel.metrics.metrics();
+    await kernel.stop();
+    expect(text).to.match(/^modu_plugins\{state="started"\} 6$/m);
+    expect(text).to.match(/^modu_plugin_phase_seconds\{plugin="users",phase="load"\} [0-9.e-]+$/m);
+    expect(text).to.match(/^modu_plugin_transitions_total\{to="started"\} 6$/m);
+  });
+});
