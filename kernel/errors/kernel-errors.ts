@@ -32,7 +32,7 @@ export const kernelErrors = defineErrors({
   MODU_DISCOVERY_ROOT_MISSING: {
     title: 'Plugins folder missing',
     status: 400,
-    hint: 'Create the folder or point --plugins (or `pluginsDir` in modu.yaml) at an existing one.',
+    hint: 'Create the folder or point --plugins (or `pluginDirs` in modu.yaml) at an existing one.',
   },
   MODU_DISCOVERY_NOT_A_PLUGIN: {
     title: 'Not a plugin folder',
