@@ -1,0 +1,141 @@
+import PQueue from 'p-queue';
+import type { StopReport } from '../boot/boot-report.js';
+import { type BootPlan, type PrepareOptions, preparePlugins } from '../boot/prepare-plugins.js';
+import { ModuError } from '../errors/modu-error.js';
+import { skippedDependents } from '../graph/dependency-graph.js';
+import { planWaves } from '../graph/plan-waves.js';
+import { errorReport } from '../runtime/error-report.js';
+import type { PluginRecord } from '../runtime/plugin-record.js';
+import type { PluginTable } from '../runtime/plugin-table.js';
+import type { PluginLifecycle } from './plugin-lifecycle.js';
+import type { HookName } from './run-hook.js';
+
+/** What the orchestrator drives: the table, one plugin's steps, and how to plan. */
+export interface OrchestratorEnvironment {
+  readonly table: PluginTable;
+  readonly lifecycle: PluginLifecycle;
+  /** Plugins loading or starting at once inside one wave. */
+  readonly concurrency: number;
+  readonly prepareOptions: () => PrepareOptions;
+  readonly timeoutOf: (record: PluginRecord, hook: HookName) => number;
+}
+
+type StopErrors = Array<StopReport['errors'][number]>;
+
+/**
+ * Moves groups of plugins through their lifecycle in dependency order: waves load and start one
+ * after another, the plugins of a wave concurrently (bounded); stopping runs the waves in reverse.
+ * A plugin that fails takes its dependents with it (`skipped`); every other plugin carries on.
+ */
+export class PluginOrchestrator {
+  readonly #env: OrchestratorEnvironment;
+  readonly #queue: PQueue;
+  #plan: BootPlan | undefined;
+
+  constructor(env: OrchestratorEnvironment) {
+    this.#env = env;
+    this.#queue = new PQueue({ concurrency: env.concurrency });
+  }
+
+  /** The latest plan: the graph and each plugin's prepared inputs. */
+  get plan(): BootPlan | undefined {
+    return this.#plan;
+  }
+
+  /** Discovers, validates and resolves every plugin, then loads and starts all that can. */
+  async bootAll(): Promise<BootPlan> {
+    const plan = await preparePlugins(this.#env.table, this.#env.prepareOptions());
+    this.#plan = plan;
+    for (const wave of plan.graph.waves) await this.#eachReady(wave, 'discovered', (r) => this.#load(r));
+    for (const wave of plan.graph.waves) await this.#eachReady(wave, 'loaded', (r) => this.#start(r));
+    return plan;
+  }
+
+  /**
+   * Reads the plugin folders again, then loads and starts `names` in the new dependency order; a
+   * plugin whose dependencies are not running is skipped with the reason.
+   */
+  async bringUp(names: readonly string[]): Promise<void> {
+    const wanted = new Set(names);
+    const plan = await preparePlugins(this.#env.table, { ...this.#env.prepareOptions(), only: wanted });
+    this.#plan = plan;
+    const waves = plan.graph.waves.map((wave) => wave.filter((name) => wanted.has(name)));
+    for (const wave of waves) {
+      await this.#eachReady(wave, 'discovered', async (record) => {
+        // Dependencies brought up here loaded in an earlier wave (or failed, skipping this one); others must run.
+        const waiting = (plan.graph.edges.get(record.name) ?? []).filter(
+          (dep) => !wanted.has(dep) && this.#env.table.get(dep)?.state !== 'started',
+        );
+        if (waiting.length === 0) return this.#load(record);
+        const message = `${record.name} is skipped because ${waiting.join(', ')} is not running`;
+        const error = new ModuError('MODU_GRAPH_DEPENDENCY_FAILED', message, { details: { dependencies: waiting } });
+        this.#env.table.fail(record, 'resolve', error, 'skipped');
+      });
+    }
+    for (const wave of waves) await this.#eachReady(wave, 'loaded', (record) => this.#start(record));
+  }
+
+  /** Stops, then unloads, `names` in reverse dependency order, each wave in parallel, past errors. */
+  async stopAndUnload(names: readonly string[]): Promise<StopErrors> {
+    const errors: StopErrors = [];
+    const note = (plugin: string, error: unknown) => errors.push({ plugin, error: errorReport(error) });
+    const waves = planWaves(names, this.#plan?.graph.edges ?? new Map()).reverse();
+    const records = (wave: readonly string[]) => wave.map((name) => this.#env.table.get(name) as PluginRecord);
+    const { lifecycle, timeoutOf } = this.#env;
+    for (const wave of waves) {
+      await Promise.all(
+        records(wave).map(async (record) => {
+          const error = await lifecycle.stop(record, timeoutOf(record, 'onStop'));
+          if (error !== undefined) note(record.name, error);
+        }),
+      );
+    }
+    for (const wave of waves) {
+      await Promise.all(
+        records(wave).map(async (record) => {
+          for (const error of await lifecycle.unload(record)) note(record.name, error);
+        }),
+      );
+    }
+    return errors;
+  }
+
+  /** `name` and every loaded plugin that depends on it, directly or not. */
+  withLoadedDependents(name: string): string[] {
+    const dependents = [...skippedDependents([name], this.#plan?.graph.dependents ?? new Map()).keys()];
+    return [name, ...dependents.filter((d) => this.#env.table.get(d)?.runtime !== undefined)];
+  }
+
+  /** The plugins that wait on `name`: a timeout error names them. */
+  dependentsOf(name: string): readonly string[] {
+    return this.#plan?.graph.dependents.get(name) ?? [];
+  }
+
+  async #eachReady(names: readonly string[], state: PluginRecord['state'], step: (r: PluginRecord) => Promise<void>) {
+    const ready = names.map((name) => this.#env.table.get(name)).filter((r): r is PluginRecord => r?.state === state);
+    await this.#queue.addAll(ready.map((record) => () => step(record)));
+  }
+
+  async #load(record: PluginRecord): Promise<void> {
+    const prepared = this.#plan?.prepared.get(record.name);
+    if (prepared === undefined) return;
+    if (!(await this.#env.lifecycle.load(record, prepared.config, prepared.granted)))
+      await this.#skipDependents(record);
+  }
+
+  async #start(record: PluginRecord): Promise<void> {
+    if (!(await this.#env.lifecycle.start(record))) await this.#skipDependents(record);
+  }
+
+  /** Marks every plugin depending on a failed one as skipped, unloading those already loaded. */
+  async #skipDependents(failed: PluginRecord): Promise<void> {
+    const phase = failed.failure?.phase ?? 'load';
+    for (const [name, problem] of skippedDependents([failed.name], this.#plan?.graph.dependents ?? new Map())) {
+      const record = this.#env.table.get(name);
+      if (record === undefined || record.state === 'failed' || record.state === 'skipped') continue;
+      if (record.runtime !== undefined) await this.#env.lifecycle.unload(record);
+      const error = new ModuError(problem.code, problem.message, { details: problem.details });
+      this.#env.table.fail(record, phase, error, 'skipped');
+    }
+  }
+}
