@@ -1,0 +1,27 @@
+import type { CjsLoader } from './cjs-gate.js';
+import { isInside } from './gate-policy.js';
+
+/**
+ * Removes every CommonJS module under `root` from the require cache, the links to them from other modules'
+ * `children`, and resolution-cache entries pointing into the folder; nothing else is touched. Returns how many
+ * modules were evicted.
+ */
+export function evictCjs(loader: CjsLoader, root: string): number {
+  const cache = loader._cache;
+  let evicted = 0;
+  for (const key of Object.keys(cache)) {
+    if (isInside(key, root)) {
+      delete cache[key];
+      evicted++;
+    }
+  }
+  for (const module of Object.values(cache)) {
+    if (module === undefined) continue;
+    const kept = module.children.filter((child) => child.filename === null || !isInside(child.filename, root));
+    if (kept.length !== module.children.length) module.children = kept;
+  }
+  for (const [key, filename] of Object.entries(loader._pathCache)) {
+    if (isInside(filename, root)) delete loader._pathCache[key];
+  }
+  return evicted;
+}
