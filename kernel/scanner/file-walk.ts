@@ -45,6 +45,33 @@ function isInspection(parent: AnyNode): boolean {
   return parent.type === 'ExpressionStatement';
 }
 
+function isStrictBody(body: readonly AnyNode[]): boolean {
+  const first = body[0];
+  return first?.type === 'ExpressionStatement' && first.directive === 'use strict';
+}
+
+/**
+ * True when `this` inside a sloppy-mode function (not arrow, method or class) is used as a value: called
+ * plainly, such a function gets the global object as `this`, which then escapes the scanner's view.
+ */
+function escapesSloppyThis(node: AnyNode, ancestors: AnyNode[]): boolean {
+  const parent = ancestors[ancestors.length - 2];
+  if (parent?.type === 'MemberExpression' && parent.object === node) return false;
+  if (ancestors[0]?.type === 'Program' && isStrictBody(ancestors[0].body)) return false;
+  for (let i = ancestors.length - 2; i >= 0; i--) {
+    const scope = ancestors[i];
+    if (scope === undefined || scope.type === 'ArrowFunctionExpression') continue;
+    if (scope.type === 'ClassBody') return false;
+    if (scope.type !== 'FunctionExpression' && scope.type !== 'FunctionDeclaration') continue;
+    const owner = ancestors[i - 1];
+    if (owner?.type === 'MethodDefinition' || (owner?.type === 'Property' && (owner.method || owner.kind !== 'init')))
+      return false;
+    if (scope.body.type === 'BlockStatement' && isStrictBody(scope.body.body)) return false;
+    return true;
+  }
+  return false;
+}
+
 function staticName(node: MemberExpression): string | undefined {
   if (!node.computed) return node.property.type === 'Identifier' ? node.property.name : undefined;
   return foldString(node.property);
@@ -86,6 +113,11 @@ export class FileWalk {
       ImportExpression: (node, _state, ancestors) => this.load(node.source, node, ancestors, 'import()'),
       WithStatement: (node) => this.add('with-statement', node, 'a with statement hides which names it reads'),
       ObjectPattern: (node) => this.constructorPattern(node),
+      ThisExpression: (node, _state, ancestors) => {
+        if (this.script && escapesSloppyThis(node, ancestors)) {
+          this.add('sloppy-this', node, '`this` of a sloppy-mode function may be the global object and escapes here');
+        }
+      },
     });
   }
 

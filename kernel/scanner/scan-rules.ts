@@ -22,6 +22,11 @@ export const SCAN_RULES = {
   'escaped-reference': { severity: 'error', capability: 'dynamic-code', summary: 'a sensitive global as a value' },
   'computed-global-access': { severity: 'error', capability: 'dynamic-code', summary: 'computed global access' },
   'caller-access': { severity: 'error', capability: 'dynamic-code', summary: 'arguments.callee or .caller' },
+  'sloppy-this': {
+    severity: 'error',
+    capability: 'dynamic-code',
+    summary: "`this` of a sloppy-mode function escapes: it may be the global object (add 'use strict')",
+  },
   'with-statement': { severity: 'error', capability: 'dynamic-code', summary: 'a with statement' },
   webassembly: { severity: 'error', capability: 'dynamic-code', summary: 'compiles or instantiates WebAssembly' },
   'process-env': { severity: 'error', capability: 'env', summary: 'reads process.env' },

@@ -101,8 +101,10 @@ export function scanSource(code: string, options: ScanSourceOptions): ScanFindin
   walkFile(code, options, found);
   if (found.length === 0) return [];
   const at = positions(code);
+  const seen = new Set<string>();
   return found
     .sort((a, b) => a.start - b.start)
+    .filter((raw) => !seen.has(`${raw.rule}@${raw.start}`) && seen.add(`${raw.rule}@${raw.start}`) !== undefined)
     .map((raw) => {
       const capability = raw.capability ?? ruleCapability(raw.rule);
       return {

@@ -43,6 +43,9 @@ interface ResolveResult {
 type NextResolve = (specifier: string, context?: ResolveContext) => Promise<ResolveResult>;
 
 const policies = new Map<string, GatePolicy>();
+/** data: and http(s): modules a plugin imported (when granted): their own imports get the plugin's policy. */
+const derived = new Map<string, GatePolicy>();
+const MAX_DERIVED = 10_000;
 let hostURL = '';
 
 export function initialize(data: GateHooksData): void {
@@ -55,7 +58,10 @@ export function initialize(data: GateHooksData): void {
 }
 
 function gatedParent(parentURL: string | undefined): { policy: GatePolicy; generation: string | null } | undefined {
-  if (parentURL === undefined || !parentURL.startsWith('file:')) return undefined;
+  if (parentURL === undefined) return undefined;
+  const inherited = derived.get(parentURL);
+  if (inherited !== undefined) return { policy: policies.get(inherited.root) ?? inherited, generation: null };
+  if (!parentURL.startsWith('file:')) return undefined;
   const url = new URL(parentURL);
   const policy = policyFor(fileURLToPath(url), policies);
   return policy === undefined ? undefined : { policy, generation: url.searchParams.get(GENERATION_PARAM) };
@@ -69,6 +75,11 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
   const urlDenied = urlDenial(specifier, policy);
   if (urlDenied !== undefined) throw deniedError(urlDenied);
   const result = await next(specifier, context);
+  if (!result.url.startsWith('file:') && !result.url.startsWith('node:')) {
+    if (derived.size >= MAX_DERIVED) derived.delete(derived.keys().next().value ?? '');
+    derived.set(result.url, policy);
+    return result;
+  }
   if (result.url.startsWith('node:')) {
     const denied = builtinDenial(result.url, policy);
     if (denied !== undefined) throw deniedError(denied);
