@@ -1,6 +1,6 @@
 import type { Options } from 'acorn';
 import { FileWalk, type RawFinding, ScanDeadline } from './file-walk.js';
-import { parseSource, type SourceType } from './parse-source.js';
+import { type ParsedSource, parseSource, type SourceType } from './parse-source.js';
 import { ruleCapability, SCAN_RULES } from './scan-rules.js';
 import type { ScanFinding } from './scan-types.js';
 
@@ -57,22 +57,28 @@ function isModuleDeclaration(node: { type: string }): boolean {
   return node.type.startsWith('Import') || node.type.startsWith('Export');
 }
 
-function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[]): void {
-  const deadline = performance.now() + (options.timeBudgetMs ?? 1000);
+/** Parses, or records why the file could not be parsed and returns undefined. */
+function parseOrReport(code: string, requested: SourceType, found: RawFinding[]): ParsedSource | undefined {
   const onToken = code.includes('\\u') ? escapeWatcher(found) : undefined;
-  const requested = options.sourceType ?? defaultSourceType(options.file);
-  let parsed: ReturnType<typeof parseSource>;
   try {
-    parsed = parseSource(code, requested, onToken);
+    return parseSource(code, requested, onToken);
   } catch (error) {
-    if (error instanceof RangeError)
+    // acorn turns its own stack overflow into a SyntaxError; both mean the input nests too deep.
+    if (error instanceof RangeError || (error instanceof SyntaxError && error.message.includes('stack space'))) {
       found.push({ rule: 'too-complex', start: 0, message: 'nesting too deep to parse' });
-    else if (error instanceof SyntaxError) {
+    } else if (error instanceof SyntaxError) {
       const pos = (error as SyntaxError & { pos?: number }).pos ?? 0;
       found.push({ rule: 'parse-error', start: pos, message: `does not parse as ESM or CommonJS: ${error.message}` });
     } else throw error;
-    return;
+    return undefined;
   }
+}
+
+function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[]): void {
+  const deadline = performance.now() + (options.timeBudgetMs ?? 1000);
+  const requested = options.sourceType ?? defaultSourceType(options.file);
+  const parsed = parseOrReport(code, requested, found);
+  if (parsed === undefined) return;
   // A .js file that parses as ESM still runs as CommonJS unless it has import or export declarations.
   const script =
     parsed.sourceType === 'script' || (requested !== 'module' && !parsed.ast.body.some(isModuleDeclaration));

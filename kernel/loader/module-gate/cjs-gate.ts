@@ -14,7 +14,7 @@ export interface CjsLoader {
 
 /** A CommonJS module record. */
 export interface CjsModule {
-  filename: string | null;
+  filename: string | null | undefined;
   paths: string[];
   children: CjsModule[];
 }

@@ -16,12 +16,15 @@ export function evictCjs(loader: CjsLoader, root: string): number {
     }
   }
   for (const module of Object.values(cache)) {
-    if (module === undefined) continue;
-    const kept = module.children.filter((child) => child.filename === null || !isInside(child.filename, root));
+    // Entries made for ES modules loaded through require() have no children list.
+    if (!Array.isArray(module?.children)) continue;
+    const kept = module.children.filter(
+      (child) => typeof child.filename !== 'string' || !isInside(child.filename, root),
+    );
     if (kept.length !== module.children.length) module.children = kept;
   }
   for (const [key, filename] of Object.entries(loader._pathCache)) {
-    if (isInside(filename, root)) delete loader._pathCache[key];
+    if (typeof filename === 'string' && isInside(filename, root)) delete loader._pathCache[key];
   }
   return evicted;
 }
