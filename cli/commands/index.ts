@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
+import { addScanCommand } from './scan.js';
 
 /** Adds one command to the program. Each lives in its own file under cli/commands/. */
 export type AddCommand = (program: Command, io: CliIO) => void;
 
 /** Every command of `modu`, sorted by name; a test checks the order and that each has a description. */
-export const commands: readonly AddCommand[] = [];
+export const commands: readonly AddCommand[] = [addScanCommand];

@@ -14,6 +14,7 @@ describe('scanSource()', () => {
     });
 
     it('folds names built from literals', () => {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the string is JavaScript source under test
       for (const name of ["'child' + '_process'", '`child_${"process"}`', "['child', 'process'].join('_')"]) {
         expect(scan(`require(${name})`)[0]?.capability, name).to.equal('node:child_process');
       }
@@ -109,6 +110,7 @@ describe('scanSource()', () => {
     it('reports nothing for strings, comments, regexes and property names', () => {
       const code = [
         "// require('child_process') and eval() in a comment",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the string is JavaScript source under test
         "const s = 'child_process' + \"process.binding\" + `eval(${1})` + '\\u0072equire';",
         '/* new Function() */ const re = /child_process|eval\\(/;',
         'const o = { eval: 1, require: 2, process: 3, child_process: 4, constructor: 5 };',
