@@ -7,12 +7,21 @@ import type {
   ObjectPattern,
   Program,
 } from 'acorn';
-import { ancestor } from 'acorn-walk';
 import { builtinName, isHarmlessBuiltin } from '../capabilities/capability-catalogue.js';
 import { classifySpecifier } from './classify-specifier.js';
 import { foldString } from './fold-string.js';
+import {
+  constructorKey,
+  constructorUse,
+  escapesSloppyThis,
+  insideClass,
+  isInspection,
+  SENSITIVE_MEMBERS,
+  staticName,
+} from './reference-context.js';
 import type { ScanRule } from './scan-rules.js';
 import { escapeVerdict, memberOutcome, ROOT_BY_NAME, type SensitiveRoot } from './sensitive-roots.js';
+import { walkTree } from './walk-tree.js';
 
 /** A finding before its offset is turned into a line and column. */
 export interface RawFinding {
@@ -22,60 +31,11 @@ export interface RawFinding {
   readonly capability?: string;
 }
 
+/** Findings kept per rule and capability in one file: enough to fix, bounded against hostile input. */
+export const MAX_PER_KIND = 50;
+
 /** Thrown when the walk of one file runs past its deadline. */
 export class ScanDeadline extends Error {}
-
-/** Parents in which reading `.constructor` only inspects it. */
-const CONSTRUCTOR_READS = new Set([
-  'BinaryExpression',
-  'UnaryExpression',
-  'ExpressionStatement',
-  'IfStatement',
-  'TemplateLiteral',
-]);
-const SAFE_COMPARISONS = new Set(['===', '!==', '==', '!=', 'instanceof', 'in']);
-const SENSITIVE_MEMBERS = new Set(['constructor', 'binding', 'dlopen', 'mainModule', 'getBuiltinModule', 'caller']);
-for (const name of ['callee', '_linkedBinding', 'createRequire', ...Object.keys(ROOT_BY_NAME)])
-  SENSITIVE_MEMBERS.add(name);
-
-/** True when the parent only inspects the value: `typeof x`, `x === y`, a bare statement. */
-function isInspection(parent: AnyNode): boolean {
-  if (parent.type === 'UnaryExpression') return parent.operator === 'typeof';
-  if (parent.type === 'BinaryExpression') return SAFE_COMPARISONS.has(parent.operator);
-  return parent.type === 'ExpressionStatement';
-}
-
-function isStrictBody(body: readonly AnyNode[]): boolean {
-  const first = body[0];
-  return first?.type === 'ExpressionStatement' && first.directive === 'use strict';
-}
-
-/**
- * True when `this` inside a sloppy-mode function (not arrow, method or class) is used as a value: called
- * plainly, such a function gets the global object as `this`, which then escapes the scanner's view.
- */
-function escapesSloppyThis(node: AnyNode, ancestors: AnyNode[]): boolean {
-  const parent = ancestors[ancestors.length - 2];
-  if (parent?.type === 'MemberExpression' && parent.object === node) return false;
-  if (ancestors[0]?.type === 'Program' && isStrictBody(ancestors[0].body)) return false;
-  for (let i = ancestors.length - 2; i >= 0; i--) {
-    const scope = ancestors[i];
-    if (scope === undefined || scope.type === 'ArrowFunctionExpression') continue;
-    if (scope.type === 'ClassBody') return false;
-    if (scope.type !== 'FunctionExpression' && scope.type !== 'FunctionDeclaration') continue;
-    const owner = ancestors[i - 1];
-    if (owner?.type === 'MethodDefinition' || (owner?.type === 'Property' && (owner.method || owner.kind !== 'init')))
-      return false;
-    if (scope.body.type === 'BlockStatement' && isStrictBody(scope.body.body)) return false;
-    return true;
-  }
-  return false;
-}
-
-function staticName(node: MemberExpression): string | undefined {
-  if (!node.computed) return node.property.type === 'Identifier' ? node.property.name : undefined;
-  return foldString(node.property);
-}
 
 /**
  * One walk over one parsed file. It follows every use of the sensitive roots (`require`, `module`, `process`,
@@ -88,6 +48,7 @@ function staticName(node: MemberExpression): string | undefined {
 export class FileWalk {
   readonly found: RawFinding[] = [];
   private readonly aliases = new Map<string, SensitiveRoot>();
+  private readonly counts = new Map<string, number>();
   private visits = 0;
 
   constructor(
@@ -98,39 +59,66 @@ export class FileWalk {
 
   run(ast: Program): void {
     for (const statement of ast.body) if (statement.type === 'ImportDeclaration') this.trackImport(statement);
-    ancestor(ast, {
-      Identifier: (node, _state, ancestors) => {
-        this.tick();
-        const root = this.aliases.get(node.name) ?? ROOT_BY_NAME[node.name];
+    walkTree(ast, (node, ancestors, binding) => this.enter(node, ancestors as AnyNode[], binding));
+  }
+
+  private enter(node: AnyNode, ancestors: AnyNode[], binding: boolean): void {
+    if ((++this.visits & 1023) === 0 && performance.now() > this.deadline) throw new ScanDeadline();
+    switch (node.type) {
+      case 'Identifier':
+      case 'PrivateIdentifier': {
+        // acorn gives the decoded name; a longer source range means it was written with \u escapes.
+        const written = node.end - node.start - (node.type === 'PrivateIdentifier' ? 1 : 0);
+        if (written !== node.name.length)
+          this.add('unicode-escape', node, `identifier '${node.name}' is written with Unicode escapes`);
+        if (binding || node.type !== 'Identifier') return;
+        const alias = this.aliases.size > 0 ? this.aliases.get(node.name) : undefined;
+        const root = alias ?? ROOT_BY_NAME[node.name];
         if (root !== undefined) this.reference(root, ancestors, ancestors.length - 1);
-      },
-      MemberExpression: (node, _state, ancestors) => this.member(node, ancestors),
-      ImportDeclaration: (node) => this.specifier(node.source, 'imports'),
-      ExportAllDeclaration: (node) => this.specifier(node.source, 're-exports'),
-      ExportNamedDeclaration: (node) => {
+        return;
+      }
+      case 'MemberExpression':
+        this.member(node, ancestors);
+        return;
+      case 'ImportDeclaration':
+        this.specifier(node.source, 'imports');
+        return;
+      case 'ExportAllDeclaration':
+      case 'ExportNamedDeclaration':
         if (node.source) this.specifier(node.source, 're-exports');
-      },
-      ImportExpression: (node, _state, ancestors) => this.load(node.source, node, ancestors, 'import()'),
-      WithStatement: (node) => this.add('with-statement', node, 'a with statement hides which names it reads'),
-      ObjectPattern: (node) => this.constructorPattern(node),
-      ThisExpression: (node, _state, ancestors) => {
+        return;
+      case 'ImportExpression':
+        this.load(node.source, node, ancestors, 'import()');
+        return;
+      case 'WithStatement':
+        this.add('with-statement', node, 'a with statement hides which names it reads');
+        return;
+      case 'ObjectPattern': {
+        const key = constructorKey(node);
+        if (key)
+          this.add('function-constructor', key, 'destructures .constructor, which may be the Function constructor');
+        return;
+      }
+      case 'ThisExpression':
         if (this.script && escapesSloppyThis(node, ancestors)) {
           this.add('sloppy-this', node, '`this` of a sloppy-mode function may be the global object and escapes here');
         }
-      },
-    });
+        return;
+      default:
+        return;
+    }
   }
 
   /** Rules that hold on any object: `.constructor` reached as a value, `arguments.callee`, names built from pieces. */
   private member(node: MemberExpression, ancestors: AnyNode[]): void {
-    this.tick();
     const name = staticName(node);
     if (name === undefined || !SENSITIVE_MEMBERS.has(name)) return;
     const object = node.object;
     if (object.type === 'Identifier' && (this.aliases.has(object.name) || ROOT_BY_NAME[object.name] !== undefined))
       return;
     if (name === 'constructor') {
-      this.constructorUse(node, ancestors[ancestors.length - 2]);
+      const use = constructorUse(node, ancestors[ancestors.length - 2]);
+      if (use) this.add('function-constructor', use.node, use.message);
       return;
     }
     if (name === 'callee' || name === 'caller') {
@@ -143,12 +131,7 @@ export class FileWalk {
       return;
     }
     const root = ROOT_BY_NAME[name];
-    if (
-      object.type === 'ThisExpression' &&
-      root !== undefined &&
-      this.script &&
-      !ancestors.some((a) => a.type === 'ClassBody')
-    ) {
+    if (object.type === 'ThisExpression' && root !== undefined && this.script && !insideClass(ancestors)) {
       this.reference(root, ancestors, ancestors.length - 1);
       return;
     }
@@ -157,33 +140,12 @@ export class FileWalk {
     }
   }
 
-  private constructorUse(node: MemberExpression, parent: AnyNode | undefined): void {
-    if (parent === undefined) return;
-    const isThis = node.object.type === 'ThisExpression';
-    if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.callee === node) {
-      if (!isThis) this.add('function-constructor', node, 'calls .constructor, which reaches the Function constructor');
-      return;
-    }
-    if (parent.type === 'MemberExpression' && parent.object === node) {
-      if (staticName(parent) === 'constructor')
-        this.add('function-constructor', parent, '.constructor.constructor is the Function constructor');
-      return;
-    }
-    if (isThis || CONSTRUCTOR_READS.has(parent.type)) return;
-    this.add('function-constructor', node, '.constructor used as a value may be the Function constructor');
-  }
-
-  private constructorPattern(pattern: ObjectPattern): void {
-    for (const property of pattern.properties) {
-      if (property.type === 'RestElement') continue;
-      const key = property.key;
-      const name = property.computed ? foldString(key) : key.type === 'Identifier' ? key.name : foldString(key);
-      if (name === 'constructor')
-        this.add('function-constructor', property, 'destructures .constructor, which may be the Function constructor');
-    }
-  }
-
+  /** Records a finding; past {@link MAX_PER_KIND} of one rule and capability the rest add nothing new. */
   add(rule: ScanRule, node: { start: number }, message: string, capability?: string): void {
+    const kind = capability === undefined ? rule : `${rule} ${capability}`;
+    const count = this.counts.get(kind) ?? 0;
+    if (count >= MAX_PER_KIND) return;
+    this.counts.set(kind, count + 1);
     this.found.push(
       capability === undefined
         ? { rule, start: node.start, message }
@@ -191,25 +153,24 @@ export class FileWalk {
     );
   }
 
-  private tick(): void {
-    if ((++this.visits & 1023) === 0 && performance.now() > this.deadline) throw new ScanDeadline();
-  }
-
+  /** Imports from `node:process` become aliases or findings; `createRequire` from `node:module` is a finding. */
   private trackImport(node: ImportDeclaration): void {
     const name = builtinName(String(node.source.value));
     for (const spec of node.specifiers) {
-      if (name === 'process') {
-        if (spec.type !== 'ImportSpecifier') this.aliases.set(spec.local.name, 'process');
-        else
-          this.memberVerdict(
-            'process',
-            spec.imported.type === 'Identifier' ? spec.imported.name : String(spec.imported.value),
-            spec,
-          );
-      } else if (name === 'module' && spec.type === 'ImportSpecifier') {
-        const imported = spec.imported.type === 'Identifier' ? spec.imported.name : String(spec.imported.value);
-        if (imported === 'createRequire') this.add('create-require', spec, 'imports createRequire', 'node:module');
+      const imported =
+        spec.type !== 'ImportSpecifier'
+          ? 'default'
+          : spec.imported.type === 'Identifier'
+            ? spec.imported.name
+            : String(spec.imported.value);
+      if (name === 'module' && imported === 'createRequire') {
+        this.add('create-require', spec, 'imports createRequire', 'node:module');
       }
+      if (name !== 'process') continue;
+      const outcome = spec.type === 'ImportSpecifier' ? this.memberVerdict('process', imported, spec) : 'same-root';
+      if (outcome === 'same-root') this.aliases.set(spec.local.name, 'process');
+      if (outcome === 'builtin')
+        this.add('computed-builtin', spec, 'imports getBuiltinModule: its calls cannot be followed');
     }
   }
 

@@ -14,8 +14,8 @@ export interface ParsedSource {
  * file is `.cjs`. Throws acorn's SyntaxError (with `pos`) when neither goal parses, and RangeError on input
  * nested beyond the stack.
  */
-export function parseSource(code: string, sourceType: SourceType, onToken?: Options['onToken']): ParsedSource {
-  const base: Options = { ecmaVersion: 'latest', allowHashBang: true, ...(onToken ? { onToken } : {}) };
+export function parseSource(code: string, sourceType: SourceType): ParsedSource {
+  const base: Options = { ecmaVersion: 'latest', allowHashBang: true };
   if (sourceType !== 'script') {
     try {
       return { ast: parse(code, { ...base, sourceType: 'module' }), sourceType: 'module' };

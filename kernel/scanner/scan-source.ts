@@ -1,4 +1,3 @@
-import type { Options } from 'acorn';
 import { FileWalk, type RawFinding, ScanDeadline } from './file-walk.js';
 import { type ParsedSource, parseSource, type SourceType } from './parse-source.js';
 import { ruleCapability, SCAN_RULES } from './scan-rules.js';
@@ -20,37 +19,20 @@ function defaultSourceType(file: string): SourceType {
   return 'unknown';
 }
 
-/** Collects identifiers whose source text differs from their name: they were written with `\u` escapes. */
-function escapeWatcher(found: RawFinding[]): Options['onToken'] {
-  return (token) => {
-    const label = token.type.label;
-    const value = (token as { value?: unknown }).value;
-    if ((label === 'name' || label === 'privateId') && typeof value === 'string') {
-      const written = token.end - token.start - (label === 'privateId' ? 1 : 0);
-      if (written !== value.length) {
-        found.push({
-          rule: 'unicode-escape',
-          start: token.start,
-          message: `identifier '${value}' is written with Unicode escapes`,
-        });
-      }
+/** Line and column (1-based) of each offset, ascending, counting line breaks the way acorn does. */
+function positions(code: string, offsets: readonly number[]): Array<{ line: number; column: number }> {
+  const breaks = /\r\n?|[\n\u2028\u2029]/g;
+  let line = 1;
+  let lineStart = 0;
+  let next = breaks.exec(code);
+  return offsets.map((offset) => {
+    while (next !== null && next.index < offset) {
+      line++;
+      lineStart = next.index + next[0].length;
+      next = breaks.exec(code);
     }
-  };
-}
-
-function positions(code: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (const match of code.matchAll(/\r\n?|\n|\u2028|\u2029/g)) starts.push((match.index ?? 0) + match[0].length);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
-  };
+    return { line, column: offset - lineStart + 1 };
+  });
 }
 
 function isModuleDeclaration(node: { type: string }): boolean {
@@ -59,9 +41,8 @@ function isModuleDeclaration(node: { type: string }): boolean {
 
 /** Parses, or records why the file could not be parsed and returns undefined. */
 function parseOrReport(code: string, requested: SourceType, found: RawFinding[]): ParsedSource | undefined {
-  const onToken = code.includes('\\u') ? escapeWatcher(found) : undefined;
   try {
-    return parseSource(code, requested, onToken);
+    return parseSource(code, requested);
   } catch (error) {
     // acorn turns its own stack overflow into a SyntaxError; both mean the input nests too deep.
     if (error instanceof RangeError || (error instanceof SyntaxError && error.message.includes('stack space'))) {
@@ -106,20 +87,23 @@ export function scanSource(code: string, options: ScanSourceOptions): ScanFindin
   const found: RawFinding[] = [];
   walkFile(code, options, found);
   if (found.length === 0) return [];
-  const at = positions(code);
   const seen = new Set<string>();
-  return found
+  const unique = found
     .sort((a, b) => a.start - b.start)
-    .filter((raw) => !seen.has(`${raw.rule}@${raw.start}`) && seen.add(`${raw.rule}@${raw.start}`) !== undefined)
-    .map((raw) => {
-      const capability = raw.capability ?? ruleCapability(raw.rule);
-      return {
-        rule: raw.rule,
-        ...(capability === undefined ? {} : { capability }),
-        severity: SCAN_RULES[raw.rule].severity,
-        file: options.file,
-        ...at(raw.start),
-        message: raw.message,
-      };
-    });
+    .filter((raw) => !seen.has(`${raw.rule}@${raw.start}`) && seen.add(`${raw.rule}@${raw.start}`) !== undefined);
+  const at = positions(
+    code,
+    unique.map((raw) => raw.start),
+  );
+  return unique.map((raw, i) => {
+    const capability = raw.capability ?? ruleCapability(raw.rule);
+    return {
+      rule: raw.rule,
+      ...(capability === undefined ? {} : { capability }),
+      severity: SCAN_RULES[raw.rule].severity,
+      file: options.file,
+      ...(at[i] ?? { line: 1, column: 1 }),
+      message: raw.message,
+    };
+  });
 }
