@@ -121,6 +121,10 @@ export class FileWalk {
       if (use) this.add('function-constructor', use.node, use.message);
       return;
     }
+    if (name === 'prepareStackTrace') {
+      this.add('caller-access', node, 'Error.prepareStackTrace hands out call sites, their functions and receivers');
+      return;
+    }
     if (name === 'callee' || name === 'caller') {
       const afterCallee = object.type === 'MemberExpression' && staticName(object) === 'callee';
       const reached =

@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ModuError } from '../errors/modu-error.js';
 
 /** One entry of a plugin folder, never followed through a link. */
 export interface PluginEntry {
@@ -33,7 +34,13 @@ export async function listPluginFiles(root: string, maxEntries: number): Promise
   let seen = 0;
   while (pending.length > 0) {
     const dir = pending.pop() ?? '';
-    const children = await readdir(join(root, dir), { withFileTypes: true });
+    const children = await readdir(join(root, dir), { withFileTypes: true }).catch((error: unknown) => {
+      if (dir !== '') throw error;
+      throw new ModuError('MODU_FILE_MISSING', `${root} is not a readable plugin folder`, {
+        cause: error,
+        details: { file: root },
+      });
+    });
     for (const child of children) {
       if (++seen > maxEntries) return { entries: sortEntries(entries), truncated: true };
       const path = dir === '' ? child.name : `${dir}/${child.name}`;

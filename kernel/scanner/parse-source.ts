@@ -20,7 +20,9 @@ export function parseSource(code: string, sourceType: SourceType): ParsedSource 
     try {
       return { ast: parse(code, { ...base, sourceType: 'module' }), sourceType: 'module' };
     } catch (error) {
-      if (sourceType === 'module' || !(error instanceof SyntaxError)) throw error;
+      // Too deep for the stack as ESM is too deep as a script too: do not parse it twice.
+      const tooDeep = error instanceof SyntaxError && error.message.includes('stack space');
+      if (sourceType === 'module' || !(error instanceof SyntaxError) || tooDeep) throw error;
     }
   }
   const ast = parse(code, { ...base, sourceType: 'script', allowReturnOutsideFunction: true });

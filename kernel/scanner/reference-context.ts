@@ -22,7 +22,7 @@ export const SENSITIVE_MEMBERS = new Set([
   'getBuiltinModule',
   'caller',
 ]);
-for (const name of ['callee', '_linkedBinding', 'createRequire', ...Object.keys(ROOT_BY_NAME)])
+for (const name of ['callee', '_linkedBinding', 'createRequire', 'prepareStackTrace', ...Object.keys(ROOT_BY_NAME)])
   SENSITIVE_MEMBERS.add(name);
 
 /** True when the parent only inspects the value: `typeof x`, `x === y`, a bare statement. */

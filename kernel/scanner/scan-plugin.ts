@@ -109,6 +109,8 @@ function scanAll(prepared: Prepared, limits: ScanLimits): ScanFinding[] {
  * file:line:column and the capabilities the code needs. With `cacheDir`, a report is reused for the same content
  * hash across restarts; a corrupt cache file is ignored and rewritten.
  *
+ * @throws ModuError `MODU_FILE_MISSING` when `root` is not a readable folder.
+ *
  * @example
  * const report = await scanPlugin('plugins/users', { cacheDir: '.modu/scan-cache' });
  * report.capabilities // ['env', 'node:fs']

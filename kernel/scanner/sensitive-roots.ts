@@ -1,7 +1,15 @@
 import type { ScanRule } from './scan-rules.js';
 
 /** A global whose uses the scanner follows: reaching one of these is how code escapes a static review. */
-export type SensitiveRoot = 'require' | 'module' | 'process' | 'global' | 'Function' | 'eval' | 'WebAssembly';
+export type SensitiveRoot =
+  | 'require'
+  | 'module'
+  | 'process'
+  | 'global'
+  | 'Function'
+  | 'eval'
+  | 'WebAssembly'
+  | 'network';
 
 /** Identifiers (and `globalThis.<name>` members) that denote a sensitive root. */
 export const ROOT_BY_NAME: Readonly<Record<string, SensitiveRoot>> = Object.assign(Object.create(null), {
@@ -16,6 +24,10 @@ export const ROOT_BY_NAME: Readonly<Record<string, SensitiveRoot>> = Object.assi
   GLOBAL: 'global',
   self: 'global',
   window: 'global',
+  // Globals that reach the network without importing a built-in, so the module gate never sees them.
+  fetch: 'network',
+  WebSocket: 'network',
+  EventSource: 'network',
 });
 
 /** What reaching a member of a sensitive root means. */
@@ -34,6 +46,11 @@ const PROCESS_MEMBERS: Readonly<Record<string, MemberVerdict>> = {
   dlopen: { rule: 'process-dlopen', message: 'process.dlopen loads native code' },
   mainModule: { rule: 'require-main', message: 'process.mainModule reaches the host module' },
   kill: { rule: 'process-kill', message: 'process.kill signals other processes' },
+  loadEnvFile: { rule: 'process-env', message: 'process.loadEnvFile reads an env file into process.env' },
+  report: { rule: 'process-report', message: 'process.report writes diagnostic reports to files' },
+  send: { rule: 'process-ipc', message: 'process.send talks to the parent process' },
+  channel: { rule: 'process-ipc', message: 'process.channel is the IPC channel to the parent process' },
+  disconnect: { rule: 'process-ipc', message: 'process.disconnect closes the IPC channel to the parent process' },
   _kill: { rule: 'process-kill', message: 'process._kill signals other processes' },
 };
 
@@ -90,6 +107,7 @@ export function memberOutcome(root: SensitiveRoot, name: string | undefined): Me
       return WASM_COMPILE.has(name) ? { rule: 'webassembly', message: `WebAssembly.${name} compiles code` } : undefined;
     case 'Function':
     case 'eval':
+    case 'network':
       return escapeVerdict(root, `${root}.${name}`);
     case 'global':
       return undefined;
@@ -109,6 +127,8 @@ export function escapeVerdict(root: SensitiveRoot, what: string): MemberVerdict 
       return { rule: 'webassembly', message: `${what}: WebAssembly compiles code` };
     case 'global':
       return { rule: 'computed-global-access', message: `${what}: the global object used as a value` };
+    case 'network':
+      return { rule: 'network-global', message: `${what}: reaches the network without importing a built-in` };
     default:
       return { rule: 'escaped-reference', message: `${what}: ${root} used as a value the scanner cannot follow` };
   }

@@ -91,7 +91,20 @@ describe('scanSource()', () => {
       expect(rules("process.mainModule.require('fs')")).to.deep.equal(['require-main']);
     });
 
+    it('maps network globals, IPC and reports to their capabilities', () => {
+      expect(scan("fetch('https://e.com')")[0]).to.include({ rule: 'network-global', capability: 'network' });
+      expect(scan('new globalThis.WebSocket(u)')[0]).to.include({ rule: 'network-global', capability: 'network' });
+      expect(scan('process.send(m)')[0]?.capability).to.equal('node:child_process');
+      expect(scan('process.report.writeReport()')[0]?.capability).to.equal('node:fs');
+      expect(rules("typeof fetch === 'function'; client.fetch(); x = { fetch: 1 };")).to.deep.equal([]);
+    });
+
+    it('reports Error.prepareStackTrace, which hands out call sites', () => {
+      expect(rules('Error.prepareStackTrace = (e, s) => s;')).to.deep.equal(['caller-access']);
+    });
+
     it('checks getBuiltinModule and createRequire', () => {
+      expect(rules("import { getBuiltinModule } from 'node:process';")).to.deep.equal(['computed-builtin']);
       expect(scan("process.getBuiltinModule('node:fs')")[0]?.capability).to.equal('node:fs');
       expect(rules("process.getBuiltinModule('path')")).to.deep.equal([]);
       expect(rules('process.getBuiltinModule(name)')).to.deep.equal(['computed-builtin']);
