@@ -2,6 +2,7 @@ import { register } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
+import { normaliseCapability } from '../../capabilities/capability-catalogue.js';
 import { ModuError } from '../../errors/modu-error.js';
 import { cjsLoader, installCjsGate } from './cjs-gate.js';
 import { evictCjs } from './evict-cjs.js';
@@ -82,7 +83,8 @@ class PortGate implements ModuleGate {
 
   async admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void> {
     const root = resolvePath(plugin.root);
-    const policy: GatePolicy = { name: plugin.name, root, granted: [...plugin.granted] };
+    const granted = plugin.granted.map(normaliseCapability).filter((capability) => capability !== undefined);
+    const policy: GatePolicy = { name: plugin.name, root, granted };
     this.policies.set(root, policy);
     await this.send(root, policy);
   }

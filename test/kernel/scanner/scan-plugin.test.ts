@@ -62,6 +62,23 @@ describe('scanPlugin()', () => {
     });
   });
 
+  describe('when the plugin exceeds its entry count or time budget', () => {
+    it('stops with a finding instead of running on', async () => {
+      const root = await folder({ 'a.js': '1;', 'b.js': '2;', 'c.js': '3;' });
+      const crowded = await scanPlugin(root, { limits: { maxEntries: 2 } });
+      expect(crowded.findings.map((f) => f.rule)).to.include('plugin-too-large');
+      const slow = await scanPlugin(root, { limits: { pluginTimeMs: 0 } });
+      expect(slow.findings.map((f) => `${f.file} ${f.rule}`)).to.deep.equal(['a.js scan-timeout']);
+    });
+  });
+
+  describe('when the folder does not exist', () => {
+    it('throws MODU_FILE_MISSING', async () => {
+      const error = await scanPlugin(join(tmpdir(), 'modu-no-such-plugin')).catch((caught: unknown) => caught);
+      expect(error).to.have.property('code', 'MODU_FILE_MISSING');
+    });
+  });
+
   describe('when given a cache folder', () => {
     it('writes the report by content hash, reuses it, and rewrites a corrupt entry', async () => {
       const root = await folder({ 'index.js': "require('fs');\n" });

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { definePlugin, gateDenial, ModuError, moduleGate } from '../../../../kernel/index.js';
 
@@ -50,6 +51,20 @@ describe('moduleGate()', () => {
     });
   });
 
+  describe('when a plugin names a subpath of modu', () => {
+    it("resolves it in the host's package, from ESM and CommonJS", async () => {
+      const hostPackage = fileURLToPath(new URL('../../../../../package.json', import.meta.url));
+      const esm = await plugin({ 'index.js': "export default import.meta.resolve('modu/package.json');\n" });
+      expect(fileURLToPath(String((await gate.importEntry(esm.entry, 1)).default))).to.equal(hostPackage);
+      const cjs = await plugin(
+        { 'index.js': "module.exports = require.resolve('modu/package.json');\n" },
+        [],
+        'commonjs',
+      );
+      expect((await gate.importEntry(cjs.entry, 1)).default).to.equal(hostPackage);
+    });
+  });
+
   describe('when a CommonJS plugin requires modu', () => {
     it("gets the host's single copy", async () => {
       const p = await plugin({ 'index.js': "module.exports = require('modu').definePlugin;\n" }, [], 'commonjs');
@@ -66,7 +81,9 @@ describe('moduleGate()', () => {
       expect(denied.message).to.contain(`plugin "${esm.name}"`).and.contain('node:fs');
       const cjs = await plugin({ 'index.js': "require('fs');\n" }, [], 'commonjs');
       expect((await rejection(gate.importEntry(cjs.entry, 1))).code).to.equal('MODU_PERMISSION_DENIED');
-      const granted = await plugin({ 'index.js': "export { readFile } from 'node:fs/promises';\n" }, ['node:fs']);
+      const granted = await plugin({ 'index.js': "export { readFile } from 'node:fs/promises';\n" }, [
+        'node:fs/promises',
+      ]);
       expect((await gate.importEntry(granted.entry, 1)).readFile).to.be.a('function');
     });
 
