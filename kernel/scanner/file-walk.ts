@@ -16,6 +16,8 @@ import {
   escapesSloppyThis,
   insideClass,
   isInspection,
+  isWrapperArguments,
+  reflectiveKey,
   SENSITIVE_MEMBERS,
   staticName,
 } from './reference-context.js';
@@ -75,6 +77,17 @@ export class FileWalk {
         const alias = this.aliases.size > 0 ? this.aliases.get(node.name) : undefined;
         const root = alias ?? ROOT_BY_NAME[node.name];
         if (root !== undefined) this.reference(root, ancestors, ancestors.length - 1);
+        else if (node.name === 'arguments' && this.script && isWrapperArguments(ancestors)) {
+          this.add('require-alias', node, "the module wrapper's arguments hold require and module");
+        }
+        return;
+      }
+      case 'CallExpression': {
+        const reflective = reflectiveKey(node);
+        if (reflective) {
+          const what = reflective.name === undefined ? 'a computed key' : `'${reflective.name}'`;
+          this.add('computed-global-access', node, `reads ${what} reflectively, out of the scanner's sight`);
+        }
         return;
       }
       case 'MemberExpression':

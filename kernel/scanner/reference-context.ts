@@ -1,4 +1,4 @@
-import type { AnyNode, MemberExpression, ObjectPattern } from 'acorn';
+import type { AnyNode, CallExpression, MemberExpression, ObjectPattern } from 'acorn';
 import { foldString } from './fold-string.js';
 import { ROOT_BY_NAME } from './sensitive-roots.js';
 
@@ -60,6 +60,41 @@ export function escapesSloppyThis(node: AnyNode, ancestors: AnyNode[]): boolean 
     return true;
   }
   return false;
+}
+
+/**
+ * True when `arguments` is read outside every non-arrow function: in a CommonJS module that is the module
+ * wrapper's own arguments, `[exports, require, module, __filename, __dirname]`. Beyond the search depth: true.
+ */
+export function isWrapperArguments(ancestors: readonly AnyNode[]): boolean {
+  const stop = Math.max(0, ancestors.length - MAX_SCOPE_SEARCH);
+  for (let i = ancestors.length - 2; i >= 0; i--) {
+    if (i < stop) return true;
+    const type = ancestors[i]?.type;
+    if (type === 'FunctionExpression' || type === 'FunctionDeclaration') return false;
+  }
+  return true;
+}
+
+const REFLECTIVE_READS = new Set(['get', 'getOwnPropertyDescriptor']);
+
+/**
+ * The key argument of `Reflect.get(o, key)` or `Object/Reflect.getOwnPropertyDescriptor(o, key)` when it is a
+ * sensitive member (`constructor`, `binding`, …) or cannot be folded to a string; such a call reads what a
+ * member expression would, without one.
+ */
+export function reflectiveKey(call: CallExpression): { name: string | undefined } | undefined {
+  const callee = call.callee;
+  if (callee.type !== 'MemberExpression' || callee.object.type !== 'Identifier') return undefined;
+  const owner = callee.object.name;
+  const method = staticName(callee);
+  if ((owner !== 'Reflect' && owner !== 'Object') || method === undefined || !REFLECTIVE_READS.has(method)) {
+    return undefined;
+  }
+  if (owner === 'Object' && method === 'get') return undefined;
+  const key = call.arguments[1];
+  const name = key === undefined || key.type === 'SpreadElement' ? undefined : foldString(key);
+  return name === undefined || SENSITIVE_MEMBERS.has(name) ? { name } : undefined;
 }
 
 /** True when a class body encloses the node within {@link MAX_SCOPE_SEARCH} levels (beyond: assumed not). */

@@ -6,7 +6,7 @@ export interface ScanLimits {
   readonly maxPluginBytes: number;
   /** Most files and folders walked in a plugin. */
   readonly maxEntries: number;
-  /** Walk budget per file, in milliseconds. */
+  /** Budget per file and MiB of source (parse and walk), in milliseconds; smaller files get the whole budget. */
   readonly fileTimeMs: number;
   /** Budget for the whole plugin, in milliseconds. */
   readonly pluginTimeMs: number;

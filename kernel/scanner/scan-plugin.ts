@@ -18,6 +18,7 @@ export interface ScanPluginOptions {
   readonly limits?: Partial<ScanLimits>;
 }
 
+const MIB = 1024 * 1024;
 const JS = /\.(js|mjs|cjs)$/;
 const TS = /\.(ts|tsx|mts|cts)$/;
 const DECLARATION = /\.d\.(ts|mts|cts)$/;
@@ -88,9 +89,11 @@ async function prepare(root: string, limits: ScanLimits): Promise<Prepared> {
   return { code, findings, hash: hash.digest('hex'), bytes };
 }
 
-function scanAll(prepared: Prepared, limits: ScanLimits): ScanFinding[] {
+/** Scans file after file under the plugin budget, yielding to the event loop between files so a host keeps serving. */
+async function scanAll(prepared: Prepared, limits: ScanLimits): Promise<ScanFinding[]> {
   const findings = [...prepared.findings];
   const deadline = performance.now() + limits.pluginTimeMs;
+  let lastYield = performance.now();
   for (const { path, text } of prepared.code) {
     const left = deadline - performance.now();
     if (left <= 0) {
@@ -99,7 +102,13 @@ function scanAll(prepared: Prepared, limits: ScanLimits): ScanFinding[] {
       );
       break;
     }
-    findings.push(...scanSource(text, { file: path, timeBudgetMs: Math.min(left, limits.fileTimeMs) }));
+    // Parsing is linear but not interruptible, so a file's budget grows with its size.
+    const budget = limits.fileTimeMs * Math.max(1, text.length / MIB);
+    findings.push(...scanSource(text, { file: path, timeBudgetMs: Math.min(left, budget) }));
+    if (performance.now() - lastYield > 20) {
+      await new Promise((resolveYield) => setImmediate(resolveYield));
+      lastYield = performance.now();
+    }
   }
   return findings;
 }
@@ -122,7 +131,7 @@ export async function scanPlugin(root: string, options: ScanPluginOptions = {}):
     const cached = await readCachedReport(options.cacheDir, prepared.hash);
     if (cached) return { ...cached, fromCache: true };
   }
-  const findings = scanAll(prepared, limits);
+  const findings = await scanAll(prepared, limits);
   const capabilities = new Set<string>();
   for (const finding of findings) if (finding.capability !== undefined) capabilities.add(finding.capability);
   const report: ScanReport = {

