@@ -6,6 +6,7 @@ import type {
   NewExpression,
   ObjectPattern,
   Program,
+  VariableDeclarator,
 } from 'acorn';
 import { builtinName, isHarmlessBuiltin } from '../capabilities/capability-catalogue.js';
 import { classifySpecifier } from './classify-specifier.js';
@@ -51,6 +52,8 @@ export class FileWalk {
   readonly found: RawFinding[] = [];
   private readonly aliases = new Map<string, SensitiveRoot>();
   private readonly counts = new Map<string, number>();
+  /** Initialisers of tracked aliases: reading them is not an escape. */
+  private readonly tracked = new Set<AnyNode>();
   private visits = 0;
 
   constructor(
@@ -60,7 +63,11 @@ export class FileWalk {
   ) {}
 
   run(ast: Program): void {
-    for (const statement of ast.body) if (statement.type === 'ImportDeclaration') this.trackImport(statement);
+    // Top-level imports and aliases are read first: a function above them may already use the names.
+    for (const statement of ast.body) {
+      if (statement.type === 'ImportDeclaration') this.trackImport(statement);
+      if (statement.type === 'VariableDeclaration') for (const d of statement.declarations) this.trackAlias(d);
+    }
     walkTree(ast, (node, ancestors, binding) => this.enter(node, ancestors as AnyNode[], binding));
   }
 
@@ -85,8 +92,11 @@ export class FileWalk {
       case 'CallExpression': {
         const reflective = reflectiveKey(node);
         if (reflective) {
-          const what = reflective.name === undefined ? 'a computed key' : `'${reflective.name}'`;
-          this.add('computed-global-access', node, `reads ${what} reflectively, out of the scanner's sight`);
+          this.add(
+            'computed-global-access',
+            node,
+            `reads '${reflective.name}' reflectively, out of the scanner's sight`,
+          );
         }
         return;
       }
@@ -224,10 +234,36 @@ export class FileWalk {
   }
 
   /** Classifies a use of `root` at `ancestors[index]` by its parent. */
+  /**
+   * `const p = require('node:process')`, `const g = globalThis` and the like at the top level: `p` and `g` are
+   * then followed like the root itself instead of the declaration being a finding.
+   */
+  private trackAlias(declarator: VariableDeclarator): void {
+    const init = declarator.init;
+    if (declarator.id.type !== 'Identifier' || init === null || init === undefined) return;
+    let root: SensitiveRoot | undefined;
+    if (init.type === 'Identifier') root = ROOT_BY_NAME[init.name];
+    else if (
+      init.type === 'MemberExpression' &&
+      init.object.type === 'Identifier' &&
+      ROOT_BY_NAME[init.object.name] === 'global'
+    ) {
+      const name = staticName(init);
+      root = name === undefined ? undefined : ROOT_BY_NAME[name];
+    } else if (init.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require') {
+      const arg = init.arguments[0];
+      const name = arg === undefined || arg.type === 'SpreadElement' ? undefined : foldString(arg);
+      root = name !== undefined && builtinName(name) === 'process' ? 'process' : undefined;
+    }
+    if (root !== 'process' && root !== 'global') return;
+    this.aliases.set(declarator.id.name, root);
+    this.tracked.add(init);
+  }
+
   private reference(root: SensitiveRoot, ancestors: AnyNode[], index: number): void {
     const node = ancestors[index];
     const parent = ancestors[index - 1];
-    if (node === undefined || parent === undefined || isInspection(parent)) return;
+    if (node === undefined || parent === undefined || isInspection(parent) || this.tracked.has(node)) return;
     if (parent.type === 'MemberExpression' && parent.object === node) this.memberOf(root, parent, ancestors, index - 1);
     else if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.callee === node) {
       this.call(root, parent, ancestors);

@@ -79,11 +79,11 @@ export function isWrapperArguments(ancestors: readonly AnyNode[]): boolean {
 const REFLECTIVE_READS = new Set(['get', 'getOwnPropertyDescriptor']);
 
 /**
- * The key argument of `Reflect.get(o, key)` or `Object/Reflect.getOwnPropertyDescriptor(o, key)` when it is a
- * sensitive member (`constructor`, `binding`, …) or cannot be folded to a string; such a call reads what a
- * member expression would, without one.
+ * The key argument of `Reflect.get(o, key)` or `Object/Reflect.getOwnPropertyDescriptor(o, key)` when it folds
+ * to a sensitive member (`constructor`, `binding`, …): such a call reads what a member expression would,
+ * without one.
  */
-export function reflectiveKey(call: CallExpression): { name: string | undefined } | undefined {
+export function reflectiveKey(call: CallExpression): { name: string } | undefined {
   const callee = call.callee;
   if (callee.type !== 'MemberExpression' || callee.object.type !== 'Identifier') return undefined;
   const owner = callee.object.name;
@@ -94,7 +94,8 @@ export function reflectiveKey(call: CallExpression): { name: string | undefined 
   if (owner === 'Object' && method === 'get') return undefined;
   const key = call.arguments[1];
   const name = key === undefined || key.type === 'SpreadElement' ? undefined : foldString(key);
-  return name === undefined || SENSITIVE_MEMBERS.has(name) ? { name } : undefined;
+  // An unfoldable key is no more suspicious than `object[key]`, which TypeScript's own helpers are full of.
+  return name !== undefined && SENSITIVE_MEMBERS.has(name) ? { name } : undefined;
 }
 
 /** True when a class body encloses the node within {@link MAX_SCOPE_SEARCH} levels (beyond: assumed not). */

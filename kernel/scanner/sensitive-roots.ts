@@ -19,11 +19,9 @@ export const ROOT_BY_NAME: Readonly<Record<string, SensitiveRoot>> = Object.assi
   Function: 'Function',
   eval: 'eval',
   WebAssembly: 'WebAssembly',
+  // `self` and `window` are not globals in Node, and `self` is a common local name: they are not roots.
   globalThis: 'global',
   global: 'global',
-  GLOBAL: 'global',
-  self: 'global',
-  window: 'global',
   // Globals that reach the network without importing a built-in, so the module gate never sees them.
   fetch: 'network',
   WebSocket: 'network',

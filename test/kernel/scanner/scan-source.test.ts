@@ -91,6 +91,16 @@ describe('scanSource()', () => {
       expect(rules("process.mainModule.require('fs')")).to.deep.equal(['require-main']);
     });
 
+    it('follows top-level aliases of process and the global object', () => {
+      expect(scan("function f() { return p.env; }\nconst p = require('node:process');")[0]).to.include({
+        rule: 'process-env',
+        line: 1,
+      });
+      expect(rules("var node_process = require('process');\nnode_process.platform;")).to.deep.equal([]);
+      expect(rules('const g = globalThis;\ng.eval(x); g[key];')).to.deep.equal(['eval', 'computed-global-access']);
+      expect(rules('function f() { const p = process; }')).to.deep.equal(['escaped-reference']);
+    });
+
     it('maps network globals, IPC and reports to their capabilities', () => {
       expect(scan("fetch('https://e.com')")[0]).to.include({ rule: 'network-global', capability: 'network' });
       expect(scan('new globalThis.WebSocket(u)')[0]).to.include({ rule: 'network-global', capability: 'network' });
@@ -103,7 +113,10 @@ describe('scanSource()', () => {
       expect(rules("arguments[1]('fs')", 'a.cjs')).to.deep.equal(['require-alias']);
       expect(rules('function f() { return arguments[0]; }', 'a.cjs')).to.deep.equal([]);
       expect(rules("Reflect.get(() => {}, 'constructor')")).to.deep.equal(['computed-global-access']);
-      expect(rules('Object.getOwnPropertyDescriptor(proto, key)')).to.deep.equal(['computed-global-access']);
+      expect(rules("Object.getOwnPropertyDescriptor(proto, 'const' + 'ructor')")).to.deep.equal([
+        'computed-global-access',
+      ]);
+      expect(rules('Object.getOwnPropertyDescriptor(target, key)')).to.deep.equal([]);
       expect(rules("Reflect.get(target, 'name')")).to.deep.equal([]);
     });
 
