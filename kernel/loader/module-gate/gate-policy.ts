@@ -1,4 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
+import { dirname, isAbsolute, relative } from 'node:path';
 import { builtinName, isHarmlessBuiltin } from '../../capabilities/capability-catalogue.js';
 
 /** What the gate knows about one admitted plugin. */
@@ -21,13 +21,20 @@ export function isInside(path: string, root: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/** The policy of the innermost admitted root holding `path`. */
+/**
+ * The policy of the innermost admitted root holding `path`: one map lookup per folder level, so the cost does not
+ * grow with the number of plugins (a resolve hook runs for every import in the process).
+ */
 export function policyFor(path: string, policies: ReadonlyMap<string, GatePolicy>): GatePolicy | undefined {
-  let found: GatePolicy | undefined;
-  for (const policy of policies.values()) {
-    if (isInside(path, policy.root) && (found === undefined || policy.root.length > found.root.length)) found = policy;
+  if (policies.size === 0) return undefined;
+  let dir = path;
+  for (;;) {
+    const policy = policies.get(dir);
+    if (policy !== undefined) return policy;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
   }
-  return found;
 }
 
 /** Why `policy` may not load built-in `specifier`, or undefined when it may (harmless, or granted). */

@@ -27,6 +27,8 @@ export interface ModuleGate {
   admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void>;
   /**
    * Imports the plugin's entry module (ESM or CommonJS) as generation `generation`, returns the module namespace.
+   * ES modules of a new generation are evaluated afresh (the old ones stay in Node's module map: ESM cannot be
+   * unloaded); CommonJS modules are evaluated afresh once {@link ModuleGate.release} evicted them.
    * @throws ModuError `MODU_PERMISSION_DENIED` when the plugin's code loads what it was not granted,
    *   `MODU_LOADER_NOT_ADMITTED` when the entry lies in no admitted root; other import errors unchanged.
    */
