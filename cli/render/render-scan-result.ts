@@ -24,7 +24,8 @@ export function renderScanResult(result: ScanResult): string {
   lines.push(report.findings.length === 0 ? 'findings: none' : 'findings:');
   for (const f of report.findings) {
     const needs = f.capability === undefined ? '' : ` [${f.capability}]`;
-    lines.push(`  ${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}${needs}: ${f.message}`);
+    const allowed = f.capability !== undefined && !result.problems.some((p) => p.capability === f.capability);
+    lines.push(`  ${f.file}:${f.line}:${f.column} ${allowed ? 'allowed' : f.severity} ${f.rule}${needs}: ${f.message}`);
   }
   lines.push(report.capabilities.length === 0 ? 'capabilities needed: none' : 'capabilities needed:');
   for (const capability of report.capabilities) lines.push(capabilityLine(capability, result));

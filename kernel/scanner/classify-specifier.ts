@@ -23,7 +23,7 @@ export function classifySpecifier(specifier: string, file: string, how: string):
   const capability = builtinCapability(specifier);
   if (capability !== undefined) {
     if (isHarmlessBuiltin(specifier)) return undefined;
-    return { rule: 'import-builtin', capability, message: `${how} '${specifier}' needs ${capability}` };
+    return { rule: 'import-builtin', capability, message: `${how} '${specifier}', which needs ${capability}` };
   }
   if (/^data:/i.test(specifier)) {
     return { rule: 'import-url', capability: 'dynamic-code', message: `${how} a data: URL runs code from a string` };
