@@ -17,6 +17,6 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = {
   maxFileBytes: 4 * 1024 * 1024,
   maxPluginBytes: 64 * 1024 * 1024,
   maxEntries: 20_000,
-  fileTimeMs: 1_000,
-  pluginTimeMs: 15_000,
+  fileTimeMs: 2_000,
+  pluginTimeMs: 30_000,
 };
