@@ -1,5 +1,6 @@
-import { FileWalk, type RawFinding, ScanDeadline } from './file-walk.js';
+import { FileWalk, ScanDeadline } from './file-walk.js';
 import { type ParsedSource, parseSource, type SourceType } from './parse-source.js';
+import type { RawFinding } from './root-tracker.js';
 import { ruleCapability, SCAN_RULES } from './scan-rules.js';
 import type { ScanFinding } from './scan-types.js';
 
