@@ -39,7 +39,8 @@ async function generatedPlugin(files: number): Promise<{ root: string; bytes: nu
     bytes += text.length;
     await writeFile(join(root, `module-${i}.js`), text);
   }
-  for (let i = 0; i < 10; i++) await writeFile(join(root, 'lib', `helper-${i}.js`), `export const helper${i} = (v) => v;\n`);
+  for (let i = 0; i < 10; i++)
+    await writeFile(join(root, 'lib', `helper-${i}.js`), `export const helper${i} = (v) => v;\n`);
   return { root, bytes };
 }
 
@@ -49,7 +50,8 @@ function adversarialInputs(): Record<string, string> {
   const depth = mb / 2;
   return {
     'nested brackets': `${'['.repeat(depth)}${']'.repeat(depth)}`,
-    'deep sloppy functions using this': `function f() { ${'g(function () { h(this); '.repeat(400)}${'});'.repeat(400)} }\n`.repeat(100),
+    'deep sloppy functions using this':
+      `function f() { ${'g(function () { h(this); '.repeat(400)}${'});'.repeat(400)} }\n`.repeat(100),
     'long + chain in require': `require(${"'a' + ".repeat(mb / 6)}'a');`,
     'dense member statements': 'x.y;\n'.repeat(mb / 5),
     'escaped identifiers': '\\u0061bc;\n'.repeat(mb / 10),
@@ -93,8 +95,12 @@ export async function run(): Promise<void> {
     const mb = bytes / 1024 / 1024;
     const rate = (ms: number) => `${(mb / (ms / 1000)).toFixed(1)} MB/s`;
     console.log(`scanner: generated plugin of ${mb.toFixed(1)} MB in ${files + 10} files, 7 interleaved rounds`);
-    console.log(`  scanPlugin (list, read, hash, parse, walk): best ${rate(Math.min(...scan))}, median ${rate(median(scan))}`);
-    console.log(`  acorn parse alone, same sources:           best ${rate(Math.min(...parseOnly))}, median ${rate(median(parseOnly))}`);
+    console.log(
+      `  scanPlugin (list, read, hash, parse, walk): best ${rate(Math.min(...scan))}, median ${rate(median(scan))}`,
+    );
+    console.log(
+      `  acorn parse alone, same sources:           best ${rate(Math.min(...parseOnly))}, median ${rate(median(parseOnly))}`,
+    );
     const ratios = scan.map((ms, i) => ms / (parseOnly[i] ?? ms));
     console.log(`  scanPlugin time / parse time: median ${median(ratios).toFixed(2)}`);
     for (const [name, code] of Object.entries(adversarialInputs())) {
@@ -108,7 +114,9 @@ export async function run(): Promise<void> {
       }).ms;
       const rules = [...new Set(value.map((f) => f.rule))].join(', ') || 'none';
       const size = (code.length / 1024 / 1024).toFixed(2);
-      console.log(`  worst case, ${name} (${size} MB): scan ${ms.toFixed(0)} ms, parse alone ${parseMs.toFixed(0)} ms -> ${rules}`);
+      console.log(
+        `  worst case, ${name} (${size} MB): scan ${ms.toFixed(0)} ms, parse alone ${parseMs.toFixed(0)} ms -> ${rules}`,
+      );
     }
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -41,5 +41,8 @@ export function classifySpecifier(specifier: string, file: string, how: string):
   if (specifier.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(specifier) || /^[A-Za-z]:[\\/]/.test(specifier)) {
     return { rule: 'import-escapes-root', message: `${how} the absolute location '${specifier}'` };
   }
-  return { rule: 'import-package', message: `${how} the package '${specifier}'; it runs with this plugin's rights` };
+  return {
+    rule: 'import-package',
+    message: `${how} the package '${specifier}': scanned and gated with the plugin only when bundled in its node_modules`,
+  };
 }
