@@ -19,7 +19,6 @@ export type {
   Token,
 } from './authoring/plugin-definition.js';
 export { definePlugin, isPluginDefinition, token } from './authoring/plugin-definition.js';
-// security: capabilities, scanner, module gate
 export {
   builtinCapability,
   capabilityCatalogue,
