@@ -7,6 +7,7 @@ import {
   escapesSloppyThis,
   insideClass,
   isWrapperArguments,
+  prototypeWrite,
   reflectiveKey,
   SENSITIVE_MEMBERS,
   staticName,
@@ -57,8 +58,13 @@ export class FileWalk extends RootTracker {
         const reflective = reflectiveKey(node);
         const message = `reads '${reflective?.name}' reflectively, out of the scanner's sight`;
         if (reflective) this.add('computed-global-access', node, message);
+        this.prototypeWrite(node);
         return;
       }
+      case 'AssignmentExpression':
+      case 'UpdateExpression':
+        this.prototypeWrite(node);
+        return;
       case 'MemberExpression':
         this.member(node, ancestors);
         return;
@@ -89,6 +95,11 @@ export class FileWalk extends RootTracker {
       default:
         return;
     }
+  }
+
+  private prototypeWrite(node: AnyNode): void {
+    const write = prototypeWrite(node);
+    if (write) this.add('prototype-pollution', write, 'writes into a built-in prototype that the host shares');
   }
 
   private identifier(node: Identifier | PrivateIdentifier, ancestors: AnyNode[], binding: boolean): void {

@@ -139,3 +139,43 @@ export function constructorKey(pattern: ObjectPattern): AnyNode | undefined {
   }
   return undefined;
 }
+
+/** Constructors whose prototypes every module in the process shares. */
+const SHARED_CONSTRUCTORS = new Set(['Object', 'Array', 'Function', 'String', 'Number', 'Boolean', 'Symbol']);
+for (const name of ['Promise', 'RegExp', 'Map', 'Set', 'WeakMap', 'Error', 'Date', 'Buffer', 'BigInt']) {
+  SHARED_CONSTRUCTORS.add(name);
+}
+const PROTOTYPE_WRITERS = new Set(['defineProperty', 'defineProperties', 'assign', 'setPrototypeOf']);
+
+/** True when a member chain reaches a shared prototype: `Object.prototype.x`, `a.__proto__.y`, `[].__proto__`. */
+function reachesSharedPrototype(node: AnyNode): boolean {
+  let current: AnyNode = node;
+  for (let depth = 0; depth < MAX_SCOPE_SEARCH && current.type === 'MemberExpression'; depth++) {
+    const name = staticName(current);
+    if (name === '__proto__') return true;
+    const object: AnyNode = current.object;
+    if (name === 'prototype' && object.type === 'Identifier' && SHARED_CONSTRUCTORS.has(object.name)) return true;
+    current = object;
+  }
+  return false;
+}
+
+/**
+ * The node of a write into a prototype every module shares (`Object.prototype.shell = …`,
+ * `Object.assign(Array.prototype, …)`, `x.__proto__.y = …`): a gadget for polluting the host's objects.
+ */
+export function prototypeWrite(node: AnyNode): AnyNode | undefined {
+  if (node.type === 'AssignmentExpression' || node.type === 'UpdateExpression') {
+    const target = node.type === 'AssignmentExpression' ? node.left : node.argument;
+    return target.type === 'MemberExpression' && reachesSharedPrototype(target.object) ? node : undefined;
+  }
+  if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression') return undefined;
+  const callee = node.callee;
+  const owner = callee.object.type === 'Identifier' ? callee.object.name : undefined;
+  const method = staticName(callee);
+  if ((owner !== 'Object' && owner !== 'Reflect') || method === undefined || !PROTOTYPE_WRITERS.has(method)) {
+    return undefined;
+  }
+  const first = node.arguments[0];
+  return first !== undefined && first.type !== 'SpreadElement' && reachesSharedPrototype(first) ? node : undefined;
+}

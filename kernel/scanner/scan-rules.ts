@@ -36,6 +36,8 @@ export const SCAN_RULES = {
   'process-report': { severity: 'error', capability: 'node:fs', summary: 'writes diagnostic reports to files' },
   'process-ipc': { severity: 'error', capability: 'node:child_process', summary: 'talks to the parent process' },
   'network-global': { severity: 'error', capability: 'network', summary: 'fetch, WebSocket or EventSource' },
+  'process-internals': { severity: 'error', capability: 'native', summary: 'process internals (`process._*`)' },
+  'prototype-pollution': { severity: 'error', summary: 'changes a built-in prototype shared with the host' },
   'process-control': { severity: 'warning', summary: 'changes or ends the host process' },
   'native-addon': { severity: 'error', capability: 'native', summary: 'a native addon (.node file)' },
   'unicode-escape': { severity: 'error', summary: 'an identifier written with Unicode escapes' },

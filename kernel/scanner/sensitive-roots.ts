@@ -88,6 +88,8 @@ function processMember(name: string): MemberOutcome {
   if (verdict !== undefined) return verdict;
   if (PROCESS_CONTROL.has(name))
     return { rule: 'process-control', message: `process.${name} changes the host process` };
+  // Underscore members are internals: `_getActiveHandles()` hands out the host's sockets and servers.
+  if (name.startsWith('_')) return { rule: 'process-internals', message: `process.${name} reaches process internals` };
   return undefined;
 }
 

@@ -120,6 +120,14 @@ describe('scanSource()', () => {
       expect(rules("Reflect.get(target, 'name')")).to.deep.equal([]);
     });
 
+    it('reports writes into prototypes the host shares, and process internals', () => {
+      expect(rules("Object.prototype.shell = '/bin/sh';")).to.deep.equal(['prototype-pollution']);
+      expect(rules('Object.assign(Array.prototype, extras);')).to.deep.equal(['prototype-pollution']);
+      expect(rules('({}).__proto__.polluted = 1;')).to.deep.equal(['prototype-pollution']);
+      expect(rules('Money.prototype.add = function add() {};')).to.deep.equal([]);
+      expect(scan('process._getActiveHandles()')[0]).to.include({ rule: 'process-internals', capability: 'native' });
+    });
+
     it('reports Error.prepareStackTrace, which hands out call sites', () => {
       expect(rules('Error.prepareStackTrace = (e, s) => s;')).to.deep.equal(['caller-access']);
     });
