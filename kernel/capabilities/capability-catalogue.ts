@@ -25,6 +25,10 @@ export const SPECIAL_CAPABILITIES = ['network', 'env', 'dynamic-code', 'native']
  * `trace_events`/`wasi` (code evaluation, heap and debugger access, flags, files), `module` (module internals,
  * `createRequire`), `os` (host identity, `setPriority` on other processes), `test` (spawns processes),
  * `sqlite` (files).
+ *
+ * Some grants amount to full trust, because what they reach is beyond the module gate: `node:module`
+ * (`Module._load` with no parent), `node:vm`, `node:worker_threads` (workers load modules without the gate),
+ * `node:inspector`, `node:child_process` (another process) and `native`. Grant them only to trusted plugins.
  */
 const HARMLESS = new Set([
   'assert',
