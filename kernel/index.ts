@@ -1,5 +1,8 @@
 import './errors/kernel-errors.js';
 
+// Plugins take Inversify's decorators from Modu, so that they always use the host's single copy.
+export { inject, injectable, optional } from 'inversify';
+
 export type {
   Guard,
   GuardDefinition,
@@ -21,6 +24,15 @@ export type {
 export { definePlugin, isPluginDefinition, token } from './authoring/plugin-definition.js';
 export type { BootReport, StopReport } from './boot/boot-report.js';
 export type { CriticalPath } from './boot/critical-path.js';
+export {
+  builtinCapability,
+  capabilityCatalogue,
+  isHarmlessBuiltin,
+  normaliseCapability,
+  SPECIAL_CAPABILITIES,
+} from './capabilities/capability-catalogue.js';
+export type { CapabilityCheck, CapabilityProblem } from './capabilities/check-capabilities.js';
+export { assertCapabilities, checkCapabilities } from './capabilities/check-capabilities.js';
 export { applyEnvOverrides, envName } from './config/apply-env-overrides.js';
 export type { HostConfig, PluginHostConfig } from './config/host-config-schema.js';
 export { hostConfigSchema } from './config/host-config-schema.js';
@@ -47,6 +59,8 @@ export { createKernel } from './kernel.js';
 export type { KernelOptions } from './kernel-options.js';
 export type { HttpMount } from './lifecycle/http-mount.js';
 export type { CodeLoader } from './loader/code-loader.js';
+export type { ModuleGate } from './loader/module-gate/module-gate.js';
+export { gateDenial, moduleGate } from './loader/module-gate/module-gate.js';
 export type { PluginManifest } from './manifest/manifest-schema.js';
 export { manifestSchema } from './manifest/manifest-schema.js';
 export type { PluginPackage } from './manifest/read-manifest.js';
@@ -54,6 +68,15 @@ export { checkManifest, MANIFEST_FILE, readManifest } from './manifest/read-mani
 export type { PluginRuntime } from './runtime/plugin-runtime.js';
 export type { ErrorReport, PluginPhase, PluginSnapshot, PluginState } from './runtime/plugin-snapshot.js';
 export type { KernelEvents, PluginStateChange } from './runtime/plugin-table.js';
+export type { SourceType } from './scanner/parse-source.js';
+export type { ScanLimits } from './scanner/scan-limits.js';
+export { DEFAULT_SCAN_LIMITS } from './scanner/scan-limits.js';
+export type { ScanPluginOptions } from './scanner/scan-plugin.js';
+export { SCANNER_VERSION, scanPlugin } from './scanner/scan-plugin.js';
+export type { ScanRule } from './scanner/scan-rules.js';
+export { SCAN_RULES } from './scanner/scan-rules.js';
+export type { ScanSourceOptions } from './scanner/scan-source.js';
+export { scanSource } from './scanner/scan-source.js';
 export type { ScanFinding, ScanReport } from './scanner/scan-types.js';
 export type { YamlFile } from './validation/read-yaml-file.js';
 export { parseYaml, readYamlFile } from './validation/read-yaml-file.js';

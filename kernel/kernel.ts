@@ -1,9 +1,10 @@
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { Container } from 'inversify';
 import PQueue from 'p-queue';
 import type { Registry } from 'prom-client';
 import type { Logger } from './authoring/plugin-definition.js';
 import type { BootReport, StopReport } from './boot/boot-report.js';
+import { checkPluginCode } from './boot/check-plugin-code.js';
 import { criticalPath } from './boot/critical-path.js';
 import type { BootPlan } from './boot/prepare-plugins.js';
 import { type HostConfig, hostConfigSchema } from './config/host-config-schema.js';
@@ -16,6 +17,7 @@ import { PluginLifecycle } from './lifecycle/plugin-lifecycle.js';
 import { PluginOrchestrator } from './lifecycle/plugin-orchestrator.js';
 import { defaultHookTimeouts, type HookName } from './lifecycle/run-hook.js';
 import type { CodeLoader } from './loader/code-loader.js';
+import { moduleGate } from './loader/module-gate/module-gate.js';
 import { createKernelMetrics } from './metrics/kernel-metrics.js';
 import { type PluginRecord, snapshotOf } from './runtime/plugin-record.js';
 import type { PluginSnapshot } from './runtime/plugin-snapshot.js';
@@ -65,6 +67,7 @@ class ModuKernel implements Kernel {
     this.metrics = metrics.registry;
     this.#table.events.on('state', metrics.onStateChange);
     const timeoutOf = (record: PluginRecord, hook: HookName) => this.#timeoutOf(record, hook);
+    const cacheDir = resolve(this.#config.cacheDir ?? '.modu/cache');
     const lifecycle = new PluginLifecycle({
       table: this.#table,
       http,
@@ -87,7 +90,7 @@ class ModuKernel implements Kernel {
         env,
         source,
         kernelVersion: KERNEL_VERSION,
-        checkCode: async () => {},
+        checkCode: (pkg, granted) => checkPluginCode(pkg, granted, cacheDir),
       }),
     });
   }
@@ -212,19 +215,14 @@ class ModuKernel implements Kernel {
  * const report = await kernel.start();
  */
 export function createKernel(options: KernelOptions): Kernel {
-  return new ModuKernel(options, options.http ?? interimHttp, options.code ?? interimCode);
+  return new ModuKernel(options, options.http ?? interimHttp, options.code ?? moduleGate());
 }
 
-// TODO(issue 3, issue 4): replaced by the kernel's HTTP layer and the module gate when they merge today.
+// TODO(issue 3): replaced by the kernel's HTTP layer when it merges today.
 const interimHttp: HttpMount = {
   mount: async () => {},
   activate: () => {},
   deactivate: () => {},
   drain: async () => {},
   unmount: () => {},
-};
-const interimCode: CodeLoader = {
-  admit: async () => {},
-  importEntry: (entry, generation) => import(`${pathToFileURL(entry).href}?modu-gen=${generation}`),
-  release: async () => {},
 };

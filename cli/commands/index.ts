@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { addGraphCommand } from './graph.js';
+import { addScanCommand } from './scan.js';
 import { addValidateCommand } from './validate.js';
 import { addWhyCommand } from './why.js';
 
@@ -8,4 +9,4 @@ import { addWhyCommand } from './why.js';
 export type AddCommand = (program: Command, io: CliIO) => void;
 
 /** Every command of `modu`, sorted by name; a test checks the order and that each has a description. */
-export const commands: readonly AddCommand[] = [addGraphCommand, addValidateCommand, addWhyCommand];
+export const commands: readonly AddCommand[] = [addGraphCommand, addScanCommand, addValidateCommand, addWhyCommand];

@@ -147,4 +147,25 @@ export const kernelErrors = defineErrors({
     status: 400,
     hint: 'Fix the `config` JSON Schema in plugin.yaml.',
   },
+  // security: scanner, capabilities, module gate
+  MODU_PERMISSION_DENIED: {
+    title: 'Capability denied',
+    status: 403,
+    hint: 'Add the capability to `permissions` in plugin.yaml and grant it in modu.yaml under `plugins.<name>.grants`, or remove the code that needs it.',
+  },
+  MODU_PERMISSION_UNKNOWN: {
+    title: 'Unknown capability',
+    status: 400,
+    hint: 'List only catalogue capabilities in `permissions`: node:<builtin>, network, env, dynamic-code or native.',
+  },
+  MODU_LOADER_NOT_ADMITTED: {
+    title: 'Plugin code not admitted',
+    status: 500,
+    hint: 'Call moduleGate().admit() with the plugin root before importing its entry; this is a bug in the loader.',
+  },
+  MODU_SCAN_ARCHIVE_UNSAFE: {
+    title: 'Unsafe plugin archive',
+    status: 400,
+    hint: 'Pack the plugin again with `modu pack`; archives may hold only plain files and folders inside one root.',
+  },
 });

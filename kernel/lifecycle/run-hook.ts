@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { HookContext, LifecycleHook, PluginContext } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
+import { gateDenial } from '../loader/module-gate/module-gate.js';
 
 /** The lifecycle hooks a plugin may define, in the order a plugin meets them. */
 export const hookNames = ['onLoad', 'onStart', 'onStop', 'onUnload'] as const;
@@ -52,6 +53,8 @@ export async function runHook(hook: LifecycleHook | undefined, context: PluginCo
     await Promise.race([Promise.resolve().then(() => hook.call(undefined, hookContext)), timeout]);
   } catch (cause) {
     if (ModuError.is(cause) && cause.code === 'MODU_LIFECYCLE_TIMEOUT') throw cause;
+    const denial = gateDenial(cause);
+    if (denial !== undefined) throw denial;
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new ModuError('MODU_LIFECYCLE_HOOK_FAILED', `${run.plugin}: ${run.hook} failed: ${message}`, {
       details: { plugin: run.plugin, phase: run.hook },

@@ -27,4 +27,6 @@ export interface ScanReport {
   readonly findings: readonly ScanFinding[];
   /** Capabilities the code uses, sorted. */
   readonly capabilities: readonly string[];
+  /** True when the report was read from the scan cache instead of computed. */
+  readonly fromCache?: boolean;
 }

@@ -1,4 +1,5 @@
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -13,11 +14,11 @@ export const examplePlugins = join(fixturesDir, 'example', 'plugins');
 /** A logger that drops everything, for tests that do not look at logs. */
 export const silentLogger = pino({ level: 'silent' }) as unknown as Logger;
 
-const scratchRoot = fileURLToPath(new URL('../../.scratch/', import.meta.url));
+const scratchRoot = join(tmpdir(), `modu-test-${process.pid}`);
 
 /**
- * A fresh plugins folder holding copies of fixture plugin folders (paths relative to fixtures/).
- * It lives inside the package so that `modu` resolves for the copied plugins like for installed ones.
+ * A fresh plugins folder, outside the package (so `modu` resolves only through the module gate, as
+ * for a real host), holding copies of fixture plugin folders (paths relative to fixtures/).
  */
 export async function pluginsFolder(...fixtures: string[]): Promise<string> {
   await mkdir(scratchRoot, { recursive: true });

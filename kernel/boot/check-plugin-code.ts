@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import { assertCapabilities } from '../capabilities/check-capabilities.js';
+import type { PluginPackage } from '../manifest/read-manifest.js';
+import { scanPlugin } from '../scanner/scan-plugin.js';
+
+/**
+ * Scans a plugin's code (cached by content hash under `cacheDir`, across restarts) and checks that
+ * it asks for every capability its code uses and that the host grants everything it asks for.
+ *
+ * @throws ModuError `MODU_PERMISSION_DENIED` with each capability and file:line, `MODU_PERMISSION_UNKNOWN`
+ */
+export async function checkPluginCode(pkg: PluginPackage, granted: readonly string[], cacheDir: string): Promise<void> {
+  const report = await scanPlugin(pkg.root, { cacheDir: join(cacheDir, 'scan') });
+  assertCapabilities({
+    plugin: pkg.manifest.name,
+    manifestFile: pkg.manifestFile,
+    requested: pkg.manifest.permissions ?? [],
+    granted,
+    report,
+  });
+}

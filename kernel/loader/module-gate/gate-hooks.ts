@@ -1,0 +1,102 @@
+/**
+ * The module customization hooks of the module gate. They run on Node's hooks thread, registered once by
+ * {@link moduleGate} through `module.register()`; policy updates arrive on a MessagePort and are acknowledged.
+ */
+import { fileURLToPath } from 'node:url';
+import type { MessagePort } from 'node:worker_threads';
+import {
+  builtinDenial,
+  deniedError,
+  escapeDenial,
+  type GatePolicy,
+  GENERATION_PARAM,
+  isInside,
+  isPathSpecifier,
+  policyFor,
+  urlDenial,
+} from './gate-policy.js';
+
+/** A policy update from the main thread, acknowledged by posting back its id. */
+export interface GateMessage {
+  readonly id: number;
+  readonly root: string;
+  readonly policy: GatePolicy;
+}
+
+/** What {@link initialize} receives from `module.register()`. */
+export interface GateHooksData {
+  readonly port: MessagePort;
+  /** URL of the host's kernel entry: bare `modu` from plugin code resolves as if imported from here. */
+  readonly hostURL: string;
+}
+
+interface ResolveContext {
+  readonly parentURL?: string;
+  readonly conditions?: readonly string[];
+  readonly importAttributes?: Record<string, string>;
+}
+interface ResolveResult {
+  readonly url: string;
+  readonly format?: string | null;
+  readonly shortCircuit?: boolean;
+}
+type NextResolve = (specifier: string, context?: ResolveContext) => Promise<ResolveResult>;
+
+const policies = new Map<string, GatePolicy>();
+/** data: and http(s): modules a plugin imported (when granted): their own imports get the plugin's policy. */
+const derived = new Map<string, GatePolicy>();
+const MAX_DERIVED = 10_000;
+let hostURL = '';
+
+/** Receives the policy port and the host URL once, when `module.register()` starts the hooks. */
+export function initialize(data: GateHooksData): void {
+  hostURL = data.hostURL;
+  data.port.on('message', (message: GateMessage) => {
+    policies.set(message.root, message.policy);
+    data.port.postMessage(message.id);
+  });
+  data.port.unref();
+}
+
+function gatedParent(parentURL: string | undefined): { policy: GatePolicy; generation: string | null } | undefined {
+  if (parentURL === undefined) return undefined;
+  const inherited = derived.get(parentURL);
+  if (inherited !== undefined) return { policy: policies.get(inherited.root) ?? inherited, generation: null };
+  if (!parentURL.startsWith('file:')) return undefined;
+  const url = new URL(parentURL);
+  const policy = policyFor(fileURLToPath(url), policies);
+  return policy === undefined ? undefined : { policy, generation: url.searchParams.get(GENERATION_PARAM) };
+}
+
+/**
+ * Applies the policy of the plugin that imports: `modu` from the host, built-ins and URLs by grant, files inside
+ * its folder only, and the parent's generation passed on to its children.
+ */
+export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {
+  const parent = gatedParent(context.parentURL);
+  if (parent === undefined) return next(specifier, context);
+  const { policy, generation } = parent;
+  if (specifier === 'modu' || specifier.startsWith('modu/')) return next(specifier, { ...context, parentURL: hostURL });
+  const urlDenied = urlDenial(specifier, policy);
+  if (urlDenied !== undefined) throw deniedError(urlDenied);
+  const result = await next(specifier, context);
+  if (!result.url.startsWith('file:') && !result.url.startsWith('node:')) {
+    if (derived.size >= MAX_DERIVED) derived.delete(derived.keys().next().value ?? '');
+    derived.set(result.url, policy);
+    return result;
+  }
+  if (result.url.startsWith('node:')) {
+    const denied = builtinDenial(result.url, policy);
+    if (denied !== undefined) throw deniedError(denied);
+    return result;
+  }
+  if (!result.url.startsWith('file:')) return result;
+  const url = new URL(result.url);
+  const path = fileURLToPath(url);
+  const escaped = isPathSpecifier(specifier) ? escapeDenial(path, policy) : undefined;
+  if (escaped !== undefined) throw deniedError(escaped);
+  // A child inside the same plugin joins its parent's generation, so a reload re-evaluates the whole graph.
+  if (generation === null || !isInside(path, policy.root)) return result;
+  url.searchParams.set(GENERATION_PARAM, generation);
+  return { ...result, url: url.href };
+}

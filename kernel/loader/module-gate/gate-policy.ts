@@ -1,0 +1,73 @@
+import { dirname, isAbsolute, relative } from 'node:path';
+import { builtinName, isHarmlessBuiltin } from '../../capabilities/capability-catalogue.js';
+
+/** What the gate knows about one admitted plugin. */
+export interface GatePolicy {
+  readonly name: string;
+  /** Absolute plugin folder. */
+  readonly root: string;
+  readonly granted: readonly string[];
+}
+
+/** Marks a denial so that it survives the trip from the hooks thread as a plain Error. */
+export const DENIED_CODE = 'MODU_PERMISSION_DENIED';
+
+/** The query that makes a reload a new module instance: `?modu-gen=<n>`. */
+export const GENERATION_PARAM = 'modu-gen';
+
+/** True when `path` is `root` or inside it. */
+export function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The policy of the innermost admitted root holding `path`: one map lookup per folder level, so the cost does not
+ * grow with the number of plugins (a resolve hook runs for every import in the process).
+ */
+export function policyFor(path: string, policies: ReadonlyMap<string, GatePolicy>): GatePolicy | undefined {
+  if (policies.size === 0) return undefined;
+  let dir = path;
+  for (;;) {
+    const policy = policies.get(dir);
+    if (policy !== undefined) return policy;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Why `policy` may not load built-in `specifier`, or undefined when it may (harmless, or granted). */
+export function builtinDenial(specifier: string, policy: GatePolicy): string | undefined {
+  const name = builtinName(specifier);
+  if (name === undefined || isHarmlessBuiltin(name)) return undefined;
+  if (policy.granted.includes(`node:${name}`)) return undefined;
+  return `plugin "${policy.name}" may not load the built-in node:${name}: it is not granted. Ask for node:${name} in its plugin.yaml permissions and grant it in modu.yaml under plugins.${policy.name}.grants`;
+}
+
+/** Why `policy` may not import URL `specifier` (data: needs dynamic-code, http(s): needs network). */
+export function urlDenial(specifier: string, policy: GatePolicy): string | undefined {
+  const scheme = /^(data|https?):/i.exec(specifier)?.[1]?.toLowerCase();
+  if (scheme === undefined) return undefined;
+  const capability = scheme === 'data' ? 'dynamic-code' : 'network';
+  if (policy.granted.includes(capability)) return undefined;
+  return `plugin "${policy.name}" may not import a ${scheme}: URL: it needs the ${capability} capability, which is not granted`;
+}
+
+/** Why `policy` may not load file `path` (outside its folder), or undefined. */
+export function escapeDenial(path: string, policy: GatePolicy): string | undefined {
+  if (isInside(path, policy.root)) return undefined;
+  return `plugin "${policy.name}" may not load ${path}: it is outside the plugin folder ${policy.root}`;
+}
+
+/** True for a specifier that names a file by path (relative, absolute or file: URL) rather than a package. */
+export function isPathSpecifier(specifier: string): boolean {
+  return (
+    specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:') || isAbsolute(specifier)
+  );
+}
+
+/** An Error carrying the denial code; the main side turns it into a ModuError. */
+export function deniedError(message: string): Error {
+  return Object.assign(new Error(message), { code: DENIED_CODE });
+}

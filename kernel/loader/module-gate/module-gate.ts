@@ -1,0 +1,139 @@
+import { register } from 'node:module';
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import { normaliseCapability } from '../../capabilities/capability-catalogue.js';
+import { ModuError } from '../../errors/modu-error.js';
+import { cjsLoader, installCjsGate } from './cjs-gate.js';
+import { evictCjs } from './evict-cjs.js';
+import type { GateHooksData, GateMessage } from './gate-hooks.js';
+import { DENIED_CODE, type GatePolicy, GENERATION_PARAM, policyFor } from './gate-policy.js';
+
+/**
+ * The one place where plugin code is imported. It applies each plugin's capability grants to every module the
+ * plugin loads at run time (ESM through a resolve hook on Node's hooks thread, CommonJS through the require
+ * loader), maps `modu` to the host's single copy, and gives each reload its own module generation.
+ *
+ * This is NOT a sandbox. Plugin code runs in the host process with the host's rights; the gate only stops the
+ * module-loading paths. `process.binding`, `process.dlopen`, `process.getBuiltinModule`, `module.constructor`,
+ * `eval` and the like reach the same power without loading a module: the scanner rejects them statically before
+ * any code runs, and a value the host itself hands a plugin (a logger holding `fs`, say) is beyond both. Wrapping
+ * `process.getBuiltinModule` to inspect its caller would need stack inspection, which plugin code can forge
+ * (`Error.prepareStackTrace`) — unsound, so it is left to the scanner. Treat untrusted plugins as untrusted code:
+ * run them in a separate process or container with OS-level limits.
+ */
+export interface ModuleGate {
+  /** Registers a plugin's policy before its code runs; resolves once the ESM hooks thread acknowledged it. */
+  admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void>;
+  /**
+   * Imports the plugin's entry module (ESM or CommonJS) as generation `generation`, returns the module namespace.
+   * ES modules of a new generation are evaluated afresh (the old ones stay in Node's module map: ESM cannot be
+   * unloaded); CommonJS modules are evaluated afresh once {@link ModuleGate.release} evicted them.
+   * @throws ModuError `MODU_PERMISSION_DENIED` when the plugin's code loads what it was not granted,
+   *   `MODU_LOADER_NOT_ADMITTED` when the entry lies in no admitted root; other import errors unchanged.
+   */
+  importEntry(entry: string, generation: number): Promise<Record<string, unknown>>;
+  /**
+   * Forgets the plugin's grants and evicts exactly its CommonJS modules (every require.cache entry under root,
+   * and the links from parents' `children`). The folder stays gated with no grants, so code of an unloaded
+   * generation that still runs (a timer it left behind) cannot load more than a plugin with no grants.
+   */
+  release(root: string): Promise<void>;
+}
+
+/**
+ * The ModuError for a denial raised by the gate, whichever side raised it (the hooks thread sends plain errors
+ * with the code), or undefined for any other error. Use it on errors from plugin code that imports at run time.
+ */
+export function gateDenial(error: unknown): ModuError | undefined {
+  if (ModuError.is(error)) return error.code === DENIED_CODE ? error : undefined;
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== DENIED_CODE) return undefined;
+  return new ModuError(DENIED_CODE, error.message, { cause: error });
+}
+
+class PortGate implements ModuleGate {
+  private readonly policies = new Map<string, GatePolicy>();
+  private readonly pending = new Map<number, () => void>();
+  private readonly port;
+  private nextId = 0;
+
+  constructor() {
+    const hostURL = new URL('../../index.js', import.meta.url);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    port1.on('message', (id: number) => {
+      this.pending.get(id)?.();
+      this.pending.delete(id);
+      if (this.pending.size === 0) port1.unref();
+    });
+    port1.unref();
+    const data: GateHooksData = { port: port2, hostURL: hostURL.href };
+    register(new URL('./gate-hooks.js', import.meta.url), { data, transferList: [port2] });
+    installCjsGate(this.policies, fileURLToPath(hostURL));
+  }
+
+  private send(root: string, policy: GatePolicy): Promise<void> {
+    const id = this.nextId++;
+    const message: GateMessage = { id, root, policy };
+    return new Promise((resolveAck) => {
+      this.pending.set(id, resolveAck);
+      // Keep the process alive while an acknowledgement is due, and never otherwise.
+      this.port.ref();
+      this.port.postMessage(message);
+    });
+  }
+
+  async admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void> {
+    const root = resolvePath(plugin.root);
+    const granted = plugin.granted.map(normaliseCapability).filter((capability) => capability !== undefined);
+    const policy: GatePolicy = { name: plugin.name, root, granted };
+    this.policies.set(root, policy);
+    await this.send(root, policy);
+  }
+
+  async importEntry(entry: string, generation: number): Promise<Record<string, unknown>> {
+    const path = resolvePath(entry);
+    if (policyFor(path, this.policies) === undefined) {
+      throw new ModuError(
+        'MODU_LOADER_NOT_ADMITTED',
+        `${path} lies in no admitted plugin folder; admit the plugin first`,
+        {
+          details: { entry: path },
+        },
+      );
+    }
+    const url = pathToFileURL(path);
+    url.searchParams.set(GENERATION_PARAM, String(generation));
+    try {
+      return (await import(url.href)) as Record<string, unknown>;
+    } catch (error) {
+      throw gateDenial(error) ?? error;
+    }
+  }
+
+  async release(root: string): Promise<void> {
+    const absolute = resolvePath(root);
+    const policy = this.policies.get(absolute);
+    if (policy !== undefined) {
+      const emptied: GatePolicy = { ...policy, granted: [] };
+      this.policies.set(absolute, emptied);
+      await this.send(absolute, emptied);
+    }
+    evictCjs(cjsLoader, absolute);
+  }
+}
+
+let gate: ModuleGate | undefined;
+
+/**
+ * The process-wide module gate; the first call registers the ESM hooks and wraps the CommonJS loader, once.
+ *
+ * @example
+ * const gate = moduleGate();
+ * await gate.admit({ name: 'users', root: '/srv/plugins/users', granted: ['node:fs'] });
+ * const namespace = await gate.importEntry('/srv/plugins/users/index.js', 1);
+ */
+export function moduleGate(): ModuleGate {
+  gate ??= new PortGate();
+  return gate;
+}

@@ -1,0 +1,180 @@
+import type { AnyNode, Identifier, ImportDeclaration, MemberExpression, PrivateIdentifier, Program } from 'acorn';
+import { builtinName } from '../capabilities/capability-catalogue.js';
+import { classifySpecifier } from './classify-specifier.js';
+import {
+  constructorKey,
+  constructorUse,
+  escapesSloppyThis,
+  insideClass,
+  isWrapperArguments,
+  prototypeWrite,
+  reflectiveKey,
+  SENSITIVE_MEMBERS,
+  staticName,
+} from './reference-context.js';
+import { RootTracker } from './root-tracker.js';
+import { ROOT_BY_NAME } from './sensitive-roots.js';
+import { walkTree } from './walk-tree.js';
+
+/** Thrown when the walk of one file runs past its deadline. */
+export class ScanDeadline extends Error {}
+
+/**
+ * One walk over one parsed file. It follows every use of the sensitive roots (`require`, `module`, `process`,
+ * the global object, `Function`, `eval`, `WebAssembly`) by its syntactic context: a use the scanner can read
+ * (`process.platform`, `require('./x.js')`) needs nothing or a named capability, and a use it cannot follow
+ * (aliased, passed as an argument, computed) is itself a finding. Mentions in strings, comments and property
+ * names are not uses. Scope is not tracked: a local variable named like a root is treated as the root, which
+ * can only over-report.
+ */
+export class FileWalk extends RootTracker {
+  private visits = 0;
+
+  constructor(
+    file: string,
+    private readonly script: boolean,
+    private readonly deadline: number,
+  ) {
+    super(file);
+  }
+
+  run(ast: Program): void {
+    // Top-level imports and aliases are read first: a function above them may already use the names.
+    for (const statement of ast.body) {
+      if (statement.type === 'ImportDeclaration') this.trackImport(statement);
+      if (statement.type === 'VariableDeclaration') for (const d of statement.declarations) this.trackAlias(d);
+    }
+    walkTree(ast, (node, ancestors, binding) => this.enter(node, ancestors as AnyNode[], binding));
+  }
+
+  private enter(node: AnyNode, ancestors: AnyNode[], binding: boolean): void {
+    if ((++this.visits & 1023) === 0 && performance.now() > this.deadline) throw new ScanDeadline();
+    switch (node.type) {
+      case 'Identifier':
+      case 'PrivateIdentifier':
+        this.identifier(node, ancestors, binding);
+        return;
+      case 'CallExpression': {
+        const reflective = reflectiveKey(node);
+        const message = `reads '${reflective?.name}' reflectively, out of the scanner's sight`;
+        if (reflective) this.add('computed-global-access', node, message);
+        this.prototypeWrite(node);
+        return;
+      }
+      case 'AssignmentExpression':
+      case 'UpdateExpression':
+        this.prototypeWrite(node);
+        return;
+      case 'MemberExpression':
+        this.member(node, ancestors);
+        return;
+      case 'ImportDeclaration':
+        this.specifier(node.source, 'imports');
+        return;
+      case 'ExportAllDeclaration':
+      case 'ExportNamedDeclaration':
+        if (node.source) this.specifier(node.source, 're-exports');
+        return;
+      case 'ImportExpression':
+        this.load(node.source, node, ancestors, 'import()');
+        return;
+      case 'WithStatement':
+        this.add('with-statement', node, 'a with statement hides which names it reads');
+        return;
+      case 'ObjectPattern': {
+        const key = constructorKey(node);
+        if (key)
+          this.add('function-constructor', key, 'destructures .constructor, which may be the Function constructor');
+        return;
+      }
+      case 'ThisExpression':
+        if (this.script && escapesSloppyThis(node, ancestors)) {
+          this.add('sloppy-this', node, '`this` of a sloppy-mode function may be the global object and escapes here');
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private prototypeWrite(node: AnyNode): void {
+    const write = prototypeWrite(node);
+    if (write) this.add('prototype-pollution', write, 'writes into a built-in prototype that the host shares');
+  }
+
+  private identifier(node: Identifier | PrivateIdentifier, ancestors: AnyNode[], binding: boolean): void {
+    // acorn gives the decoded name; a longer source range means it was written with \u escapes.
+    const written = node.end - node.start - (node.type === 'PrivateIdentifier' ? 1 : 0);
+    if (written !== node.name.length) {
+      this.add('unicode-escape', node, `identifier '${node.name}' is written with Unicode escapes`);
+    }
+    if (binding || node.type !== 'Identifier') return;
+    const alias = this.aliases.size > 0 ? this.aliases.get(node.name) : undefined;
+    const root = alias ?? ROOT_BY_NAME[node.name];
+    if (root !== undefined) this.reference(root, ancestors, ancestors.length - 1);
+    else if (node.name === 'arguments' && this.script && isWrapperArguments(ancestors)) {
+      this.add('require-alias', node, "the module wrapper's arguments hold require and module");
+    }
+  }
+
+  /** Rules that hold on any object: `.constructor` reached as a value, `arguments.callee`, names built from pieces. */
+  private member(node: MemberExpression, ancestors: AnyNode[]): void {
+    const name = staticName(node);
+    if (name === undefined || !SENSITIVE_MEMBERS.has(name)) return;
+    const object = node.object;
+    if (object.type === 'Identifier' && (this.aliases.has(object.name) || ROOT_BY_NAME[object.name] !== undefined))
+      return;
+    if (name === 'constructor') {
+      const use = constructorUse(node, ancestors[ancestors.length - 2]);
+      if (use) this.add('function-constructor', use.node, use.message);
+      return;
+    }
+    if (name === 'prepareStackTrace') {
+      this.add('caller-access', node, 'Error.prepareStackTrace hands out call sites, their functions and receivers');
+      return;
+    }
+    if (name === 'callee' || name === 'caller') {
+      const afterCallee = object.type === 'MemberExpression' && staticName(object) === 'callee';
+      const reached =
+        object.type === 'Identifier'
+          ? object.name === 'arguments'
+          : name === 'caller' && object.type !== 'ThisExpression' && !afterCallee;
+      if (reached) this.add('caller-access', node, `.${name} reaches the calling function and its scope`);
+      return;
+    }
+    const root = ROOT_BY_NAME[name];
+    if (object.type === 'ThisExpression' && root !== undefined && this.script && !insideClass(ancestors)) {
+      this.reference(root, ancestors, ancestors.length - 1);
+      return;
+    }
+    if (node.computed && node.property.type !== 'Literal') {
+      this.add('computed-global-access', node, `builds the member name '${name}' from pieces`);
+    }
+  }
+
+  /** Imports from `node:process` become aliases or findings; `createRequire` from `node:module` is a finding. */
+  private trackImport(node: ImportDeclaration): void {
+    const name = builtinName(String(node.source.value));
+    for (const spec of node.specifiers) {
+      const imported =
+        spec.type !== 'ImportSpecifier'
+          ? 'default'
+          : spec.imported.type === 'Identifier'
+            ? spec.imported.name
+            : String(spec.imported.value);
+      if (name === 'module' && imported === 'createRequire') {
+        this.add('create-require', spec, 'imports createRequire', 'node:module');
+      }
+      if (name !== 'process') continue;
+      const outcome = spec.type === 'ImportSpecifier' ? this.memberVerdict('process', imported, spec) : 'same-root';
+      if (outcome === 'same-root') this.aliases.set(spec.local.name, 'process');
+      if (outcome === 'builtin')
+        this.add('computed-builtin', spec, 'imports getBuiltinModule: its calls cannot be followed');
+    }
+  }
+
+  private specifier(source: { start: number; value?: unknown }, how: string): void {
+    const verdict = classifySpecifier(String(source.value), this.file, how);
+    if (verdict) this.add(verdict.rule, source, verdict.message, verdict.capability);
+  }
+}

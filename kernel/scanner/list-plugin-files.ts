@@ -1,0 +1,61 @@
+import type { Dirent } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ModuError } from '../errors/modu-error.js';
+
+/** One entry of a plugin folder, never followed through a link. */
+export interface PluginEntry {
+  /** Path relative to the plugin root, with forward slashes. */
+  readonly path: string;
+  readonly kind: 'file' | 'symlink' | 'special';
+  readonly size: number;
+}
+
+/** The folder listing of a plugin and whether it stopped at the entry limit. */
+export interface PluginListing {
+  readonly entries: readonly PluginEntry[];
+  readonly truncated: boolean;
+}
+
+function kindOf(entry: Dirent): PluginEntry['kind'] | 'directory' {
+  if (entry.isSymbolicLink()) return 'symlink';
+  if (entry.isDirectory()) return 'directory';
+  return entry.isFile() ? 'file' : 'special';
+}
+
+/**
+ * Lists every file under a plugin root with async I/O, sorted, without following links. Nothing is skipped:
+ * `node_modules` holds bundled dependencies that run with the plugin's rights and so must ask for the same
+ * capabilities, and a dot-folder is as importable as any other.
+ */
+export async function listPluginFiles(root: string, maxEntries: number): Promise<PluginListing> {
+  const entries: PluginEntry[] = [];
+  const pending = [''];
+  let seen = 0;
+  while (pending.length > 0) {
+    const dir = pending.pop() ?? '';
+    const children = await readdir(join(root, dir), { withFileTypes: true }).catch((error: unknown) => {
+      if (dir !== '') throw error;
+      throw new ModuError('MODU_FILE_MISSING', `${root} is not a readable plugin folder`, {
+        cause: error,
+        details: { file: root },
+      });
+    });
+    for (const child of children) {
+      if (++seen > maxEntries) return { entries: sortEntries(entries), truncated: true };
+      const path = dir === '' ? child.name : `${dir}/${child.name}`;
+      const kind = kindOf(child);
+      if (kind === 'directory') {
+        pending.push(path);
+      } else {
+        const size = kind === 'file' ? (await lstat(join(root, path))).size : 0;
+        entries.push({ path, kind, size });
+      }
+    }
+  }
+  return { entries: sortEntries(entries), truncated: false };
+}
+
+function sortEntries(entries: PluginEntry[]): PluginEntry[] {
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,181 @@
+import type { AnyNode, CallExpression, MemberExpression, ObjectPattern } from 'acorn';
+import { foldString } from './fold-string.js';
+import { ROOT_BY_NAME } from './sensitive-roots.js';
+
+/** How far up the scanner looks for an enclosing function or class. */
+const MAX_SCOPE_SEARCH = 256;
+
+/** Parents in which reading `.constructor` only inspects it. */
+const CONSTRUCTOR_READS = new Set([
+  'BinaryExpression',
+  'UnaryExpression',
+  'ExpressionStatement',
+  'IfStatement',
+  'TemplateLiteral',
+]);
+const SAFE_COMPARISONS = new Set(['===', '!==', '==', '!=', 'instanceof', 'in']);
+export const SENSITIVE_MEMBERS = new Set([
+  'constructor',
+  'binding',
+  'dlopen',
+  'mainModule',
+  'getBuiltinModule',
+  'caller',
+]);
+for (const name of ['callee', '_linkedBinding', 'createRequire', 'prepareStackTrace', ...Object.keys(ROOT_BY_NAME)])
+  SENSITIVE_MEMBERS.add(name);
+
+/** True when the parent only inspects the value: `typeof x`, `x === y`, a bare statement. */
+export function isInspection(parent: AnyNode): boolean {
+  if (parent.type === 'UnaryExpression') return parent.operator === 'typeof';
+  if (parent.type === 'BinaryExpression') return SAFE_COMPARISONS.has(parent.operator);
+  return parent.type === 'ExpressionStatement';
+}
+
+function isStrictBody(body: readonly AnyNode[]): boolean {
+  const first = body[0];
+  return first?.type === 'ExpressionStatement' && first.directive === 'use strict';
+}
+
+/**
+ * True when `this` inside a sloppy-mode function (not arrow, method or class) is used as a value: called
+ * plainly, such a function gets the global object as `this`, which then escapes the scanner's view.
+ */
+export function escapesSloppyThis(node: AnyNode, ancestors: AnyNode[]): boolean {
+  const parent = ancestors[ancestors.length - 2];
+  if (parent?.type === 'MemberExpression' && parent.object === node) return false;
+  if (ancestors[0]?.type === 'Program' && isStrictBody(ancestors[0].body)) return false;
+  // Past MAX_SCOPE_SEARCH levels of nesting the answer is "escapes": conservative, and linear on hostile input.
+  const stop = Math.max(0, ancestors.length - MAX_SCOPE_SEARCH);
+  for (let i = ancestors.length - 2; i >= 0; i--) {
+    if (i < stop) return true;
+    const scope = ancestors[i];
+    if (scope === undefined || scope.type === 'ArrowFunctionExpression') continue;
+    if (scope.type === 'ClassBody') return false;
+    if (scope.type !== 'FunctionExpression' && scope.type !== 'FunctionDeclaration') continue;
+    const owner = ancestors[i - 1];
+    if (owner?.type === 'MethodDefinition' || (owner?.type === 'Property' && (owner.method || owner.kind !== 'init')))
+      return false;
+    if (scope.body.type === 'BlockStatement' && isStrictBody(scope.body.body)) return false;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * True when `arguments` is read outside every non-arrow function: in a CommonJS module that is the module
+ * wrapper's own arguments, `[exports, require, module, __filename, __dirname]`. Beyond the search depth: true.
+ */
+export function isWrapperArguments(ancestors: readonly AnyNode[]): boolean {
+  const stop = Math.max(0, ancestors.length - MAX_SCOPE_SEARCH);
+  for (let i = ancestors.length - 2; i >= 0; i--) {
+    if (i < stop) return true;
+    const type = ancestors[i]?.type;
+    if (type === 'FunctionExpression' || type === 'FunctionDeclaration') return false;
+  }
+  return true;
+}
+
+const REFLECTIVE_READS = new Set(['get', 'getOwnPropertyDescriptor']);
+
+/**
+ * The key argument of `Reflect.get(o, key)` or `Object/Reflect.getOwnPropertyDescriptor(o, key)` when it folds
+ * to a sensitive member (`constructor`, `binding`, …): such a call reads what a member expression would,
+ * without one.
+ */
+export function reflectiveKey(call: CallExpression): { name: string } | undefined {
+  const callee = call.callee;
+  if (callee.type !== 'MemberExpression' || callee.object.type !== 'Identifier') return undefined;
+  const owner = callee.object.name;
+  const method = staticName(callee);
+  if ((owner !== 'Reflect' && owner !== 'Object') || method === undefined || !REFLECTIVE_READS.has(method)) {
+    return undefined;
+  }
+  if (owner === 'Object' && method === 'get') return undefined;
+  const key = call.arguments[1];
+  const name = key === undefined || key.type === 'SpreadElement' ? undefined : foldString(key);
+  // An unfoldable key is no more suspicious than `object[key]`, which TypeScript's own helpers are full of.
+  return name !== undefined && SENSITIVE_MEMBERS.has(name) ? { name } : undefined;
+}
+
+/** True when a class body encloses the node within {@link MAX_SCOPE_SEARCH} levels (beyond: assumed not). */
+export function insideClass(ancestors: readonly AnyNode[]): boolean {
+  for (let i = ancestors.length - 1; i >= Math.max(0, ancestors.length - MAX_SCOPE_SEARCH); i--) {
+    if (ancestors[i]?.type === 'ClassBody') return true;
+  }
+  return false;
+}
+
+export function staticName(node: MemberExpression): string | undefined {
+  if (!node.computed) return node.property.type === 'Identifier' ? node.property.name : undefined;
+  return foldString(node.property);
+}
+
+/** Where and why reading `.constructor` may reach the Function constructor, or undefined when it only inspects. */
+export function constructorUse(
+  node: MemberExpression,
+  parent: AnyNode | undefined,
+): { node: AnyNode; message: string } | undefined {
+  if (parent === undefined) return undefined;
+  const isThis = node.object.type === 'ThisExpression';
+  if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.callee === node) {
+    return isThis ? undefined : { node, message: 'calls .constructor, which reaches the Function constructor' };
+  }
+  if (parent.type === 'MemberExpression' && parent.object === node) {
+    const chained = staticName(parent) === 'constructor';
+    return chained ? { node: parent, message: '.constructor.constructor is the Function constructor' } : undefined;
+  }
+  if (isThis || CONSTRUCTOR_READS.has(parent.type)) return undefined;
+  return { node, message: '.constructor used as a value may be the Function constructor' };
+}
+
+/** The property of an object pattern that destructures `constructor`, if any. */
+export function constructorKey(pattern: ObjectPattern): AnyNode | undefined {
+  for (const property of pattern.properties) {
+    if (property.type === 'RestElement') continue;
+    const key = property.key;
+    const name = property.computed ? foldString(key) : key.type === 'Identifier' ? key.name : foldString(key);
+    if (name === 'constructor') return property;
+  }
+  return undefined;
+}
+
+/** Constructors whose prototypes every module in the process shares. */
+const SHARED_CONSTRUCTORS = new Set(['Object', 'Array', 'Function', 'String', 'Number', 'Boolean', 'Symbol']);
+for (const name of ['Promise', 'RegExp', 'Map', 'Set', 'WeakMap', 'Error', 'Date', 'Buffer', 'BigInt']) {
+  SHARED_CONSTRUCTORS.add(name);
+}
+const PROTOTYPE_WRITERS = new Set(['defineProperty', 'defineProperties', 'assign', 'setPrototypeOf']);
+
+/** True when a member chain reaches a shared prototype: `Object.prototype.x`, `a.__proto__.y`, `[].__proto__`. */
+function reachesSharedPrototype(node: AnyNode): boolean {
+  let current: AnyNode = node;
+  for (let depth = 0; depth < MAX_SCOPE_SEARCH && current.type === 'MemberExpression'; depth++) {
+    const name = staticName(current);
+    if (name === '__proto__') return true;
+    const object: AnyNode = current.object;
+    if (name === 'prototype' && object.type === 'Identifier' && SHARED_CONSTRUCTORS.has(object.name)) return true;
+    current = object;
+  }
+  return false;
+}
+
+/**
+ * The node of a write into a prototype every module shares (`Object.prototype.shell = …`,
+ * `Object.assign(Array.prototype, …)`, `x.__proto__.y = …`): a gadget for polluting the host's objects.
+ */
+export function prototypeWrite(node: AnyNode): AnyNode | undefined {
+  if (node.type === 'AssignmentExpression' || node.type === 'UpdateExpression') {
+    const target = node.type === 'AssignmentExpression' ? node.left : node.argument;
+    return target.type === 'MemberExpression' && reachesSharedPrototype(target.object) ? node : undefined;
+  }
+  if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression') return undefined;
+  const callee = node.callee;
+  const owner = callee.object.type === 'Identifier' ? callee.object.name : undefined;
+  const method = staticName(callee);
+  if ((owner !== 'Object' && owner !== 'Reflect') || method === undefined || !PROTOTYPE_WRITERS.has(method)) {
+    return undefined;
+  }
+  const first = node.arguments[0];
+  return first !== undefined && first.type !== 'SpreadElement' && reachesSharedPrototype(first) ? node : undefined;
+}

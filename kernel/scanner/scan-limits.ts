@@ -1,0 +1,22 @@
+/** Bounds on one plugin scan: no input makes the scanner run long or read without limit. */
+export interface ScanLimits {
+  /** Largest JavaScript file scanned, in bytes; a larger one is a `file-too-large` finding. */
+  readonly maxFileBytes: number;
+  /** Largest total of JavaScript bytes in a plugin; past it the rest is a `plugin-too-large` finding. */
+  readonly maxPluginBytes: number;
+  /** Most files and folders walked in a plugin. */
+  readonly maxEntries: number;
+  /** Budget per file and MiB of source (parse and walk), in milliseconds; smaller files get the whole budget. */
+  readonly fileTimeMs: number;
+  /** Budget for the whole plugin, in milliseconds. */
+  readonly pluginTimeMs: number;
+}
+
+/** The limits used when a caller gives none: generous for real plugins, small enough to bound an attack. */
+export const DEFAULT_SCAN_LIMITS: ScanLimits = {
+  maxFileBytes: 4 * 1024 * 1024,
+  maxPluginBytes: 64 * 1024 * 1024,
+  maxEntries: 20_000,
+  fileTimeMs: 2_000,
+  pluginTimeMs: 30_000,
+};

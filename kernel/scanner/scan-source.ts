@@ -1,0 +1,110 @@
+import { FileWalk, ScanDeadline } from './file-walk.js';
+import { type ParsedSource, parseSource, type SourceType } from './parse-source.js';
+import type { RawFinding } from './root-tracker.js';
+import { ruleCapability, SCAN_RULES } from './scan-rules.js';
+import type { ScanFinding } from './scan-types.js';
+
+/** Where the source comes from and how to read it. */
+export interface ScanSourceOptions {
+  /** Path relative to the plugin root, with forward slashes; findings name it and relative imports resolve from it. */
+  readonly file: string;
+  /** Defaults from the extension: `.cjs` script, `.mjs` module, else try module then script. */
+  readonly sourceType?: SourceType;
+  /** Time budget for the walk, in milliseconds (default 1000). Parsing is bounded by the caller's size limit. */
+  readonly timeBudgetMs?: number;
+}
+
+function defaultSourceType(file: string): SourceType {
+  if (file.endsWith('.cjs')) return 'script';
+  if (file.endsWith('.mjs')) return 'module';
+  return 'unknown';
+}
+
+/** Line and column (1-based) of each offset, ascending, counting line breaks the way acorn does. */
+function positions(code: string, offsets: readonly number[]): Array<{ line: number; column: number }> {
+  const breaks = /\r\n?|[\n\u2028\u2029]/g;
+  let line = 1;
+  let lineStart = 0;
+  let next = breaks.exec(code);
+  return offsets.map((offset) => {
+    while (next !== null && next.index < offset) {
+      line++;
+      lineStart = next.index + next[0].length;
+      next = breaks.exec(code);
+    }
+    return { line, column: offset - lineStart + 1 };
+  });
+}
+
+function isModuleDeclaration(node: { type: string }): boolean {
+  return node.type.startsWith('Import') || node.type.startsWith('Export');
+}
+
+/** Parses, or records why the file could not be parsed and returns undefined. */
+function parseOrReport(code: string, requested: SourceType, found: RawFinding[]): ParsedSource | undefined {
+  try {
+    return parseSource(code, requested);
+  } catch (error) {
+    // acorn turns its own stack overflow into a SyntaxError; both mean the input nests too deep.
+    if (error instanceof RangeError || (error instanceof SyntaxError && error.message.includes('stack space'))) {
+      found.push({ rule: 'too-complex', start: 0, message: 'nesting too deep to parse' });
+    } else if (error instanceof SyntaxError) {
+      const pos = (error as SyntaxError & { pos?: number }).pos ?? 0;
+      found.push({ rule: 'parse-error', start: pos, message: `does not parse as ESM or CommonJS: ${error.message}` });
+    } else throw error;
+    return undefined;
+  }
+}
+
+function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[]): void {
+  const deadline = performance.now() + (options.timeBudgetMs ?? 1000);
+  const requested = options.sourceType ?? defaultSourceType(options.file);
+  const parsed = parseOrReport(code, requested, found);
+  if (parsed === undefined) return;
+  // A .js file that parses as ESM still runs as CommonJS unless it has import or export declarations.
+  const script =
+    parsed.sourceType === 'script' || (requested !== 'module' && !parsed.ast.body.some(isModuleDeclaration));
+  const walk = new FileWalk(options.file, script, deadline);
+  try {
+    walk.run(parsed.ast);
+  } catch (error) {
+    if (error instanceof ScanDeadline) walk.add('scan-timeout', { start: 0 }, 'the scan time budget ran out');
+    else if (error instanceof RangeError) walk.add('too-complex', { start: 0 }, 'nesting too deep to analyse');
+    else throw error;
+  } finally {
+    found.push(...walk.found);
+  }
+}
+
+/**
+ * Scans one JavaScript file (ESM or CommonJS) and returns its findings, sorted by position. A file that does
+ * not parse, nests too deep or exhausts its time budget is a finding, never an exception.
+ *
+ * @example
+ * scanSource("const cp = require('child' + '_process')", { file: 'index.js' })
+ * // [{ rule: 'import-builtin', capability: 'node:child_process', file: 'index.js', line: 1, column: 12, … }]
+ */
+export function scanSource(code: string, options: ScanSourceOptions): ScanFinding[] {
+  const found: RawFinding[] = [];
+  walkFile(code, options, found);
+  if (found.length === 0) return [];
+  const seen = new Set<string>();
+  const unique = found
+    .sort((a, b) => a.start - b.start)
+    .filter((raw) => !seen.has(`${raw.rule}@${raw.start}`) && seen.add(`${raw.rule}@${raw.start}`) !== undefined);
+  const at = positions(
+    code,
+    unique.map((raw) => raw.start),
+  );
+  return unique.map((raw, i) => {
+    const capability = raw.capability ?? ruleCapability(raw.rule);
+    return {
+      rule: raw.rule,
+      ...(capability === undefined ? {} : { capability }),
+      severity: SCAN_RULES[raw.rule].severity,
+      file: options.file,
+      ...(at[i] ?? { line: 1, column: 1 }),
+      message: raw.message,
+    };
+  });
+}

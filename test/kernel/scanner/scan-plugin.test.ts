@@ -1,0 +1,115 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect } from 'chai';
+import { scanPlugin } from '../../../kernel/index.js';
+
+describe('scanPlugin()', () => {
+  const roots: string[] = [];
+  after(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+
+  async function folder(files: Record<string, string>): Promise<string> {
+    const root = await mkdtemp(join(tmpdir(), 'modu-scan-'));
+    roots.push(root);
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(dirname(join(root, name)), { recursive: true });
+      await writeFile(join(root, name), text);
+    }
+    return root;
+  }
+
+  describe('when a plugin has several files', () => {
+    it('reports findings with plugin-relative paths and the sorted capabilities', async () => {
+      const root = await folder({
+        'index.js': "import './lib/io.js';\nexport default { home: process.env.HOME };\n",
+        'lib/io.js': "import { readFile } from 'node:fs/promises';\nexport { readFile };\n",
+        'node_modules/dep/index.js': "module.exports = require('net');\n",
+        'README.md': "require('child_process')",
+      });
+      const report = await scanPlugin(root);
+      expect(report.files).to.equal(3);
+      expect(report.capabilities).to.deep.equal(['env', 'node:fs', 'node:net']);
+      const where = report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.rule}`);
+      expect(where).to.deep.equal([
+        'index.js:2:24 process-env',
+        'lib/io.js:1:26 import-builtin',
+        'node_modules/dep/index.js:1:18 import-builtin',
+      ]);
+      expect(report.contentHash).to.match(/^[0-9a-f]{64}$/);
+    });
+  });
+
+  describe('when a plugin ships what cannot be scanned', () => {
+    it('rejects TypeScript sources, native addons and symlinks without following them', async () => {
+      const root = await folder({ 'index.js': '', 'src/index.ts': 'export const a: number = 1;', 'a.node': 'x' });
+      await writeFile(join(root, 'types.d.ts'), 'export {};');
+      await symlink('/etc/passwd', join(root, 'passwd.js'));
+      const report = await scanPlugin(root);
+      const byRule = Object.fromEntries(report.findings.map((f) => [f.rule, f]));
+      expect(Object.keys(byRule).sort()).to.deep.equal(['native-addon', 'symlink', 'typescript-source']);
+      expect(byRule['typescript-source']?.message).to.contain('build the plugin to JavaScript');
+      expect(byRule['native-addon']?.capability).to.equal('native');
+      expect(byRule.symlink?.file).to.equal('passwd.js');
+    });
+
+    it('reports files and plugins over the size limits without reading them', async () => {
+      const root = await folder({ 'a.js': 'x'.repeat(2000), 'b.js': '1;', 'c.js': '2;'.repeat(300) });
+      const report = await scanPlugin(root, { limits: { maxFileBytes: 1000, maxPluginBytes: 500 } });
+      expect(report.findings.map((f) => `${f.file} ${f.rule}`)).to.deep.equal([
+        'a.js file-too-large',
+        'c.js plugin-too-large',
+      ]);
+    });
+  });
+
+  describe('when the plugin exceeds its entry count or time budget', () => {
+    it('stops with a finding instead of running on', async () => {
+      const root = await folder({ 'a.js': '1;', 'b.js': '2;', 'c.js': '3;' });
+      const crowded = await scanPlugin(root, { limits: { maxEntries: 2 } });
+      expect(crowded.findings.map((f) => f.rule)).to.include('plugin-too-large');
+      const slow = await scanPlugin(root, { limits: { pluginTimeMs: 0 } });
+      expect(slow.findings.map((f) => `${f.file} ${f.rule}`)).to.deep.equal(['a.js scan-timeout']);
+    });
+  });
+
+  describe('when the folder does not exist', () => {
+    it('throws MODU_FILE_MISSING', async () => {
+      const error = await scanPlugin(join(tmpdir(), 'modu-no-such-plugin')).catch((caught: unknown) => caught);
+      expect(error).to.have.property('code', 'MODU_FILE_MISSING');
+    });
+  });
+
+  describe('when given a cache folder', () => {
+    it('writes the report by content hash, reuses it, and rewrites a corrupt entry', async () => {
+      const root = await folder({ 'index.js': "require('fs');\n" });
+      const cacheDir = join(root, '..', `${root.split('/').pop()}-cache`);
+      roots.push(cacheDir);
+      const first = await scanPlugin(root, { cacheDir });
+      expect(first.fromCache).to.equal(undefined);
+      expect(await readdir(cacheDir)).to.deep.equal([`${first.contentHash}.json`]);
+      const second = await scanPlugin(root, { cacheDir });
+      expect(second.fromCache).to.equal(true);
+      expect(second.findings).to.deep.equal(first.findings);
+
+      await writeFile(join(cacheDir, `${first.contentHash}.json`), '{ not json');
+      const third = await scanPlugin(root, { cacheDir });
+      expect(third.fromCache).to.equal(undefined);
+      const stored = JSON.parse(await readFile(join(cacheDir, `${first.contentHash}.json`), 'utf8'));
+      expect(stored.capabilities).to.deep.equal(['node:fs']);
+
+      await writeFile(join(root, 'index.js'), "require('net');\n");
+      const changed = await scanPlugin(root, { cacheDir });
+      expect(changed.contentHash).to.not.equal(first.contentHash);
+      expect(changed.capabilities).to.deep.equal(['node:net']);
+    });
+  });
+
+  describe('when the input is adversarial', () => {
+    it('reports a 1 MB deeply nested file as a finding instead of crashing', async () => {
+      const depth = 500_000;
+      const root = await folder({ 'index.js': `${'['.repeat(depth)}${']'.repeat(depth)}` });
+      const report = await scanPlugin(root);
+      expect(report.findings.map((f) => f.rule)).to.deep.equal(['too-complex']);
+    });
+  });
+});

@@ -1,0 +1,192 @@
+import { expect } from 'chai';
+import { type ScanFinding, scanSource } from '../../../kernel/index.js';
+
+const scan = (code: string, file = 'index.js'): ScanFinding[] => scanSource(code, { file });
+const rules = (code: string, file?: string): string[] => scan(code, file).map((f) => f.rule);
+
+describe('scanSource()', () => {
+  describe('when code loads a dangerous built-in', () => {
+    it('reports import, require and re-export with the capability and position', () => {
+      const [finding] = scan("const a = 1;\nconst cp = require('node:child_process');");
+      expect(finding).to.include({ rule: 'import-builtin', capability: 'node:child_process', line: 2, column: 12 });
+      expect(scan("import { readFile } from 'fs/promises';")[0]?.capability).to.equal('node:fs');
+      expect(scan("export * from 'node:net';")[0]?.capability).to.equal('node:net');
+    });
+
+    it('folds names built from literals', () => {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the string is JavaScript source under test
+      for (const name of ["'child' + '_process'", '`child_${"process"}`', "['child', 'process'].join('_')"]) {
+        expect(scan(`require(${name})`)[0]?.capability, name).to.equal('node:child_process');
+      }
+      expect(scan('import(String.fromCharCode(102, 115))')[0]?.capability).to.equal('node:fs');
+      expect(scan("require('ssecorp_dlihc'.split('').reverse().join(''))")[0]?.capability).to.equal(
+        'node:child_process',
+      );
+    });
+  });
+
+  describe('when the name is computed at run time', () => {
+    it('reports computed-require and computed-import', () => {
+      expect(rules('require(name)')).to.deep.equal(['computed-require']);
+      expect(rules('import(name)')).to.deep.equal(['computed-import']);
+    });
+  });
+
+  describe('when require is hidden', () => {
+    it('reports aliases, call/apply/bind and module.require', () => {
+      for (const code of [
+        'const r = require;',
+        "require.call(null, 'fs')",
+        "require.apply(null, ['fs'])",
+        'f(require)',
+      ]) {
+        expect(rules(code), code).to.include('require-alias');
+      }
+      expect(rules('const { require: r } = module;')).to.include('require-alias');
+      expect(rules("globalThis['req' + 'uire']('fs')")).to.include('import-builtin');
+    });
+  });
+
+  describe('when code reaches dynamic code', () => {
+    it('reports eval, the Function constructor and its indirect forms', () => {
+      expect(rules("eval('1')")).to.deep.equal(['eval']);
+      expect(rules("(0, eval)('1')")).to.deep.equal(['eval']);
+      expect(rules("new Function('return 1')")).to.deep.equal(['function-constructor']);
+      expect(rules("(() => {}).constructor('return 1')()")).to.deep.equal(['function-constructor']);
+      expect(rules('const F = Object.getPrototypeOf(async function () {}).constructor;')).to.deep.equal([
+        'function-constructor',
+      ]);
+      expect(rules('const F = {}.constructor.constructor;')).to.deep.equal(['function-constructor']);
+      expect(rules('const { constructor } = () => {};')).to.deep.equal(['function-constructor']);
+    });
+
+    it('reports global access built from strings and the global object passed around', () => {
+      expect(rules("Reflect.get(globalThis, 'eval')")).to.include('computed-global-access');
+      expect(rules('globalThis[key]')).to.deep.equal(['computed-global-access']);
+      expect(rules("global['ev' + 'al']('1')")).to.deep.equal(['eval']);
+    });
+
+    it('reports WebAssembly compilation, with, arguments.callee and data: imports', () => {
+      expect(rules('WebAssembly.compile(bytes)')).to.deep.equal(['webassembly']);
+      expect(rules('with (process) { env }', 'a.cjs')).to.include('with-statement');
+      expect(rules('function f() { return arguments.callee.caller; }')).to.deep.equal(['caller-access']);
+      expect(scan("import('data:text/javascript,1')")[0]).to.include({
+        rule: 'import-url',
+        capability: 'dynamic-code',
+      });
+      expect(scan("import x from 'https://e.com/x.js'")[0]).to.include({ rule: 'import-url', capability: 'network' });
+    });
+  });
+
+  describe('when code reaches process and module internals', () => {
+    it('maps each member to its capability', () => {
+      expect(scan("process.binding('fs')")[0]?.capability).to.equal('native');
+      expect(scan('process.dlopen(m, p)')[0]?.capability).to.equal('native');
+      expect(scan('process.env.HOME')[0]?.capability).to.equal('env');
+      expect(scan('const { env } = process;')[0]?.capability).to.equal('env');
+      expect(scan("import p from 'node:process'; p.env.X")[0]?.capability).to.equal('env');
+      expect(rules("module.constructor._load('fs')")).to.deep.equal(['module-constructor']);
+      expect(rules("require.main.require('fs')")).to.deep.equal(['require-main']);
+      expect(rules("module.parent.require('fs')")).to.deep.equal(['require-main']);
+      expect(rules("process.mainModule.require('fs')")).to.deep.equal(['require-main']);
+    });
+
+    it('follows top-level aliases of process and the global object', () => {
+      expect(scan("function f() { return p.env; }\nconst p = require('node:process');")[0]).to.include({
+        rule: 'process-env',
+        line: 1,
+      });
+      expect(rules("var node_process = require('process');\nnode_process.platform;")).to.deep.equal([]);
+      expect(rules('const g = globalThis;\ng.eval(x); g[key];')).to.deep.equal(['eval', 'computed-global-access']);
+      expect(rules('function f() { const p = process; }')).to.deep.equal(['escaped-reference']);
+    });
+
+    it('maps network globals, IPC and reports to their capabilities', () => {
+      expect(scan("fetch('https://e.com')")[0]).to.include({ rule: 'network-global', capability: 'network' });
+      expect(scan('new globalThis.WebSocket(u)')[0]).to.include({ rule: 'network-global', capability: 'network' });
+      expect(scan('process.send(m)')[0]?.capability).to.equal('node:child_process');
+      expect(scan('process.report.writeReport()')[0]?.capability).to.equal('node:fs');
+      expect(rules("typeof fetch === 'function'; client.fetch(); x = { fetch: 1 };")).to.deep.equal([]);
+    });
+
+    it("reports the CommonJS wrapper's arguments and reflective reads of sensitive keys", () => {
+      expect(rules("arguments[1]('fs')", 'a.cjs')).to.deep.equal(['require-alias']);
+      expect(rules('function f() { return arguments[0]; }', 'a.cjs')).to.deep.equal([]);
+      expect(rules("Reflect.get(() => {}, 'constructor')")).to.deep.equal(['computed-global-access']);
+      expect(rules("Object.getOwnPropertyDescriptor(proto, 'const' + 'ructor')")).to.deep.equal([
+        'computed-global-access',
+      ]);
+      expect(rules('Object.getOwnPropertyDescriptor(target, key)')).to.deep.equal([]);
+      expect(rules("Reflect.get(target, 'name')")).to.deep.equal([]);
+    });
+
+    it('reports writes into prototypes the host shares, and process internals', () => {
+      expect(rules("Object.prototype.shell = '/bin/sh';")).to.deep.equal(['prototype-pollution']);
+      expect(rules('Object.assign(Array.prototype, extras);')).to.deep.equal(['prototype-pollution']);
+      expect(rules('({}).__proto__.polluted = 1;')).to.deep.equal(['prototype-pollution']);
+      expect(rules('Money.prototype.add = function add() {};')).to.deep.equal([]);
+      expect(scan('process._getActiveHandles()')[0]).to.include({ rule: 'process-internals', capability: 'native' });
+    });
+
+    it('reports Error.prepareStackTrace, which hands out call sites', () => {
+      expect(rules('Error.prepareStackTrace = (e, s) => s;')).to.deep.equal(['caller-access']);
+    });
+
+    it('checks getBuiltinModule and createRequire', () => {
+      expect(rules("import { getBuiltinModule } from 'node:process';")).to.deep.equal(['computed-builtin']);
+      expect(scan("process.getBuiltinModule('node:fs')")[0]?.capability).to.equal('node:fs');
+      expect(rules("process.getBuiltinModule('path')")).to.deep.equal([]);
+      expect(rules('process.getBuiltinModule(name)')).to.deep.equal(['computed-builtin']);
+      expect(rules("import { createRequire } from 'node:module';")).to.include('create-require');
+    });
+  });
+
+  describe('when identifiers are written with Unicode escapes', () => {
+    it('reports the escape and still sees the name', () => {
+      expect(rules("\\u0072equire('fs')")).to.deep.equal(['unicode-escape', 'import-builtin']);
+      expect(rules('process.\\u{65}nv')).to.include('unicode-escape');
+    });
+  });
+
+  describe('when dangerous names are only mentioned', () => {
+    it('reports nothing for strings, comments, regexes and property names', () => {
+      const code = [
+        "// require('child_process') and eval() in a comment",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the string is JavaScript source under test
+        "const s = 'child_process' + \"process.binding\" + `eval(${1})` + '\\u0072equire';",
+        '/* new Function() */ const re = /child_process|eval\\(/;',
+        'const o = { eval: 1, require: 2, process: 3, child_process: 4, constructor: 5 };',
+        'o.eval; o.require; o.env; job.binding; x.process; y.module;',
+        'class A { m() { return new this.constructor(); } }',
+        "if (v.constructor === Object && typeof require === 'function' && typeof module !== 'undefined') {}",
+        "import path from 'node:path'; import { randomUUID } from 'node:crypto';",
+        'module.exports = { p: process.platform, v: process.version, f: path.join };',
+      ].join('\n');
+      expect(scan(code)).to.deep.equal([]);
+    });
+  });
+
+  describe('when the source is CommonJS', () => {
+    it('falls back to script goal for top-level return and reports sloppy this escaping', () => {
+      expect(rules("if (x) return;\nrequire('fs')")).to.deep.equal(['import-builtin']);
+      expect(rules('const g = (function () { return this; })();')).to.deep.equal(['sloppy-this']);
+      expect(rules("'use strict';\nconst g = (function () { return this; })();")).to.deep.equal([]);
+    });
+  });
+
+  describe('when the input is broken or hostile', () => {
+    it('reports a parse error with its position instead of throwing', () => {
+      expect(scan('let x = (;')[0]).to.include({ rule: 'parse-error', line: 1 });
+    });
+
+    it('reports too-complex for nesting beyond the stack', () => {
+      const deep = `${'('.repeat(200_000)}1${')'.repeat(200_000)}`;
+      expect(rules(deep)).to.deep.equal(['too-complex']);
+    });
+
+    it('reports a scan-timeout when the walk budget runs out', () => {
+      const wide = 'x.y;\n'.repeat(50_000);
+      expect(scanSource(wide, { file: 'a.js', timeBudgetMs: 0 }).map((f) => f.rule)).to.deep.equal(['scan-timeout']);
+    });
+  });
+});
