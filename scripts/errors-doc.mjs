@@ -26,13 +26,13 @@ for (const [area, entry] of areas) {
   const rows = errorCatalogue().filter(([code]) => !seen.has(code));
   for (const [code] of rows) seen.add(code);
   if (rows.length === 0) continue;
-  const escape = (text) => text.replaceAll('|', '\\|');
+  const cell = (text) => text.replaceAll('|', '\\|');
   sections.push(
     `## ${area}`,
     '',
     '| code | status | title | hint |',
     '| --- | --- | --- | --- |',
-    ...rows.map(([code, spec]) => `| ${code} | ${spec.status} | ${escape(spec.title)} | ${escape(spec.hint)} |`),
+    ...rows.map(([code, spec]) => `| ${code} | ${spec.status} | ${cell(spec.title)} | ${cell(spec.hint)} |`),
     '',
   );
 }
