@@ -15,7 +15,12 @@ export function koaMiddleware(handler: NeutralHandler): Middleware {
     if (response === undefined) return next();
     ctx.status = response.status;
     for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value as string | string[]);
-    ctx.body = response.body ?? null;
+    const { body } = response;
+    // Koa sends Buffers as bytes but would serialise a bare Uint8Array as JSON.
+    ctx.body =
+      body instanceof Uint8Array && !Buffer.isBuffer(body)
+        ? Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+        : (body ?? null);
     if (response.body === undefined) ctx.status = response.status;
   };
 }

@@ -1,0 +1,144 @@
+import type { Container } from 'inversify';
+import type { Registry } from 'prom-client';
+import { ModuError } from '../errors/modu-error.js';
+import { classScope, declareGuards } from '../guards/declare-guards.js';
+import { GuardRegistry } from '../guards/guard-registry.js';
+import type { PluginRuntime } from '../runtime/plugin-runtime.js';
+import type { BreakerOptions } from './circuit-breaker.js';
+import { compileRoutes } from './compile-routes.js';
+import { type CompiledRoute, type RouteInfo, routeInfo } from './compiled-route.js';
+import { createDispatch } from './dispatch.js';
+import { createHttpMetrics } from './http-metrics.js';
+import { MountedPlugin } from './mounted-plugin.js';
+import type { NeutralHandler } from './neutral.js';
+import { RouteTrie } from './route-trie.js';
+
+/** The HTTP layer of a host: every mounted plugin's routes and guards, and the one handler serving them. */
+export interface PluginHttp {
+  /**
+   * Compiles the plugin's routes, controllers and guards and registers them as owned by it; on any
+   * error it registers nothing. Routes answer 503 until {@link PluginHttp.activate}.
+   * @throws ModuError `MODU_GUARD_UNKNOWN`, `MODU_GUARD_NOT_ACCESSIBLE`, `MODU_GUARD_CYCLE`, `MODU_GUARD_INVALID`,
+   * `MODU_HTTP_ROUTE_CONFLICT`, `MODU_HTTP_ROUTE_INVALID`, `MODU_LOADER_EXPORT_MISSING`, `MODU_CONTAINER_CONFLICT`
+   */
+  mount(runtime: PluginRuntime): Promise<void>;
+  /** Routes of `name` start answering. @throws ModuError `MODU_LOADER_NOT_LOADED` */
+  activate(name: string): void;
+  /** Routes of `name` answer 503 problem (not 404) until activated again. */
+  deactivate(name: string): void;
+  /** Resolves when `name` has no request in flight, or after `timeoutMs`. */
+  drain(name: string, timeoutMs: number): Promise<void>;
+  /** Removes exactly the routes and guards `name` owns. */
+  unmount(name: string): void;
+  /** Dispatch: undefined when no route matches the path at all. */
+  readonly handler: NeutralHandler;
+  /** The live route table. */
+  routes(): readonly RouteInfo[];
+  /** This layer's Prometheus registry (requests per route, latency, breaker state). */
+  readonly metrics: Registry;
+}
+
+/** Options of {@link createPluginHttp}. */
+export interface PluginHttpOptions {
+  /** Largest JSON body read from a request (default 1 MiB). */
+  readonly bodyLimitBytes?: number;
+  /** Per-plugin circuit breaker settings. */
+  readonly breaker?: BreakerOptions;
+}
+
+interface Mount {
+  readonly plugin: MountedPlugin;
+  readonly routes: readonly CompiledRoute[];
+  readonly scope: Container;
+}
+
+function notMounted(name: string): ModuError {
+  return new ModuError('MODU_LOADER_NOT_LOADED', `Plugin '${name}' has no routes mounted; mount it first.`, {
+    details: { plugin: name },
+  });
+}
+
+function conflict(route: CompiledRoute, held: CompiledRoute): ModuError {
+  const owners =
+    held.plugin.name === route.plugin.name
+      ? `'${held.plugin.name}' twice`
+      : `'${held.plugin.name}' and '${route.plugin.name}'`;
+  return new ModuError(
+    'MODU_HTTP_ROUTE_CONFLICT',
+    `Route ${route.method} ${route.path} is claimed by ${owners}; change one path or prefix.`,
+    { details: { method: route.method, path: route.path, owner: held.plugin.name, claimant: route.plugin.name } },
+  );
+}
+
+/**
+ * Creates the HTTP layer the loader mounts plugins on; adapters serve its `handler`.
+ *
+ * @example const http = createPluginHttp(); await http.mount(runtime); http.activate(runtime.name);
+ */
+export function createPluginHttp(options: PluginHttpOptions = {}): PluginHttp {
+  const trie = new RouteTrie<CompiledRoute>();
+  const guards = new GuardRegistry();
+  const mounts = new Map<string, Mount>();
+  const get = (name: string) =>
+    mounts.get(name) ??
+    (() => {
+      throw notMounted(name);
+    })();
+
+  function addRoutes(routes: readonly CompiledRoute[]): void {
+    const added: CompiledRoute[] = [];
+    for (const route of routes) {
+      const held = trie.add(route.method, route.path, route);
+      if (held !== undefined) {
+        for (const done of added) trie.remove(done.method, done.path, done);
+        throw conflict(route, held);
+      }
+      added.push(route);
+    }
+  }
+
+  return {
+    async mount(runtime) {
+      if (mounts.has(runtime.name)) {
+        throw new ModuError(
+          'MODU_CONTAINER_CONFLICT',
+          `Plugin '${runtime.name}' is already mounted; unmount it first.`,
+        );
+      }
+      const plugin = new MountedPlugin(runtime, options.breaker);
+      const scope = classScope(runtime);
+      const entries = await declareGuards(runtime, scope);
+      const compiler = guards.stage(runtime, entries);
+      const routes = await compileRoutes(runtime, plugin, scope, compiler);
+      if (mounts.has(runtime.name))
+        throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' was mounted twice at once.`);
+      addRoutes(routes);
+      guards.commit(runtime.name, entries);
+      mounts.set(runtime.name, { plugin, routes, scope });
+    },
+    activate(name) {
+      get(name).plugin.active = true;
+    },
+    deactivate(name) {
+      get(name).plugin.active = false;
+    },
+    drain(name, timeoutMs) {
+      return mounts.get(name)?.plugin.drain(timeoutMs) ?? Promise.resolve();
+    },
+    unmount(name) {
+      const mount = mounts.get(name);
+      if (mount === undefined) return;
+      mount.plugin.active = false;
+      for (const route of mount.routes) trie.remove(route.method, route.path, route);
+      guards.removeOwner(name);
+      mounts.delete(name);
+      mount.scope.unbindAll();
+    },
+    handler: createDispatch(trie, options.bodyLimitBytes ?? 1_048_576),
+    routes: () => [...mounts.values()].flatMap((mount) => mount.routes.map(routeInfo)),
+    metrics: createHttpMetrics(
+      () => [...mounts.values()].flatMap((mount) => mount.routes),
+      () => [...mounts.values()].map((mount) => mount.plugin),
+    ),
+  };
+}
