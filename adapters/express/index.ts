@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { NeutralHandler } from '../../kernel/index.js';
-import { clientGone, toNeutralRequest } from '../shared/to-neutral-request.js';
+import { toNeutralRequest } from '../shared/to-neutral-request.js';
 import { writeResponse } from '../shared/write-response.js';
 
 /**
@@ -11,7 +11,7 @@ import { writeResponse } from '../shared/write-response.js';
  */
 export function expressHandler(handler: NeutralHandler): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const request = toNeutralRequest(req, clientGone(res), req.body);
+    const request = toNeutralRequest(req, res, req.body);
     handler(request)
       .then((response) => (response === undefined ? next() : writeResponse(res, response)), next)
       .catch(next);

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { NeutralHandler } from '../../kernel/index.js';
-import { clientGone, toNeutralRequest } from '../shared/to-neutral-request.js';
+import { toNeutralRequest } from '../shared/to-neutral-request.js';
 
 /**
  * Mounts a neutral handler (a kernel's routes, the host endpoints, the registry API) as Koa 3
@@ -11,7 +11,7 @@ import { clientGone, toNeutralRequest } from '../shared/to-neutral-request.js';
 export function koaMiddleware(handler: NeutralHandler): Middleware {
   return async (ctx, next) => {
     const parsed = (ctx.request as { body?: unknown }).body;
-    const response = await handler(toNeutralRequest(ctx.req, clientGone(ctx.res), parsed));
+    const response = await handler(toNeutralRequest(ctx.req, ctx.res, parsed));
     if (response === undefined) return next();
     ctx.status = response.status;
     for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value as string | string[]);

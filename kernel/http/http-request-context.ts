@@ -13,13 +13,12 @@ export class HttpRequestContext implements RequestContext {
   readonly method: string;
   readonly path: string;
   readonly params: Readonly<Record<string, string>>;
-  readonly query: Readonly<Record<string, string | readonly string[]>>;
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
-  readonly signal: AbortSignal;
   body: unknown;
   /** Starts undefined; only a guard sets it. */
   principal: Principal | undefined = undefined;
   readonly #mounted: MountedPlugin;
+  readonly #request: NeutralRequest;
   #scope: RequestScope | undefined = undefined;
 
   constructor(mounted: MountedPlugin, request: NeutralRequest, params: Record<string, string>) {
@@ -29,10 +28,18 @@ export class HttpRequestContext implements RequestContext {
     this.method = request.method;
     this.path = request.path;
     this.params = params;
-    this.query = request.query;
     this.headers = request.headers;
-    this.signal = request.signal;
+    this.#request = request;
     this.body = undefined;
+  }
+
+  get query(): Readonly<Record<string, string | readonly string[]>> {
+    return this.#request.query;
+  }
+
+  /** Read lazily: adapters create the AbortSignal only when someone asks for it. */
+  get signal(): AbortSignal {
+    return this.#request.signal;
   }
 
   get config(): PluginContext['config'] {
