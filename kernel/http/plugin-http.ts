@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import type { Registry } from 'prom-client';
+import type { Logger } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
 import { classScope, declareGuards } from '../guards/declare-guards.js';
 import { GuardRegistry } from '../guards/guard-registry.js';
@@ -24,7 +25,7 @@ export interface PluginHttp {
   mount(runtime: PluginRuntime): Promise<void>;
   /** Routes of `name` start answering. @throws ModuError `MODU_LOADER_NOT_LOADED` */
   activate(name: string): void;
-  /** Routes of `name` answer 503 problem (not 404) until activated again. */
+  /** Routes of `name` answer 503 problem (not 404) until activated again; a no-op for a plugin not mounted. */
   deactivate(name: string): void;
   /** Resolves when `name` has no request in flight, or after `timeoutMs`. */
   drain(name: string, timeoutMs: number): Promise<void>;
@@ -44,6 +45,8 @@ export interface PluginHttpOptions {
   readonly bodyLimitBytes?: number;
   /** Per-plugin circuit breaker settings. */
   readonly breaker?: BreakerOptions;
+  /** The host's logger: mounts and unmounts are logged at debug level. Plugins' errors go to their own loggers. */
+  readonly logger?: Logger;
 }
 
 interface Mount {
@@ -115,12 +118,17 @@ export function createPluginHttp(options: PluginHttpOptions = {}): PluginHttp {
       addRoutes(routes);
       guards.commit(runtime.name, entries);
       mounts.set(runtime.name, { plugin, routes, scope });
+      options.logger?.debug(
+        { plugin: runtime.name, routes: routes.length, guards: entries.length },
+        'plugin routes mounted',
+      );
     },
     activate(name) {
       get(name).plugin.active = true;
     },
     deactivate(name) {
-      get(name).plugin.active = false;
+      const mount = mounts.get(name);
+      if (mount !== undefined) mount.plugin.active = false;
     },
     drain(name, timeoutMs) {
       return mounts.get(name)?.plugin.drain(timeoutMs) ?? Promise.resolve();
@@ -133,6 +141,7 @@ export function createPluginHttp(options: PluginHttpOptions = {}): PluginHttp {
       guards.removeOwner(name);
       mounts.delete(name);
       mount.scope.unbindAll();
+      options.logger?.debug({ plugin: name }, 'plugin routes unmounted');
     },
     handler: createDispatch(trie, options.bodyLimitBytes ?? 1_048_576),
     routes: () => [...mounts.values()].flatMap((mount) => mount.routes.map(routeInfo)),

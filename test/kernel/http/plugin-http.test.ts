@@ -8,6 +8,8 @@ import {
   type GuardDefinition,
   ModuError,
   type PluginHttp,
+  type RequestContext,
+  RequirePermissions,
   type RouteDefinition,
   UseGuards,
 } from '../../../kernel/index.js';
@@ -40,6 +42,18 @@ class OrderedController {
   @UseGuards('b')
   run() {
     return [...ran];
+  }
+}
+
+@Controller()
+@RequirePermissions('reports:read')
+@injectable()
+class ReportsController {
+  @Get('/reports/:year')
+  @UseGuards('who')
+  @RequirePermissions('reports:export')
+  year(ctx: RequestContext) {
+    return { year: ctx.params.year };
   }
 }
 
@@ -120,6 +134,30 @@ describe('createPluginHttp()', () => {
       await call('GET', '/p/plain');
       expect(ran).to.deep.equal(['c', 'b', 'a']);
       expect(http.routes().find((r) => r.path === '/p/ctl')?.guards).to.deep.equal(['p/c', 'p/a', 'p/b']);
+    });
+  });
+
+  describe('handler when a controller declares permissions on the class and the method', () => {
+    it('requires both after the guards and names what is missing', async () => {
+      let held: string[] = [];
+      const who: GuardDefinition = {
+        canActivate: (ctx) => {
+          ctx.principal = { id: 'x', permissions: held };
+          return true;
+        },
+      };
+      await mount({ name: 'p', definition: definePlugin({ guards: { who }, controllers: [ReportsController] }) });
+      http.activate('p');
+      expect(http.routes()[0]).to.deep.include({
+        path: '/p/reports/:year',
+        permissions: ['reports:read', 'reports:export'],
+      });
+      held = ['reports:read'];
+      const denied = await call('GET', '/p/reports/2026');
+      expect(denied?.status).to.equal(403);
+      expect(JSON.parse(String(denied?.body)).missing).to.deep.equal(['reports:export']);
+      held = ['reports:*'];
+      expect((await call('GET', '/p/reports/2026'))?.body).to.equal('{"year":"2026"}');
     });
   });
 
