@@ -6,7 +6,6 @@ import { fork } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import express from 'express';
 import { Container } from 'inversify';
 import Koa from 'koa';
@@ -109,60 +108,111 @@ async function server(kind: Kind): Promise<Server> {
 async function serveChild(kind: Kind): Promise<void> {
   const listening = (await server(kind)).listen(0, '127.0.0.1');
   await new Promise((resolve) => listening.once('listening', resolve));
+  // The parent asks for the server's CPU time around each run: CPU per request is what other load on the machine disturbs least.
+  process.on('message', () => {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuMicros: user + system });
+  });
   process.send?.({ port: (listening.address() as AddressInfo).port });
 }
 
-function startChild(kind: Kind): Promise<{ port: number; stop: () => void }> {
+interface Child {
+  readonly port: number;
+  cpuMicros(): Promise<number>;
+  stop(): void;
+}
+
+function startChild(kind: Kind): Promise<Child> {
   const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, MODU_BENCH_SERVER: kind } });
+  const cpuMicros = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (message) => resolve((message as { cpuMicros: number }).cpuMicros));
+      child.send('cpu');
+    });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('message', (message) => resolve({ port: (message as { port: number }).port, stop: () => child.kill() }));
+    child.once('message', (message) =>
+      resolve({ port: (message as { port: number }).port, cpuMicros, stop: () => child.kill() }),
+    );
   });
 }
 
-async function measure(port: number, seconds: number): Promise<number> {
+/** One run: requests/s seen by the client, and the server's CPU microseconds per request. */
+async function measure(child: Child, seconds: number): Promise<{ rps: number; cpu: number }> {
+  // Imported here, so that the forked servers do not load the load generator.
+  const { default: autocannon } = await import('autocannon');
+  const before = await child.cpuMicros();
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}${PATH}`,
+    url: `http://127.0.0.1:${child.port}${PATH}`,
     headers: { authorization: TOKEN },
     connections: 32,
     duration: seconds,
   });
-  if (result.non2xx > 0 || result.errors > 0)
+  const cpu = (await child.cpuMicros()) - before;
+  if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`bench server answered ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+  }
+  return { rps: result.requests.average, cpu: cpu / result.requests.total };
 }
 
 const fmt = (n: number) => n.toFixed(0).padStart(8);
-const ratio = (a: number, b: number) => (a / b).toFixed(3);
 
 /** Runs the route-overhead benchmark (< 60 s) and prints requests/s and the ratios. */
 export async function run(): Promise<void> {
-  const rounds = 3;
-  const seconds = 2.5;
+  const rounds = 4;
+  const seconds = 1;
   const children = await Promise.all(KINDS.map(startChild));
-  const totals = new Map<Kind, number[]>(KINDS.map((kind) => [kind, []]));
+  const rps = new Map<Kind, number[]>(KINDS.map((kind) => [kind, []]));
+  const cpu = new Map<Kind, number[]>(KINDS.map((kind) => [kind, []]));
   try {
-    for (const child of children) await measure(child.port, 1); // warm-up
+    for (const child of children) await measure(child, 0.5); // warm-up
     for (let round = 0; round < rounds; round++) {
-      // Alternate the order each round so drift hits every column alike.
+      // Alternate the order each round; each Modu column runs right next to its bare framework.
       const order = round % 2 === 0 ? KINDS.map((_, i) => i) : KINDS.map((_, i) => KINDS.length - 1 - i);
-      for (const i of order)
-        totals.get(KINDS[i] as Kind)?.push(await measure((children[i] as { port: number }).port, seconds));
+      for (const i of order) {
+        const result = await measure(children[i] as Child, seconds);
+        rps.get(KINDS[i] as Kind)?.push(result.rps);
+        cpu.get(KINDS[i] as Kind)?.push(result.cpu);
+      }
     }
   } finally {
     for (const child of children) child.stop();
   }
-  const mean = (kind: Kind) => {
-    const values = totals.get(kind) ?? [];
-    return values.reduce((a, b) => a + b, 0) / values.length;
+  report(rounds, seconds, rps, cpu);
+}
+
+function report(rounds: number, seconds: number, rps: Map<Kind, number[]>, cpu: Map<Kind, number[]>): void {
+  // Ratios are medians of per-round ratios (pairs measured back to back), which resists load spikes.
+  const ratio = (table: Map<Kind, number[]>, a: Kind, b: Kind, invert: boolean) => {
+    const as = table.get(a) ?? [];
+    const bs = table.get(b) ?? [];
+    return median(as.map((value, i) => (invert ? (bs[i] ?? Number.NaN) / value : value / (bs[i] ?? Number.NaN))));
   };
-  console.log(`route overhead (${rounds} alternating rounds × ${seconds} s, 32 connections, loopback), requests/s:`);
-  for (const kind of KINDS)
-    console.log(`  ${kind.padEnd(13)} ${fmt(mean(kind))}   rounds: ${(totals.get(kind) ?? []).map(fmt).join(' ')}`);
-  console.log(`  modu-express ÷ express  = ${ratio(mean('modu-express'), mean('express'))}   (goal ≥ 0.95)`);
-  console.log(`  modu-koa     ÷ koa      = ${ratio(mean('modu-koa'), mean('koa'))}   (goal ≥ 0.95)`);
-  console.log(`  modu-express ÷ node:http = ${ratio(mean('modu-express'), mean('node'))}`);
-  console.log(`  modu-koa     ÷ node:http = ${ratio(mean('modu-koa'), mean('node'))}`);
+  console.log(`route overhead (${rounds} alternating rounds × ${seconds} s, 32 connections, loopback)`);
+  console.log('  column         req/s (median)   server CPU µs/request (median)');
+  for (const kind of KINDS) {
+    console.log(
+      `  ${kind.padEnd(13)} ${fmt(median(rps.get(kind) ?? []))}        ${median(cpu.get(kind) ?? []).toFixed(1)}`,
+    );
+  }
+  console.log('  ratio                       req/s    CPU-efficiency (bare CPU/request ÷ Modu CPU/request)');
+  for (const [a, b, goal] of [
+    ['modu-express', 'express', '  goal ≥ 0.95'],
+    ['modu-koa', 'koa', '  goal ≥ 0.95'],
+    ['modu-express', 'node', ''],
+    ['modu-koa', 'node', ''],
+  ] as const) {
+    const label = `${a} ÷ ${b === 'node' ? 'node:http' : b}`.padEnd(26);
+    console.log(`  ${label} ${ratio(rps, a, b, false).toFixed(3)}    ${ratio(cpu, a, b, true).toFixed(3)}${goal}`);
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const serverKind = process.env.MODU_BENCH_SERVER as Kind | undefined;

@@ -77,7 +77,8 @@ export class RouteTrie<T> {
 
   /** Finds the route for method+path (HEAD falls back to GET); undefined when no path matches at all. */
   lookup(method: string, path: string): TrieLookup<T> | undefined {
-    const segments = pathSegments(path);
+    const segments = path.split('/'); // empty segments are skipped while walking
+
     const values: string[] = [];
     const state: { pathOnly: TrieNode<T> | undefined } = { pathOnly: undefined };
     const value = this.#walk(this.#root, segments, 0, method, values, state);
@@ -94,6 +95,7 @@ export class RouteTrie<T> {
     values: string[],
     state: { pathOnly: TrieNode<T> | undefined },
   ): T | undefined {
+    while (index < segments.length && segments[index] === '') index++;
     if (index === segments.length) {
       if (node.methods.size === 0) return undefined;
       const value = node.methods.get(method) ?? (method === 'HEAD' ? node.methods.get('GET') : undefined);

@@ -41,31 +41,9 @@ function checkPermissions(route: CompiledRoute, ctx: HttpRequestContext): Neutra
   );
 }
 
-async function guardAndHandle(route: CompiledRoute, ctx: HttpRequestContext, limit: number, request: NeutralRequest) {
-  const chain = route.chain;
-  for (let i = 0; i < chain.length; i++) {
-    const step = chain[i] as (typeof chain)[number];
-    let allowed = step.guard.canActivate(ctx);
-    if (allowed !== true && allowed !== false) allowed = await allowed;
-    if (allowed !== true) {
-      return problemResponse('MODU_GUARD_DENIED', `Guard '${step.name}' refused ${ctx.method} ${route.path}.`, {
-        instance: ctx.path,
-        guard: step.name,
-      });
-    }
-  }
-  // The body is read only after the guards passed: an unauthenticated caller cannot make the host parse anything.
-  if (request.method !== 'GET' && request.method !== 'HEAD') ctx.body = await readJsonBody(request, limit);
-  const denied = checkPermissions(route, ctx);
-  if (denied !== undefined) return denied;
-  let result = route.invoke(ctx);
-  if (isThenable(result)) result = await result;
-  return toNeutralResponse(result);
-}
-
 /**
- * Runs one matched route: body, guard chain in order, permission check, handler, response. Never
- * throws: every failure becomes a problem response.
+ * Runs one matched route: guard chain in order, body, permission check, handler, response. Never
+ * throws: every failure becomes a problem response. Kept as one async function: it is the hot path.
  */
 export async function runRoute(
   route: CompiledRoute,
@@ -74,13 +52,36 @@ export async function runRoute(
   bodyLimit: number,
 ): Promise<NeutralResponse> {
   const ctx = new HttpRequestContext(route.plugin, request, params(route, values));
-  let response: NeutralResponse;
+  let response: NeutralResponse | undefined;
   try {
-    response = await guardAndHandle(route, ctx, bodyLimit, request);
+    const chain = route.chain;
+    for (let i = 0; i < chain.length && response === undefined; i++) {
+      const step = chain[i] as (typeof chain)[number];
+      let allowed = step.guard.canActivate(ctx);
+      if (allowed !== true && allowed !== false) allowed = await allowed;
+      if (allowed !== true) response = denied(step.name, route, ctx);
+    }
+    if (response === undefined) {
+      // The body is read only after the guards passed: an unauthenticated caller cannot make the host parse anything.
+      if (request.method !== 'GET' && request.method !== 'HEAD') ctx.body = await readJsonBody(request, bodyLimit);
+      response = checkPermissions(route, ctx);
+    }
+    if (response === undefined) {
+      let result = route.invoke(ctx);
+      if (isThenable(result)) result = await result;
+      response = toNeutralResponse(result);
+    }
   } catch (error) {
     response = problemFromError(error, request.path, route.plugin.name, route.plugin.context.logger);
   }
   const ending = ctx.end();
   if (ending !== undefined) await ending;
   return response;
+}
+
+function denied(guard: string, route: CompiledRoute, ctx: HttpRequestContext): NeutralResponse {
+  return problemResponse('MODU_GUARD_DENIED', `Guard '${guard}' refused ${ctx.method} ${route.path}.`, {
+    instance: ctx.path,
+    guard,
+  });
 }

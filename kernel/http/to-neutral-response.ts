@@ -27,6 +27,9 @@ function encode(
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+// Shared, frozen header objects for the common answers: no allocation per request.
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': JSON_TYPE });
+const TEXT_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': TEXT_TYPE });
 
 /**
  * Turns what a handler returned into a response: a `reply(...)` as given, undefined → 204,
@@ -34,6 +37,8 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
  */
 export function toNeutralResponse(result: unknown): NeutralResponse {
   if (result === undefined) return { status: 204, headers: NO_HEADERS, body: undefined };
+  if (typeof result === 'string') return { status: 200, headers: TEXT_HEADERS, body: result };
   if (isReply(result)) return encode(result.status, result.body, result.headers);
-  return encode(200, result, NO_HEADERS);
+  if (result instanceof Uint8Array || result instanceof Readable) return encode(200, result, NO_HEADERS);
+  return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(result) };
 }
