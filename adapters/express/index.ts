@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { NeutralHandler } from '../../kernel/index.js';
+import { answer } from '../shared/answer.js';
 import { toNeutralRequest } from '../shared/to-neutral-request.js';
 import { writeResponse } from '../shared/write-response.js';
 
@@ -12,7 +13,7 @@ import { writeResponse } from '../shared/write-response.js';
 export function expressHandler(handler: NeutralHandler): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const request = toNeutralRequest(req, res, req.body);
-    handler(request)
+    answer(handler, request)
       .then((response) => (response === undefined ? next() : writeResponse(res, response)), next)
       .catch(next);
   };

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { NeutralHandler } from '../../kernel/index.js';
+import { answer } from '../shared/answer.js';
 import { toNeutralRequest } from '../shared/to-neutral-request.js';
 
 /**
@@ -11,7 +12,7 @@ import { toNeutralRequest } from '../shared/to-neutral-request.js';
 export function koaMiddleware(handler: NeutralHandler): Middleware {
   return async (ctx, next) => {
     const parsed = (ctx.request as { body?: unknown }).body;
-    const response = await handler(toNeutralRequest(ctx.req, ctx.res, parsed));
+    const response = await answer(handler, toNeutralRequest(ctx.req, ctx.res, parsed));
     if (response === undefined) return next();
     ctx.status = response.status;
     for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value as string | string[]);

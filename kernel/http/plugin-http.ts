@@ -82,11 +82,18 @@ export function createPluginHttp(options: PluginHttpOptions = {}): PluginHttp {
   const trie = new RouteTrie<CompiledRoute>();
   const guards = new GuardRegistry();
   const mounts = new Map<string, Mount>();
-  const get = (name: string) =>
-    mounts.get(name) ??
-    (() => {
-      throw notMounted(name);
-    })();
+  function get(name: string): Mount {
+    const mount = mounts.get(name);
+    if (mount === undefined) throw notMounted(name);
+    return mount;
+  }
+
+  /** Drops the guard and controller instances built for a plugin (their deactivation hooks run). */
+  function release(scope: Container): void {
+    scope
+      .unbindAllAsync()
+      .catch((error: unknown) => options.logger?.warn({ err: error }, 'releasing plugin HTTP classes failed'));
+  }
 
   function addRoutes(routes: readonly CompiledRoute[]): void {
     const added: CompiledRoute[] = [];
@@ -110,16 +117,22 @@ export function createPluginHttp(options: PluginHttpOptions = {}): PluginHttp {
       }
       const plugin = new MountedPlugin(runtime, options.breaker);
       const scope = classScope(runtime);
-      const entries = await declareGuards(runtime, scope);
-      const compiler = guards.stage(runtime, entries);
-      const routes = await compileRoutes(runtime, plugin, scope, compiler);
-      if (mounts.has(runtime.name))
-        throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' was mounted twice at once.`);
-      addRoutes(routes);
-      guards.commit(runtime.name, entries);
-      mounts.set(runtime.name, { plugin, routes, scope });
+      try {
+        const entries = await declareGuards(runtime, scope);
+        const routes = await compileRoutes(runtime, plugin, scope, guards.stage(runtime, entries));
+        if (mounts.has(runtime.name)) {
+          throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' was mounted twice at once.`);
+        }
+        addRoutes(routes);
+        guards.commit(runtime.name, entries);
+        mounts.set(runtime.name, { plugin, routes, scope });
+      } catch (error) {
+        release(scope);
+        throw error;
+      }
+      const { routes } = get(runtime.name);
       options.logger?.debug(
-        { plugin: runtime.name, routes: routes.length, guards: entries.length },
+        { plugin: runtime.name, routes: routes.length, guards: guards.ownedBy(runtime.name).length },
         'plugin routes mounted',
       );
     },
@@ -140,7 +153,7 @@ export function createPluginHttp(options: PluginHttpOptions = {}): PluginHttp {
       for (const route of mount.routes) trie.remove(route.method, route.path, route);
       guards.removeOwner(name);
       mounts.delete(name);
-      mount.scope.unbindAll();
+      release(mount.scope);
       options.logger?.debug({ plugin: name }, 'plugin routes unmounted');
     },
     handler: createDispatch(trie, options.bodyLimitBytes ?? 1_048_576),

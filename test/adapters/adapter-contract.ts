@@ -81,7 +81,11 @@ export function adapterContract(adapter: string, serve: Serve): void {
         unload: async (name: string) => void calls.push(`unload ${name}`),
       };
       const endpoints = hostEndpoints(control, { adminToken: ADMIN, metrics: [http.metrics] });
-      served = await serve(composeHandlers(endpoints, http.handler));
+      const broken: NeutralHandler = async (request) => {
+        if (request.path === '/explode') throw new Error('secret host detail');
+        return undefined;
+      };
+      served = await serve(composeHandlers(endpoints, http.handler, broken));
     });
     after(() => served.close());
 
@@ -203,6 +207,10 @@ export function adapterContract(adapter: string, serve: Serve): void {
         const body = await problem(await get('/users/boom'), 500, 'MODU_HTTP_HANDLER_FAILED');
         expect(JSON.stringify(body)).to.not.include('secret internal detail');
         expect(host.logs.some((e) => e.level === 'error' && e.bindings.plugin === 'users')).to.equal(true);
+      });
+      it('answers 500 problem+json when a handler outside the route table rejects', async () => {
+        const body = await problem(await get('/explode'), 500, 'MODU_HTTP_HANDLER_FAILED');
+        expect(JSON.stringify(body)).to.not.include('secret host detail');
       });
       it("uses a client-facing ModuError's status, code and message", async () => {
         const body = await problem(await get('/users/gone'), 404, 'MODU_HTTP_NOT_FOUND');
