@@ -4,7 +4,7 @@ import { controllerMetadata } from '../authoring/route-decorators.js';
 import { ModuError } from '../errors/modu-error.js';
 import type { GuardChainCompiler } from '../guards/guard-registry.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
-import type { CompiledRoute } from './compiled-route.js';
+import { type CompiledRoute, routeStats } from './compiled-route.js';
 import type { MountedPlugin } from './mounted-plugin.js';
 import { pathSegments } from './route-trie.js';
 
@@ -110,7 +110,7 @@ export async function compileRoutes(
         chain,
         permissions: source.permissions,
         invoke: source.invoke,
-        stats: { byStatus: new Map(), durationSeconds: 0 },
+        stats: routeStats(),
       });
     }
   }

@@ -1,4 +1,4 @@
-import type { CompiledRoute } from './compiled-route.js';
+import { type CompiledRoute, recordRequest } from './compiled-route.js';
 import type { NeutralHandler, NeutralResponse } from './neutral.js';
 import { problemResponse } from './problem.js';
 import type { RouteTrie } from './route-trie.js';
@@ -56,9 +56,7 @@ export function createDispatch(trie: RouteTrie<CompiledRoute>, bodyLimit: number
       plugin.leave();
     }
     plugin.breaker.record(response.status >= 500);
-    const stats = route.stats;
-    stats.byStatus.set(response.status, (stats.byStatus.get(response.status) ?? 0) + 1);
-    stats.durationSeconds += (performance.now() - started) / 1000;
+    recordRequest(route.stats, response.status, (performance.now() - started) / 1000);
     // HEAD gets the GET answer whole: Node and the frameworks send its headers and drop the body.
     return response;
   };

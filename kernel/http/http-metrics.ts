@@ -1,5 +1,5 @@
-import { Counter, Gauge, Registry } from 'prom-client';
-import type { CompiledRoute } from './compiled-route.js';
+import { Counter, Gauge, type Metric, Registry } from 'prom-client';
+import { type CompiledRoute, LATENCY_BUCKETS } from './compiled-route.js';
 import type { MountedPlugin } from './mounted-plugin.js';
 
 const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -30,19 +30,7 @@ export function createHttpMetrics(
       }
     },
   });
-  new Counter({
-    name: 'modu_http_request_duration_seconds_total',
-    help: 'Time spent answering plugin routes (divide by modu_http_requests_total for the mean latency).',
-    labelNames: ['plugin', 'method', 'route'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const route of routes()) {
-        const labels = { plugin: route.plugin.name, method: route.method, route: route.path };
-        this.inc(labels, route.stats.durationSeconds);
-      }
-    },
-  });
+  registry.registerMetric(latencyHistogram(routes) as unknown as Metric);
   new Gauge({
     name: 'modu_plugin_circuit_state',
     help: "Each plugin's circuit breaker: 0 closed, 1 half-open, 2 open.",
@@ -64,4 +52,40 @@ export function createHttpMetrics(
     },
   });
   return registry;
+}
+
+interface HistogramValue {
+  readonly metricName: string;
+  readonly labels: Record<string, string | number>;
+  readonly value: number;
+}
+
+/**
+ * A latency histogram per route, built at scrape time from the routes' plain bucket counters (a
+ * prom-client Histogram would hash its label set on every request). It speaks prom-client's metric
+ * protocol: `name`, `help`, `type` and `get()`.
+ */
+function latencyHistogram(routes: () => Iterable<CompiledRoute>) {
+  const name = 'modu_http_request_duration_seconds';
+  return {
+    name,
+    help: 'Time plugin routes took to answer, by plugin, method and route.',
+    type: 'histogram',
+    aggregator: 'sum',
+    get() {
+      const values: HistogramValue[] = [];
+      for (const route of routes()) {
+        const labels = { plugin: route.plugin.name, method: route.method, route: route.path };
+        let cumulative = 0;
+        route.stats.buckets.forEach((count, slot) => {
+          cumulative += count;
+          const le = slot < LATENCY_BUCKETS.length ? (LATENCY_BUCKETS[slot] as number) : '+Inf';
+          values.push({ metricName: `${name}_bucket`, labels: { ...labels, le }, value: cumulative });
+        });
+        values.push({ metricName: `${name}_sum`, labels, value: route.stats.durationSeconds });
+        values.push({ metricName: `${name}_count`, labels, value: cumulative });
+      }
+      return { name, help: this.help, type: 'histogram', values, aggregator: 'sum' };
+    },
+  };
 }

@@ -277,6 +277,12 @@ export function adapterContract(adapter: string, serve: Serve): void {
           /modu_http_requests_total\{plugin="users",method="GET",route="\/users\/text",status="200"\} \d+/,
         );
         expect(text).to.include('modu_plugin_circuit_state{plugin="flaky"} 0');
+        expect(text).to.match(
+          /modu_http_request_duration_seconds_bucket\{plugin="users",method="GET",route="\/users\/text",le="\+Inf"\} [1-9]/,
+        );
+        expect(text).to.match(
+          /modu_http_request_duration_seconds_count\{plugin="users",method="GET",route="\/users\/text"\} [1-9]/,
+        );
       });
       it('guards admin writes with the bearer token', async () => {
         await problem(
