@@ -55,13 +55,22 @@ export class GuardChainCompiler {
     for (const entry of staged) this.compile([entry.name]);
   }
 
-  /** The run order for `names` (dependencies first, each guard once). @throws `MODU_GUARD_*` */
+  /**
+   * The run order for `names` (class-level names first, then route-level): every dependency first
+   * (each after its own dependencies), then the named guards in the order given; each guard once.
+   * @throws ModuError `MODU_GUARD_UNKNOWN`, `MODU_GUARD_NOT_ACCESSIBLE`, `MODU_GUARD_CYCLE`
+   */
   compile(names: readonly string[]): GuardChain {
+    const listed = names.map((raw) =>
+      this.#resolve(qualifyGuardName(raw, this.requester.name), this.requester, undefined),
+    );
     const chain: GuardStep[] = [];
     const done = new Set<string>();
-    for (const raw of names) {
-      const name = qualifyGuardName(raw, this.requester.name);
-      this.#visit(this.#resolve(name, this.requester, undefined), [], done, chain);
+    for (const entry of listed) this.#visitDependencies(entry, [entry.name], done, chain);
+    for (const entry of listed) {
+      if (done.has(entry.name)) continue;
+      done.add(entry.name);
+      chain.push({ name: entry.name, guard: entry.guard });
     }
     return chain;
   }
@@ -96,12 +105,16 @@ export class GuardChainCompiler {
       });
     }
     path.push(entry.name);
-    // A guard's dependencies are resolved with its owner's rights, not the requester's.
-    const owner = entry.owner === this.requester.name ? this.requester : ownerOnlyRequester(entry);
-    for (const dep of entry.dependsOn) this.#visit(this.#resolve(dep, owner, entry.name), path, done, chain);
+    this.#visitDependencies(entry, path, done, chain);
     path.pop();
     done.add(entry.name);
     chain.push({ name: entry.name, guard: entry.guard });
+  }
+
+  #visitDependencies(entry: GuardEntry, path: string[], done: Set<string>, chain: GuardStep[]): void {
+    // A guard's dependencies are resolved with its owner's rights, not the requester's.
+    const owner = entry.owner === this.requester.name ? this.requester : ownerOnlyRequester(entry);
+    for (const dep of entry.dependsOn) this.#visit(this.#resolve(dep, owner, entry.name), path, done, chain);
   }
 }
 

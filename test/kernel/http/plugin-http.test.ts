@@ -35,7 +35,7 @@ const recording = (name: string, dependsOn: string[] = []): GuardDefinition => (
 });
 
 @Controller('/ctl')
-@UseGuards('a')
+@UseGuards('x', 'a')
 @injectable()
 class OrderedController {
   @Get('/')
@@ -117,7 +117,7 @@ describe('createPluginHttp()', () => {
 
   describe('handler when guards run', () => {
     it('runs dependencies first, then class-level, then route-level guards, each once', async () => {
-      const guards = { a: recording('a', ['c']), b: recording('b', ['c']), c: recording('c') };
+      const guards = { a: recording('a', ['c']), b: recording('b', ['c']), c: recording('c'), x: recording('x') };
       await mount({
         name: 'p',
         definition: definePlugin({
@@ -129,11 +129,11 @@ describe('createPluginHttp()', () => {
       http.activate('p');
       ran.length = 0;
       const response = await call('GET', '/p/ctl');
-      expect(response?.body).to.equal(JSON.stringify(['c', 'a', 'b']));
+      expect(response?.body).to.equal(JSON.stringify(['c', 'x', 'a', 'b']));
       ran.length = 0;
       await call('GET', '/p/plain');
       expect(ran).to.deep.equal(['c', 'b', 'a']);
-      expect(http.routes().find((r) => r.path === '/p/ctl')?.guards).to.deep.equal(['p/c', 'p/a', 'p/b']);
+      expect(http.routes().find((r) => r.path === '/p/ctl')?.guards).to.deep.equal(['p/c', 'p/x', 'p/a', 'p/b']);
     });
   });
 
