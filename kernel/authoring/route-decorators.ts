@@ -41,7 +41,17 @@ function own<T>(target: object, key: symbol, empty: () => T): T {
   return (target as Bag)[key] as T;
 }
 
-/** Marks a class as a controller; its routes mount under the plugin's prefix plus `prefix`. */
+/**
+ * Marks a class as a controller, built by the plugin's container; its routes mount under the plugin's
+ * prefix plus `prefix`. Handler methods receive the RequestContext.
+ *
+ * @example
+ * @Controller('/') @UseGuards('auth/authenticated') @injectable()
+ * class UsersController {
+ *   constructor(@inject('users/UserDirectory') private readonly users: UserDirectory) {}
+ *   @Get('/:id') @RequirePermissions('users:read') find(ctx: RequestContext) { return this.users.find(ctx.params.id); }
+ * }
+ */
 export function Controller(prefix = '/'): ClassDecorator {
   return (target) => {
     own<{ prefix: string }>(target, controllerKey, () => ({ prefix })).prefix = prefix;
@@ -87,7 +97,12 @@ export function RequirePermissions(...permissions: string[]): ClassDecorator & M
   return classOrMethod(classPermissionsKey, methodPermissionsKey, permissions) as ClassDecorator & MethodDecorator;
 }
 
-/** Declares a guard class named `name` (`<plugin>/<name>`), run after the guards in `dependsOn`. */
+/**
+ * Declares a guard class named `name` (`<plugin>/<name>`), built by the plugin's container and run
+ * after the guards in `dependsOn`. List the class in `definePlugin({ guards: [...] })`.
+ *
+ * @example @Guard('admin', { dependsOn: ['auth/authenticated'] }) @injectable() class AdminGuard { canActivate(ctx) {...} }
+ */
 export function Guard(name: string, options: { readonly dependsOn?: readonly string[] } = {}): ClassDecorator {
   return (target) => {
     Object.defineProperty(target, guardKey, { value: { name, dependsOn: [...(options.dependsOn ?? [])] } });

@@ -107,6 +107,9 @@ export function adapterContract(adapter: string, serve: Serve): void {
         expect(created.status).to.equal(201);
         expect(created.headers.get('location')).to.equal('/users/2');
         expect(await (await get('/users/stream')).text()).to.equal('chunk-1 chunk-2');
+        const bytes = await get('/users/bytes');
+        expect(bytes.headers.get('content-type')).to.equal('application/octet-stream');
+        expect(await bytes.text()).to.equal('hi');
       });
       it('answers HEAD from the GET route without a body', async () => {
         const head = await get('/users/text', { method: 'HEAD' });
@@ -121,6 +124,7 @@ export function adapterContract(adapter: string, serve: Serve): void {
         expect(a).to.equal(b);
         expect(c).to.not.equal(a);
         expect(RequestTrace.disposed).to.equal(before + 2);
+        expect(await (await get('/users/trace-async')).json()).to.be.greaterThan(c as number);
       });
     });
 

@@ -137,6 +137,21 @@ describe('createPluginHttp()', () => {
     });
   });
 
+  describe('handler when host middleware already parsed the body', () => {
+    it('hands that body to the handler without reading the stream', async () => {
+      await mount({
+        name: 'p',
+        definition: definePlugin({ routes: [{ method: 'POST', path: '/', handler: (ctx) => ctx.body }] }),
+      });
+      http.activate('p');
+      const request = {
+        ...neutralRequest('POST', '/p', { body: 'not json', headers: { 'content-type': 'text/plain' } }),
+        parsedBody: { a: 1 },
+      };
+      expect((await http.handler(request))?.body).to.equal('{"a":1}');
+    });
+  });
+
   describe('handler when a controller declares permissions on the class and the method', () => {
     it('requires both after the guards and names what is missing', async () => {
       let held: string[] = [];

@@ -131,6 +131,12 @@ export const usersSpec: PluginSpec = {
       { method: 'DELETE', path: '/none', handler: () => undefined },
       { method: 'POST', path: '/created', handler: () => reply(201, { id: '2' }, { location: '/users/2' }) },
       { method: 'GET', path: '/stream', handler: () => Readable.from(['chunk-1 ', 'chunk-2']) },
+      { method: 'GET', path: '/bytes', handler: () => new Uint8Array([104, 105]) },
+      {
+        method: 'GET',
+        path: '/trace-async',
+        handler: async (ctx) => (await ctx.useAsync<RequestTrace>('users/Trace')).id,
+      },
       {
         method: 'GET',
         path: '/boom',
