@@ -52,6 +52,11 @@ export function createDispatch(trie: RouteTrie<CompiledRoute>, bodyLimit: number
     let response: NeutralResponse;
     try {
       response = await runRoute(route, request, hit.values, bodyLimit);
+    } catch {
+      // runRoute answers every failure itself; this only covers a throwing plugin logger.
+      response = problemResponse('MODU_HTTP_HANDLER_FAILED', `The request failed inside plugin '${plugin.name}'.`, {
+        instance: request.path,
+      });
     } finally {
       plugin.leave();
     }
