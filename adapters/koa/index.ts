@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import type { NeutralHandler } from '../../kernel/index.js';
-import { answer } from '../shared/answer.js';
+import type { NeutralHandler, NeutralResponse } from '../../kernel/index.js';
+import { failureResponse } from '../shared/failure-response.js';
 import { toNeutralRequest } from '../shared/to-neutral-request.js';
 
 /**
@@ -11,8 +11,13 @@ import { toNeutralRequest } from '../shared/to-neutral-request.js';
  */
 export function koaMiddleware(handler: NeutralHandler): Middleware {
   return async (ctx, next) => {
-    const parsed = (ctx.request as { body?: unknown }).body;
-    const response = await answer(handler, toNeutralRequest(ctx.req, ctx.res, parsed));
+    const request = toNeutralRequest(ctx.req, ctx.res, (ctx.request as { body?: unknown }).body);
+    let response: NeutralResponse | undefined;
+    try {
+      response = await handler(request);
+    } catch {
+      response = failureResponse(request);
+    }
     if (response === undefined) return next();
     ctx.status = response.status;
     for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value as string | string[]);

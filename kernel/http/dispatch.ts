@@ -1,4 +1,4 @@
-import { type CompiledRoute, recordRequest } from './compiled-route.js';
+import type { CompiledRoute } from './compiled-route.js';
 import type { NeutralHandler, NeutralResponse } from './neutral.js';
 import { problemResponse } from './problem.js';
 import type { RouteTrie } from './route-trie.js';
@@ -26,43 +26,31 @@ function unavailable(route: CompiledRoute, path: string, retryAfterMs: number): 
   );
 }
 
+const NOT_MINE: Promise<undefined> = Promise.resolve(undefined);
+
 /**
- * The route table's neutral handler: match → availability and breaker → route → response, counted
- * per route. Resolves undefined when no route's path matches, so the host's next handler answers.
+ * The route table's neutral handler: match → availability and breaker → route → response. Resolves
+ * undefined when no route's path matches, so the host's next handler answers. HEAD gets the GET
+ * answer whole: Node and the frameworks send its headers and drop the body.
  */
 export function createDispatch(trie: RouteTrie<CompiledRoute>, bodyLimit: number): NeutralHandler {
-  return async (request) => {
+  return (request) => {
     const hit = trie.lookup(request.method, request.path);
-    if (hit === undefined) return undefined;
+    if (hit === undefined) return NOT_MINE;
     if (!hit.found) {
       const allow = hit.allow.join(', ');
-      return problemResponse(
-        'MODU_HTTP_METHOD_NOT_ALLOWED',
-        `${request.method} is not allowed on ${request.path}; use ${allow}.`,
-        { instance: request.path, allow: hit.allow },
-        { allow },
+      return Promise.resolve(
+        problemResponse(
+          'MODU_HTTP_METHOD_NOT_ALLOWED',
+          `${request.method} is not allowed on ${request.path}; use ${allow}.`,
+          { instance: request.path, allow: hit.allow },
+          { allow },
+        ),
       );
     }
     const route = hit.value;
-    const plugin = route.plugin;
-    const wait = plugin.active ? plugin.breaker.admit() : 1000;
-    if (wait > 0) return unavailable(route, request.path, wait);
-    const started = performance.now();
-    plugin.enter();
-    let response: NeutralResponse;
-    try {
-      response = await runRoute(route, request, hit.values, bodyLimit);
-    } catch {
-      // runRoute answers every failure itself; this only covers a throwing plugin logger.
-      response = problemResponse('MODU_HTTP_HANDLER_FAILED', `The request failed inside plugin '${plugin.name}'.`, {
-        instance: request.path,
-      });
-    } finally {
-      plugin.leave();
-    }
-    plugin.breaker.record(response.status >= 500);
-    recordRequest(route.stats, response.status, (performance.now() - started) / 1000);
-    // HEAD gets the GET answer whole: Node and the frameworks send its headers and drop the body.
-    return response;
+    const wait = route.plugin.active ? route.plugin.breaker.admit() : 1000;
+    if (wait > 0) return Promise.resolve(unavailable(route, request.path, wait));
+    return runRoute(route, request, hit.values, bodyLimit);
   };
 }

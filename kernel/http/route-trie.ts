@@ -8,6 +8,8 @@ class TrieNode<T> {
   }
 }
 
+const STATIC_CACHE_SIZE = 1024;
+
 /** The outcome of a lookup: a route with its parameter values in path order, or the methods the path allows. */
 export type TrieLookup<T> =
   | { readonly found: true; readonly value: T; readonly values: readonly string[] }
@@ -31,9 +33,12 @@ function allowed<T>(node: TrieNode<T>): string[] {
  */
 export class RouteTrie<T> {
   readonly #root = new TrieNode<T>();
+  /** Hits on parameter-free paths, by `METHOD path`; bounded, and emptied whenever the table changes. */
+  readonly #static = new Map<string, TrieLookup<T>>();
 
   /** Adds a route; returns the value already holding method+path instead (and adds nothing). */
   add(method: string, path: string, value: T): T | undefined {
+    this.#static.clear();
     let node = this.#root;
     for (const segment of pathSegments(path)) {
       if (segment.startsWith(':')) {
@@ -56,6 +61,7 @@ export class RouteTrie<T> {
 
   /** Removes method+path when it holds exactly `value`, pruning emptied branches. */
   remove(method: string, path: string, value: T): boolean {
+    this.#static.clear();
     const trail: Array<[TrieNode<T>, string | undefined]> = [];
     let node: TrieNode<T> | undefined = this.#root;
     for (const segment of pathSegments(path)) {
@@ -77,12 +83,21 @@ export class RouteTrie<T> {
 
   /** Finds the route for method+path (HEAD falls back to GET); undefined when no path matches at all. */
   lookup(method: string, path: string): TrieLookup<T> | undefined {
+    const key = `${method} ${path}`;
+    const cached = this.#static.get(key);
+    if (cached !== undefined) return cached;
     const segments = path.split('/'); // empty segments are skipped while walking
-
     const values: string[] = [];
     const state: { pathOnly: TrieNode<T> | undefined } = { pathOnly: undefined };
     const value = this.#walk(this.#root, segments, 0, method, values, state);
-    if (value !== undefined) return { found: true, value, values };
+    if (value !== undefined) {
+      const hit = { found: true, value, values } as const;
+      if (values.length === 0) {
+        if (this.#static.size >= STATIC_CACHE_SIZE) this.#static.clear();
+        this.#static.set(key, hit);
+      }
+      return hit;
+    }
     if (state.pathOnly !== undefined) return { found: false, allow: allowed(state.pathOnly) };
     return undefined;
   }

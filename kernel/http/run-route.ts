@@ -1,5 +1,5 @@
 import { missingPermissions } from '../guards/missing-permissions.js';
-import type { CompiledRoute } from './compiled-route.js';
+import { type CompiledRoute, recordRequest } from './compiled-route.js';
 import { HttpRequestContext } from './http-request-context.js';
 import type { NeutralRequest, NeutralResponse } from './neutral.js';
 import { problemResponse } from './problem.js';
@@ -41,9 +41,44 @@ function checkPermissions(route: CompiledRoute, ctx: HttpRequestContext): Neutra
   );
 }
 
+type MaybeAsync<T> = T | Promise<T>;
+
 /**
- * Runs one matched route: guard chain in order, body, permission check, handler, response. Never
- * throws: every failure becomes a problem response. Kept as one async function: it is the hot path.
+ * Runs the precompiled guard chain in order; resolves the denial, or undefined when all passed. It
+ * stays synchronous while the guards do, so a chain of sync guards costs no promise.
+ */
+function runGuards(route: CompiledRoute, ctx: HttpRequestContext, from = 0): MaybeAsync<NeutralResponse | undefined> {
+  const chain = route.chain;
+  for (let i = from; i < chain.length; i++) {
+    const step = chain[i] as (typeof chain)[number];
+    const allowed = step.guard.canActivate(ctx);
+    if (allowed === true) continue;
+    if (allowed !== false && isThenable(allowed)) {
+      return Promise.resolve(allowed).then((ok) =>
+        ok === true ? runGuards(route, ctx, i + 1) : denied(step.name, route, ctx),
+      );
+    }
+    return denied(step.name, route, ctx);
+  }
+  return undefined;
+}
+
+async function answer(route: CompiledRoute, ctx: HttpRequestContext, request: NeutralRequest, limit: number) {
+  let guarded = runGuards(route, ctx);
+  if (guarded instanceof Promise) guarded = await guarded;
+  if (guarded !== undefined) return guarded;
+  // The body is read only after the guards passed: an unauthenticated caller cannot make the host parse anything.
+  if (request.method !== 'GET' && request.method !== 'HEAD') ctx.body = await readJsonBody(request, limit);
+  const refused = checkPermissions(route, ctx);
+  if (refused !== undefined) return refused;
+  let result = route.invoke(ctx);
+  if (isThenable(result)) result = await result;
+  return toNeutralResponse(result);
+}
+
+/**
+ * Runs one matched, admitted route: guards, body, permissions, handler, response; counts it, tells
+ * the breaker, and keeps the plugin's in-flight count. Never rejects: every failure is a problem.
  */
 export async function runRoute(
   route: CompiledRoute,
@@ -51,32 +86,33 @@ export async function runRoute(
   values: readonly string[],
   bodyLimit: number,
 ): Promise<NeutralResponse> {
-  const ctx = new HttpRequestContext(route.plugin, request, params(route, values));
-  let response: NeutralResponse | undefined;
+  const plugin = route.plugin;
+  const started = performance.now();
+  plugin.enter();
+  const ctx = new HttpRequestContext(plugin, request, params(route, values));
+  let response: NeutralResponse;
   try {
-    const chain = route.chain;
-    for (let i = 0; i < chain.length && response === undefined; i++) {
-      const step = chain[i] as (typeof chain)[number];
-      let allowed = step.guard.canActivate(ctx);
-      if (allowed !== true && allowed !== false) allowed = await allowed;
-      if (allowed !== true) response = denied(step.name, route, ctx);
-    }
-    if (response === undefined) {
-      // The body is read only after the guards passed: an unauthenticated caller cannot make the host parse anything.
-      if (request.method !== 'GET' && request.method !== 'HEAD') ctx.body = await readJsonBody(request, bodyLimit);
-      response = checkPermissions(route, ctx);
-    }
-    if (response === undefined) {
-      let result = route.invoke(ctx);
-      if (isThenable(result)) result = await result;
-      response = toNeutralResponse(result);
-    }
+    response = await answer(route, ctx, request, bodyLimit);
   } catch (error) {
-    response = problemFromError(error, request.path, route.plugin.name, route.plugin.context.logger);
+    response = failure(error, route, request);
   }
   const ending = ctx.end();
   if (ending !== undefined) await ending;
+  plugin.leave();
+  plugin.breaker.record(response.status >= 500);
+  recordRequest(route.stats, response.status, (performance.now() - started) / 1000);
   return response;
+}
+
+function failure(error: unknown, route: CompiledRoute, request: NeutralRequest): NeutralResponse {
+  try {
+    return problemFromError(error, request.path, route.plugin.name, route.plugin.context.logger);
+  } catch {
+    // Only a throwing plugin logger gets here.
+    return problemResponse('MODU_HTTP_HANDLER_FAILED', `The request failed inside plugin '${route.plugin.name}'.`, {
+      instance: request.path,
+    });
+  }
 }
 
 function denied(guard: string, route: CompiledRoute, ctx: HttpRequestContext): NeutralResponse {

@@ -43,6 +43,17 @@ describe('RouteTrie', () => {
       expect(trie.add('GET', '/u/:userId', 'second')).to.equal('first');
       expect(trie.add('POST', '/u/:userId', 'post')).to.equal(undefined);
     });
+    it('forgets a static path it answered before once that route is removed or shadowed', () => {
+      const trie = new RouteTrie<string>();
+      trie.add('GET', '/a/b', 'static');
+      expect(trie.lookup('GET', '/a/b')).to.deep.include({ value: 'static' });
+      trie.remove('GET', '/a/b', 'static');
+      expect(trie.lookup('GET', '/a/b')).to.equal(undefined);
+      trie.add('GET', '/a/:x', 'param');
+      expect(trie.lookup('GET', '/a/b')).to.deep.include({ value: 'param', values: ['b'] });
+      trie.add('GET', '/a/b', 'literal');
+      expect(trie.lookup('GET', '/a/b')).to.deep.include({ value: 'literal' });
+    });
     it('removes only the value it is given, and prunes emptied branches', () => {
       const trie = new RouteTrie<string>();
       trie.add('GET', '/u/:id/x', 'mine');
