@@ -64,7 +64,7 @@ async function problem(response: Response, status: number, code: string): Promis
 export function adapterContract(adapter: string, serve: Serve): void {
   describe(`${adapter} adapter (contract suite)`, () => {
     const host = new TestHost();
-    const http = createPluginHttp({ bodyLimitBytes: 1024, breaker: { failureThreshold: 3, resetTimeoutMs: 300 } });
+    const http = createPluginHttp({ bodyLimitBytes: 1024, breaker: { failureThreshold: 3, resetTimeoutMs: 800 } });
     const calls: string[] = [];
     let served: Served;
     const get = (path: string, init: RequestInit = {}) => fetch(`${served.url}${path}`, init);
@@ -239,7 +239,7 @@ export function adapterContract(adapter: string, serve: Serve): void {
         await problem(open, 503, 'MODU_PLUGIN_CIRCUIT_OPEN');
         flakySwitch.failing = false;
         await problem(await get('/flaky'), 503, 'MODU_PLUGIN_CIRCUIT_OPEN');
-        await new Promise((resolve) => setTimeout(resolve, 350));
+        await new Promise((resolve) => setTimeout(resolve, 900));
         expect(await (await get('/flaky')).json()).to.deep.equal({ ok: true });
         expect((await get('/flaky')).status).to.equal(200);
       });
