@@ -73,94 +73,103 @@ function conflict(route: CompiledRoute, held: CompiledRoute): ModuError {
   );
 }
 
-/**
- * Creates the HTTP layer the loader mounts plugins on; adapters serve its `handler`.
- *
- * @example const http = createPluginHttp(); await http.mount(runtime); http.activate(runtime.name);
- */
-export function createPluginHttp(options: PluginHttpOptions = {}): PluginHttp {
-  const trie = new RouteTrie<CompiledRoute>();
-  const guards = new GuardRegistry();
-  const mounts = new Map<string, Mount>();
-  function get(name: string): Mount {
-    const mount = mounts.get(name);
+/** The HTTP layer: a route trie, a guard registry and an ownership map of what each plugin mounted. */
+class PluginRouteTable implements PluginHttp {
+  readonly #trie = new RouteTrie<CompiledRoute>();
+  readonly #guards = new GuardRegistry();
+  readonly #mounts = new Map<string, Mount>();
+  readonly #options: PluginHttpOptions;
+  readonly handler: NeutralHandler;
+  readonly metrics: Registry;
+
+  constructor(options: PluginHttpOptions) {
+    this.#options = options;
+    this.handler = createDispatch(this.#trie, options.bodyLimitBytes ?? 1_048_576);
+    this.metrics = createHttpMetrics(
+      () => [...this.#mounts.values()].flatMap((mount) => mount.routes),
+      () => [...this.#mounts.values()].map((mount) => mount.plugin),
+    );
+  }
+
+  async mount(runtime: PluginRuntime): Promise<void> {
+    if (this.#mounts.has(runtime.name)) {
+      throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' is already mounted; unmount it first.`);
+    }
+    const plugin = new MountedPlugin(runtime, this.#options.breaker);
+    const scope = classScope(runtime);
+    let routes: CompiledRoute[];
+    try {
+      const entries = await declareGuards(runtime, scope);
+      routes = await compileRoutes(runtime, plugin, scope, this.#guards.stage(runtime, entries));
+      if (this.#mounts.has(runtime.name)) {
+        throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' was mounted twice at once.`);
+      }
+      this.#addRoutes(routes);
+      this.#guards.commit(runtime.name, entries);
+      this.#mounts.set(runtime.name, { plugin, routes, scope });
+    } catch (error) {
+      this.#release(scope);
+      throw error;
+    }
+    this.#options.logger?.debug({ plugin: runtime.name, routes: routes.length }, 'plugin routes mounted');
+  }
+
+  activate(name: string): void {
+    const mount = this.#mounts.get(name);
     if (mount === undefined) throw notMounted(name);
-    return mount;
+    mount.plugin.active = true;
   }
 
-  /** Drops the guard and controller instances built for a plugin (their deactivation hooks run). */
-  function release(scope: Container): void {
-    scope
-      .unbindAllAsync()
-      .catch((error: unknown) => options.logger?.warn({ err: error }, 'releasing plugin HTTP classes failed'));
+  deactivate(name: string): void {
+    const mount = this.#mounts.get(name);
+    if (mount !== undefined) mount.plugin.active = false;
   }
 
-  function addRoutes(routes: readonly CompiledRoute[]): void {
+  drain(name: string, timeoutMs: number): Promise<void> {
+    return this.#mounts.get(name)?.plugin.drain(timeoutMs) ?? Promise.resolve();
+  }
+
+  unmount(name: string): void {
+    const mount = this.#mounts.get(name);
+    if (mount === undefined) return;
+    mount.plugin.active = false;
+    for (const route of mount.routes) this.#trie.remove(route.method, route.path, route);
+    this.#guards.removeOwner(name);
+    this.#mounts.delete(name);
+    this.#release(mount.scope);
+    this.#options.logger?.debug({ plugin: name }, 'plugin routes unmounted');
+  }
+
+  routes(): readonly RouteInfo[] {
+    return [...this.#mounts.values()].flatMap((mount) => mount.routes.map(routeInfo));
+  }
+
+  /** Adds every route or, on a conflict, none. */
+  #addRoutes(routes: readonly CompiledRoute[]): void {
     const added: CompiledRoute[] = [];
     for (const route of routes) {
-      const held = trie.add(route.method, route.path, route);
+      const held = this.#trie.add(route.method, route.path, route);
       if (held !== undefined) {
-        for (const done of added) trie.remove(done.method, done.path, done);
+        for (const done of added) this.#trie.remove(done.method, done.path, done);
         throw conflict(route, held);
       }
       added.push(route);
     }
   }
 
-  return {
-    async mount(runtime) {
-      if (mounts.has(runtime.name)) {
-        throw new ModuError(
-          'MODU_CONTAINER_CONFLICT',
-          `Plugin '${runtime.name}' is already mounted; unmount it first.`,
-        );
-      }
-      const plugin = new MountedPlugin(runtime, options.breaker);
-      const scope = classScope(runtime);
-      try {
-        const entries = await declareGuards(runtime, scope);
-        const routes = await compileRoutes(runtime, plugin, scope, guards.stage(runtime, entries));
-        if (mounts.has(runtime.name)) {
-          throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' was mounted twice at once.`);
-        }
-        addRoutes(routes);
-        guards.commit(runtime.name, entries);
-        mounts.set(runtime.name, { plugin, routes, scope });
-      } catch (error) {
-        release(scope);
-        throw error;
-      }
-      const { routes } = get(runtime.name);
-      options.logger?.debug(
-        { plugin: runtime.name, routes: routes.length, guards: guards.ownedBy(runtime.name).length },
-        'plugin routes mounted',
-      );
-    },
-    activate(name) {
-      get(name).plugin.active = true;
-    },
-    deactivate(name) {
-      const mount = mounts.get(name);
-      if (mount !== undefined) mount.plugin.active = false;
-    },
-    drain(name, timeoutMs) {
-      return mounts.get(name)?.plugin.drain(timeoutMs) ?? Promise.resolve();
-    },
-    unmount(name) {
-      const mount = mounts.get(name);
-      if (mount === undefined) return;
-      mount.plugin.active = false;
-      for (const route of mount.routes) trie.remove(route.method, route.path, route);
-      guards.removeOwner(name);
-      mounts.delete(name);
-      release(mount.scope);
-      options.logger?.debug({ plugin: name }, 'plugin routes unmounted');
-    },
-    handler: createDispatch(trie, options.bodyLimitBytes ?? 1_048_576),
-    routes: () => [...mounts.values()].flatMap((mount) => mount.routes.map(routeInfo)),
-    metrics: createHttpMetrics(
-      () => [...mounts.values()].flatMap((mount) => mount.routes),
-      () => [...mounts.values()].map((mount) => mount.plugin),
-    ),
-  };
+  /** Drops the guard and controller instances built for a plugin (their deactivation hooks run). */
+  #release(scope: Container): void {
+    scope
+      .unbindAllAsync()
+      .catch((error: unknown) => this.#options.logger?.warn({ err: error }, 'releasing plugin HTTP classes failed'));
+  }
+}
+
+/**
+ * Creates the HTTP layer the loader mounts plugins on; adapters serve its `handler`.
+ *
+ * @example const http = createPluginHttp(); await http.mount(runtime); http.activate(runtime.name);
+ */
+export function createPluginHttp(options: PluginHttpOptions = {}): PluginHttp {
+  return new PluginRouteTable(options);
 }
