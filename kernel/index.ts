@@ -4,7 +4,6 @@ import './errors/kernel-errors.js';
 export { inject, injectable, optional } from 'inversify';
 
 export type {
-  Guard,
   GuardDefinition,
   HookContext,
   HttpMethod,
@@ -22,6 +21,24 @@ export type {
   Token,
 } from './authoring/plugin-definition.js';
 export { definePlugin, isPluginDefinition, token } from './authoring/plugin-definition.js';
+export type {
+  ControllerMetadata,
+  ControllerRouteMetadata,
+  GuardClassMetadata,
+} from './authoring/route-decorators.js';
+export {
+  Controller,
+  controllerMetadata,
+  Delete,
+  Get,
+  Guard,
+  guardMetadata,
+  Patch,
+  Post,
+  Put,
+  RequirePermissions,
+  UseGuards,
+} from './authoring/route-decorators.js';
 export type { BootReport, StopReport } from './boot/boot-report.js';
 export type { CriticalPath } from './boot/critical-path.js';
 export {
@@ -39,6 +56,8 @@ export { hostConfigSchema } from './config/host-config-schema.js';
 export type { LoadedHostConfig } from './config/load-host-config.js';
 export { loadHostConfig } from './config/load-host-config.js';
 export { resolvePluginConfig } from './config/plugin-config.js';
+export type { PluginService } from './container/plugin-services.js';
+export { pluginServices } from './container/plugin-services.js';
 export { Service } from './container/service-decorator.js';
 export type { Discovery, DiscoveryProblem } from './discovery/discover-plugins.js';
 export { discoverPlugins } from './discovery/discover-plugins.js';
@@ -53,11 +72,24 @@ export { explainPlugin } from './graph/explain-plugin.js';
 export { findCycles } from './graph/find-cycles.js';
 export type { LoadWave } from './graph/plan-waves.js';
 export { planWaves } from './graph/plan-waves.js';
+export type { GuardOwnership, GuardRequester } from './guards/guard-access.js';
+export { canUseGuard } from './guards/guard-access.js';
+export { missingPermissions, permissionCovers } from './guards/missing-permissions.js';
+export type { BreakerOptions, BreakerState } from './http/circuit-breaker.js';
+export type { RouteInfo } from './http/compiled-route.js';
+export { composeHandlers, notFoundHandler } from './http/compose-handlers.js';
+export type { HostControl, HostEndpointsOptions } from './http/host-endpoints.js';
+export { hostEndpoints } from './http/host-endpoints.js';
 export type { NeutralHandler, NeutralRequest, NeutralResponse } from './http/neutral.js';
+export type { PluginHttp, PluginHttpOptions } from './http/plugin-http.js';
+export { createPluginHttp } from './http/plugin-http.js';
+export type { Problem } from './http/problem.js';
+export { PROBLEM_JSON, problemResponse } from './http/problem.js';
+export type { Reply } from './http/reply.js';
+export { isReply, reply } from './http/reply.js';
 export type { Kernel } from './kernel.js';
 export { createKernel } from './kernel.js';
 export type { KernelOptions } from './kernel-options.js';
-export type { HttpMount } from './lifecycle/http-mount.js';
 export type { CodeLoader } from './loader/code-loader.js';
 export type { ModuleGate } from './loader/module-gate/module-gate.js';
 export { gateDenial, moduleGate } from './loader/module-gate/module-gate.js';

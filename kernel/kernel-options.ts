@@ -1,7 +1,5 @@
 import type { Logger } from './authoring/plugin-definition.js';
 import type { HostConfig } from './config/host-config-schema.js';
-import type { HttpMount } from './lifecycle/http-mount.js';
-import type { CodeLoader } from './loader/code-loader.js';
 
 /**
  * Options of {@link createKernel}: the host configuration (the same fields as modu.yaml, checked
@@ -16,8 +14,4 @@ export interface KernelOptions extends Omit<HostConfig, 'pluginDirs'> {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Names the configuration in error messages, e.g. the modu.yaml path. */
   readonly source?: string;
-  /** Replaces the HTTP layer (routes, guards); by default the kernel's own. */
-  readonly http?: HttpMount;
-  /** Replaces how plugin code is imported; by default the module gate. */
-  readonly code?: CodeLoader;
 }

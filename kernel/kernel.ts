@@ -11,12 +11,15 @@ import { type HostConfig, hostConfigSchema } from './config/host-config-schema.j
 import { ServiceOwnership } from './container/service-ownership.js';
 import { defaultLogger } from './default-logger.js';
 import { ModuError } from './errors/modu-error.js';
+import type { RouteInfo } from './http/compiled-route.js';
+import { composeHandlers } from './http/compose-handlers.js';
+import { hostEndpoints } from './http/host-endpoints.js';
+import type { NeutralHandler } from './http/neutral.js';
+import { createPluginHttp, type PluginHttp } from './http/plugin-http.js';
 import type { KernelOptions } from './kernel-options.js';
-import type { HttpMount } from './lifecycle/http-mount.js';
 import { PluginLifecycle } from './lifecycle/plugin-lifecycle.js';
 import { PluginOrchestrator } from './lifecycle/plugin-orchestrator.js';
 import { defaultHookTimeouts, type HookName } from './lifecycle/run-hook.js';
-import type { CodeLoader } from './loader/code-loader.js';
 import { moduleGate } from './loader/module-gate/module-gate.js';
 import { createKernelMetrics } from './metrics/kernel-metrics.js';
 import { type PluginRecord, snapshotOf } from './runtime/plugin-record.js';
@@ -42,36 +45,56 @@ export interface Kernel {
   reload(name: string): Promise<PluginSnapshot[]>;
   /** Snapshots of every plugin, sorted by name. */
   snapshot(): PluginSnapshot[];
-  /** The kernel's Prometheus registry: plugin states, phase times, and the HTTP layer's metrics. */
+  /** The kernel's Prometheus registry: plugin states, phase times, transitions. */
   readonly metrics: Registry;
+  /**
+   * The host's HTTP handler: the `/_modu` endpoints (health, plugins, metrics, admin writes) and every
+   * started plugin's routes, live. Mount it with `expressHandler` or `koaMiddleware`.
+   */
+  readonly http: NeutralHandler;
+  /** The live route table: method, path, owner, guards and permissions of every mounted route. */
+  routes(): readonly RouteInfo[];
   on<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): void;
   off<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): void;
 }
 
 class ModuKernel implements Kernel {
   readonly metrics: Registry;
+  readonly http: NeutralHandler;
+  readonly #http: PluginHttp;
   readonly #options: KernelOptions;
   readonly #config: HostConfig;
   readonly #logger: Logger;
   readonly #table = new PluginTable();
+  readonly #kernelMetrics = createKernelMetrics(() => this.#table.snapshot());
   readonly #orchestrator: PluginOrchestrator;
   /** start, stop, load, unload and reload run one at a time. */
   readonly #operations = new PQueue({ concurrency: 1 });
 
-  constructor(options: KernelOptions, http: HttpMount, code: CodeLoader) {
-    const { logger, env = process.env, source = 'createKernel options', http: _h, code: _c, ...config } = options;
+  constructor(options: KernelOptions) {
+    this.metrics = this.#kernelMetrics.registry;
+    this.#table.events.on('state', this.#kernelMetrics.onStateChange);
+    const { logger, env = process.env, source = 'createKernel options', ...config } = options;
     this.#options = options;
     this.#config = validate<HostConfig>(hostConfigSchema, config, { file: source }, 'MODU_CONFIG_INVALID');
     this.#logger = logger ?? defaultLogger(env);
-    const metrics = createKernelMetrics(() => this.#table.snapshot());
-    this.metrics = metrics.registry;
-    this.#table.events.on('state', metrics.onStateChange);
+    this.#http = createPluginHttp({
+      logger: this.#logger,
+      ...(this.#config.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: this.#config.bodyLimitBytes }),
+    });
+    this.http = composeHandlers(
+      hostEndpoints(this, {
+        ...this.#config.endpoints,
+        metrics: [this.metrics, this.#http.metrics],
+      }),
+      this.#http.handler,
+    );
     const timeoutOf = (record: PluginRecord, hook: HookName) => this.#timeoutOf(record, hook);
     const cacheDir = resolve(this.#config.cacheDir ?? '.modu/cache');
     const lifecycle = new PluginLifecycle({
       table: this.#table,
-      http,
-      code,
+      http: this.#http,
+      code: moduleGate(),
       logger: this.#logger,
       rootContainer: new Container(),
       ownership: new ServiceOwnership(),
@@ -111,6 +134,10 @@ class ModuKernel implements Kernel {
 
   snapshot(): PluginSnapshot[] {
     return this.#table.snapshot();
+  }
+
+  routes(): readonly RouteInfo[] {
+    return this.#http.routes();
   }
 
   start(): Promise<BootReport> {
@@ -215,14 +242,5 @@ class ModuKernel implements Kernel {
  * const report = await kernel.start();
  */
 export function createKernel(options: KernelOptions): Kernel {
-  return new ModuKernel(options, options.http ?? interimHttp, options.code ?? moduleGate());
+  return new ModuKernel(options);
 }
-
-// TODO(issue 3): replaced by the kernel's HTTP layer when it merges today.
-const interimHttp: HttpMount = {
-  mount: async () => {},
-  activate: () => {},
-  deactivate: () => {},
-  drain: async () => {},
-  unmount: () => {},
-};

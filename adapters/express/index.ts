@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { NeutralHandler } from '../../kernel/index.js';
-import { clientGone, toNeutralRequest } from '../shared/to-neutral-request.js';
+import type { NeutralHandler, NeutralResponse } from '../../kernel/index.js';
+import { failureResponse } from '../shared/failure-response.js';
+import { toNeutralRequest } from '../shared/to-neutral-request.js';
 import { writeResponse } from '../shared/write-response.js';
 
 /**
@@ -11,9 +12,16 @@ import { writeResponse } from '../shared/write-response.js';
  */
 export function expressHandler(handler: NeutralHandler): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const request = toNeutralRequest(req, clientGone(res), req.body);
-    handler(request)
-      .then((response) => (response === undefined ? next() : writeResponse(res, response)), next)
+    const request = toNeutralRequest(req, res, req.body);
+    let answered: Promise<NeutralResponse | undefined>;
+    try {
+      answered = handler(request);
+    } catch (error) {
+      answered = Promise.reject(error);
+    }
+    answered
+      .catch(() => failureResponse(request))
+      .then((response) => (response === undefined ? next() : writeResponse(res, response)))
       .catch(next);
   };
 }

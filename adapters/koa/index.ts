@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
-import type { NeutralHandler } from '../../kernel/index.js';
-import { clientGone, toNeutralRequest } from '../shared/to-neutral-request.js';
+import type { NeutralHandler, NeutralResponse } from '../../kernel/index.js';
+import { failureResponse } from '../shared/failure-response.js';
+import { toNeutralRequest } from '../shared/to-neutral-request.js';
 
 /**
  * Mounts a neutral handler (a kernel's routes, the host endpoints, the registry API) as Koa 3
@@ -10,12 +11,22 @@ import { clientGone, toNeutralRequest } from '../shared/to-neutral-request.js';
  */
 export function koaMiddleware(handler: NeutralHandler): Middleware {
   return async (ctx, next) => {
-    const parsed = (ctx.request as { body?: unknown }).body;
-    const response = await handler(toNeutralRequest(ctx.req, clientGone(ctx.res), parsed));
+    const request = toNeutralRequest(ctx.req, ctx.res, (ctx.request as { body?: unknown }).body);
+    let response: NeutralResponse | undefined;
+    try {
+      response = await handler(request);
+    } catch {
+      response = failureResponse(request);
+    }
     if (response === undefined) return next();
     ctx.status = response.status;
     for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value as string | string[]);
-    ctx.body = response.body ?? null;
+    const { body } = response;
+    // Koa sends Buffers as bytes but would serialise a bare Uint8Array as JSON.
+    ctx.body =
+      body instanceof Uint8Array && !Buffer.isBuffer(body)
+        ? Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+        : (body ?? null);
     if (response.body === undefined) ctx.status = response.status;
   };
 }

@@ -48,6 +48,8 @@ export class PluginContainer implements ServiceLookup {
   bindServices(services: readonly PluginService[], context: () => PluginContext): void {
     for (const service of services) {
       const { definition, token } = service;
+      // Request-scoped services live in a per-request child container that the HTTP layer builds.
+      if (service.scope === 'request') continue;
       const to = this.container.bind(token);
       if ('value' in definition) {
         to.toConstantValue(definition.value);

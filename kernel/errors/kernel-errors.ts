@@ -168,4 +168,102 @@ export const kernelErrors = defineErrors({
     status: 400,
     hint: 'Pack the plugin again with `modu pack`; archives may hold only plain files and folders inside one root.',
   },
+  // http: route table and dispatch
+  MODU_HTTP_NOT_FOUND: {
+    title: 'Not found',
+    status: 404,
+    hint: 'Check the method and path; GET /_modu/plugins lists the mounted plugins.',
+  },
+  MODU_HTTP_METHOD_NOT_ALLOWED: {
+    title: 'Method not allowed',
+    status: 405,
+    hint: 'Use one of the methods listed in the Allow header.',
+  },
+  MODU_HTTP_BODY_TOO_LARGE: {
+    title: 'Request body too large',
+    status: 413,
+    hint: 'Send a smaller body, or raise bodyLimitBytes in the host options.',
+  },
+  MODU_HTTP_BAD_JSON: {
+    title: 'Malformed JSON body',
+    status: 400,
+    hint: 'Send a valid JSON document with Content-Type: application/json.',
+  },
+  MODU_HTTP_UNSUPPORTED_MEDIA_TYPE: {
+    title: 'Unsupported media type',
+    status: 415,
+    hint: 'Plugin routes accept JSON bodies only: send Content-Type: application/json.',
+  },
+  MODU_HTTP_HANDLER_FAILED: {
+    title: 'Internal server error',
+    status: 500,
+    hint: "The route's handler threw; the host log has the error with the plugin name.",
+  },
+  MODU_HTTP_ROUTE_CONFLICT: {
+    title: 'Route already owned',
+    status: 409,
+    hint: 'Two routes claim the same method and path; change one path or its plugin prefix (routes.prefix).',
+  },
+  MODU_HTTP_ROUTE_INVALID: {
+    title: 'Invalid route',
+    status: 500,
+    hint: 'Give every route a method, a path starting with / and a handler function.',
+  },
+  MODU_HTTP_ADMIN_DISABLED: {
+    title: 'Admin endpoints disabled',
+    status: 403,
+    hint: 'Configure an adminToken for the host, then send Authorization: Bearer <adminToken>.',
+  },
+  MODU_HTTP_ADMIN_TOKEN_INVALID: {
+    title: 'Admin token missing or wrong',
+    status: 401,
+    hint: 'Send Authorization: Bearer <adminToken> with the token configured for the host.',
+  },
+  MODU_PLUGIN_UNAVAILABLE: {
+    title: 'Plugin unavailable',
+    status: 503,
+    hint: 'The plugin owning this route is not started (stopping, reloading or failed); retry shortly.',
+  },
+  MODU_PLUGIN_CIRCUIT_OPEN: {
+    title: 'Plugin circuit open',
+    status: 503,
+    hint: "The plugin's handlers failed repeatedly; retry after the Retry-After delay and check the host log.",
+  },
+
+  // guards and permissions
+  MODU_GUARD_DENIED: {
+    title: 'Forbidden by guard',
+    status: 403,
+    hint: 'A guard on this route refused the request; check the credentials and roles sent.',
+  },
+  MODU_AUTH_REQUIRED: {
+    title: 'Authentication required',
+    status: 401,
+    hint: 'Send a credential that an authentication guard on this route verifies.',
+  },
+  MODU_PERMISSION_MISSING: {
+    title: 'Permission missing',
+    status: 403,
+    hint: 'Grant the principal the missing permissions named in the response.',
+  },
+  MODU_GUARD_UNKNOWN: {
+    title: 'Unknown guard',
+    status: 500,
+    hint: "Define the guard, or fix its name: `<plugin>/<guard>`, or the bare name for the plugin's own guards.",
+  },
+  MODU_GUARD_NOT_ACCESSIBLE: {
+    title: 'Guard not accessible',
+    status: 500,
+    hint: "List the guard under the owner's `exports.guards` and the owner under this plugin's `dependencies`.",
+  },
+  MODU_GUARD_CYCLE: {
+    title: 'Guard dependency cycle',
+    status: 500,
+    hint: 'Remove one `dependsOn` entry on the path shown.',
+  },
+  MODU_GUARD_INVALID: {
+    title: 'Invalid guard',
+    status: 500,
+    hint: 'Give the guard a canActivate(ctx) function, or a class built by the container that has one.',
+  },
 });

@@ -1,21 +1,21 @@
 import type { PluginContext } from '../authoring/plugin-definition.js';
+import type { PluginHttp } from '../http/plugin-http.js';
 import { type LoadEnvironment, type LoadedPlugin, loadPlugin } from '../loader/load-plugin.js';
 import type { PluginRecord } from '../runtime/plugin-record.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
-import type { HttpMount } from './http-mount.js';
 import { type HookName, runHook } from './run-hook.js';
 
 /** What the lifecycle needs beyond loading: the table, the HTTP layer, and each plugin's inputs. */
 export interface LifecycleEnvironment extends LoadEnvironment {
   readonly table: PluginTable;
-  readonly http: HttpMount;
+  readonly http: PluginHttp;
   readonly timeoutOf: (record: PluginRecord, hook: HookName) => number;
   readonly blockedBy: (name: string) => readonly string[];
 }
 
 /**
  * The four steps of one plugin's life, each a state change on the table: load (code, container,
- * routes, `onLoad`), start (`onStart`, routes on), stop (routes off, drain, `onStop`) and unload
+ * `onLoad`, routes and guards), start (`onStart`, routes on), stop (routes off, drain, `onStop`) and unload
  * (`onUnload`, routes, container, ownership and code released). A step that fails leaves nothing
  * of the plugin claimed and marks it failed with the phase and the error.
  */
@@ -54,8 +54,8 @@ export class PluginLifecycle {
         const loaded = await loadPlugin({ pkg, config, granted, generation: record.generation }, this.#env);
         record.runtime = loaded.runtime;
         this.#loaded.set(record.name, loaded);
-        await http.mount(loaded.runtime);
         await this.#hook(record, 'onLoad', loaded.runtime.context);
+        await http.mount(loaded.runtime);
       });
     } catch (error) {
       await this.#release(record);

@@ -144,6 +144,7 @@ export async function loadPlugin(request: LoadRequest, env: LoadEnvironment): Pr
     root: pkg.root,
     manifest: pkg.manifest,
     definition,
+    services,
     container: container.container,
     context,
     dependencies,

@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import type { PluginContext, PluginDefinition } from '../authoring/plugin-definition.js';
+import type { PluginService } from '../container/plugin-services.js';
 import type { PluginManifest } from '../manifest/manifest-schema.js';
 
 /**
@@ -12,6 +13,8 @@ export interface PluginRuntime {
   readonly root: string;
   readonly manifest: PluginManifest;
   readonly definition: PluginDefinition;
+  /** Its services, from either authoring style, with tokens and scopes. */
+  readonly services: readonly PluginService[];
   /** The plugin's own child of the kernel's root container. */
   readonly container: Container;
   readonly context: PluginContext;

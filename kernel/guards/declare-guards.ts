@@ -1,0 +1,77 @@
+import { Container } from 'inversify';
+import type { Guard, GuardDefinition, Newable } from '../authoring/plugin-definition.js';
+import { guardMetadata } from '../authoring/route-decorators.js';
+import { ModuError } from '../errors/modu-error.js';
+import type { PluginRuntime } from '../runtime/plugin-runtime.js';
+import { qualifyGuardName } from './guard-access.js';
+import type { GuardEntry } from './guard-chain.js';
+
+function invalid(plugin: string, name: string, why: string, cause?: unknown): ModuError {
+  return new ModuError('MODU_GUARD_INVALID', `Guard '${plugin}/${name}' of plugin '${plugin}' ${why}; fix it.`, {
+    details: { plugin, guard: `${plugin}/${name}` },
+    cause,
+  });
+}
+
+async function build(scope: Container, plugin: string, name: string, cls: Newable<Guard>): Promise<Guard> {
+  let instance: Guard;
+  try {
+    if (!scope.isCurrentBound(cls)) scope.bind(cls).toSelf().inSingletonScope();
+    instance = await scope.getAsync<Guard>(cls);
+  } catch (cause) {
+    throw invalid(plugin, name, `could not be built by its container (${(cause as Error).message})`, cause);
+  }
+  if (typeof instance.canActivate !== 'function') throw invalid(plugin, name, 'has no canActivate(ctx) method');
+  return instance;
+}
+
+function declarations(runtime: PluginRuntime): Array<[string, GuardDefinition]> {
+  const guards = runtime.definition.guards;
+  if (guards === undefined) return [];
+  if (!Array.isArray(guards)) return Object.entries(guards as Record<string, GuardDefinition>);
+  return (guards as readonly Newable<Guard>[]).map((cls) => {
+    const meta = guardMetadata(cls);
+    if (meta === undefined) throw invalid(runtime.name, cls.name, 'is listed in `guards` without @Guard(name)');
+    return [meta.name, { class: cls, dependsOn: meta.dependsOn }];
+  });
+}
+
+/**
+ * Builds a plugin's guards (classes through a child of the plugin's container, so they can inject its
+ * services) as entries named `<plugin>/<guard>`, with `dependsOn` qualified.
+ *
+ * @throws ModuError `MODU_GUARD_INVALID`, `MODU_LOADER_EXPORT_MISSING`
+ */
+export async function declareGuards(runtime: PluginRuntime, scope: Container): Promise<GuardEntry[]> {
+  const exported = new Set(runtime.manifest.exports?.guards ?? []);
+  const entries: GuardEntry[] = [];
+  for (const [name, definition] of declarations(runtime)) {
+    const guard =
+      'class' in definition
+        ? await build(scope, runtime.name, name, definition.class)
+        : (definition as Guard & { dependsOn?: readonly string[] });
+    if (typeof guard.canActivate !== 'function') throw invalid(runtime.name, name, 'has no canActivate(ctx) function');
+    entries.push({
+      name: `${runtime.name}/${name}`,
+      owner: runtime.name,
+      exported: exported.has(name),
+      dependsOn: (definition.dependsOn ?? []).map((dep) => qualifyGuardName(dep, runtime.name)),
+      guard,
+    });
+  }
+  const defined = new Set(entries.map((entry) => entry.name));
+  const missing = [...exported].filter((name) => !defined.has(`${runtime.name}/${name}`));
+  if (missing.length > 0) {
+    throw new ModuError(
+      'MODU_LOADER_EXPORT_MISSING',
+      `Plugin '${runtime.name}' exports guards it does not define: ${missing.join(', ')}; define them or remove them from exports.guards.`,
+      { details: { plugin: runtime.name, guards: missing } },
+    );
+  }
+  return entries;
+}
+
+/** A child of the plugin's container that builds its guard and controller classes. */
+export function classScope(runtime: PluginRuntime): Container {
+  return new Container({ parent: runtime.container });
+}

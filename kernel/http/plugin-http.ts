@@ -1,0 +1,175 @@
+import type { Container } from 'inversify';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../authoring/plugin-definition.js';
+import { ModuError } from '../errors/modu-error.js';
+import { classScope, declareGuards } from '../guards/declare-guards.js';
+import { GuardRegistry } from '../guards/guard-registry.js';
+import type { PluginRuntime } from '../runtime/plugin-runtime.js';
+import type { BreakerOptions } from './circuit-breaker.js';
+import { compileRoutes } from './compile-routes.js';
+import { type CompiledRoute, type RouteInfo, routeInfo } from './compiled-route.js';
+import { createDispatch } from './dispatch.js';
+import { createHttpMetrics } from './http-metrics.js';
+import { MountedPlugin } from './mounted-plugin.js';
+import type { NeutralHandler } from './neutral.js';
+import { RouteTrie } from './route-trie.js';
+
+/** The HTTP layer of a host: every mounted plugin's routes and guards, and the one handler serving them. */
+export interface PluginHttp {
+  /**
+   * Compiles the plugin's routes, controllers and guards and registers them as owned by it; on any
+   * error it registers nothing. Routes answer 503 until {@link PluginHttp.activate}.
+   * @throws ModuError `MODU_GUARD_UNKNOWN`, `MODU_GUARD_NOT_ACCESSIBLE`, `MODU_GUARD_CYCLE`, `MODU_GUARD_INVALID`,
+   * `MODU_HTTP_ROUTE_CONFLICT`, `MODU_HTTP_ROUTE_INVALID`, `MODU_LOADER_EXPORT_MISSING`, `MODU_CONTAINER_CONFLICT`
+   */
+  mount(runtime: PluginRuntime): Promise<void>;
+  /** Routes of `name` start answering. @throws ModuError `MODU_LOADER_NOT_LOADED` */
+  activate(name: string): void;
+  /** Routes of `name` answer 503 problem (not 404) until activated again; a no-op for a plugin not mounted. */
+  deactivate(name: string): void;
+  /** Resolves when `name` has no request in flight, or after `timeoutMs`. */
+  drain(name: string, timeoutMs: number): Promise<void>;
+  /** Removes exactly the routes and guards `name` owns. */
+  unmount(name: string): void;
+  /** Dispatch: undefined when no route matches the path at all. */
+  readonly handler: NeutralHandler;
+  /** The live route table. */
+  routes(): readonly RouteInfo[];
+  /** This layer's Prometheus registry (requests per route, latency, breaker state). */
+  readonly metrics: Registry;
+}
+
+/** Options of {@link createPluginHttp}. */
+export interface PluginHttpOptions {
+  /** Largest JSON body read from a request (default 1 MiB). */
+  readonly bodyLimitBytes?: number;
+  /** Per-plugin circuit breaker settings. */
+  readonly breaker?: BreakerOptions;
+  /** The host's logger: mounts and unmounts are logged at debug level. Plugins' errors go to their own loggers. */
+  readonly logger?: Logger;
+}
+
+interface Mount {
+  readonly plugin: MountedPlugin;
+  readonly routes: readonly CompiledRoute[];
+  readonly scope: Container;
+}
+
+function notMounted(name: string): ModuError {
+  return new ModuError('MODU_LOADER_NOT_LOADED', `Plugin '${name}' has no routes mounted; mount it first.`, {
+    details: { plugin: name },
+  });
+}
+
+function conflict(route: CompiledRoute, held: CompiledRoute): ModuError {
+  const owners =
+    held.plugin.name === route.plugin.name
+      ? `'${held.plugin.name}' twice`
+      : `'${held.plugin.name}' and '${route.plugin.name}'`;
+  return new ModuError(
+    'MODU_HTTP_ROUTE_CONFLICT',
+    `Route ${route.method} ${route.path} is claimed by ${owners}; change one path or prefix.`,
+    { details: { method: route.method, path: route.path, owner: held.plugin.name, claimant: route.plugin.name } },
+  );
+}
+
+/** The HTTP layer: a route trie, a guard registry and an ownership map of what each plugin mounted. */
+class PluginRouteTable implements PluginHttp {
+  readonly #trie = new RouteTrie<CompiledRoute>();
+  readonly #guards = new GuardRegistry();
+  readonly #mounts = new Map<string, Mount>();
+  readonly #options: PluginHttpOptions;
+  readonly handler: NeutralHandler;
+  readonly metrics: Registry;
+
+  constructor(options: PluginHttpOptions) {
+    this.#options = options;
+    this.handler = createDispatch(this.#trie, options.bodyLimitBytes ?? 1_048_576);
+    this.metrics = createHttpMetrics(
+      () => [...this.#mounts.values()].flatMap((mount) => mount.routes),
+      () => [...this.#mounts.values()].map((mount) => mount.plugin),
+    );
+  }
+
+  async mount(runtime: PluginRuntime): Promise<void> {
+    if (this.#mounts.has(runtime.name)) {
+      throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' is already mounted; unmount it first.`);
+    }
+    const plugin = new MountedPlugin(runtime, this.#options.breaker);
+    const scope = classScope(runtime);
+    let routes: CompiledRoute[];
+    try {
+      const entries = await declareGuards(runtime, scope);
+      routes = await compileRoutes(runtime, plugin, scope, this.#guards.stage(runtime, entries));
+      if (this.#mounts.has(runtime.name)) {
+        throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' was mounted twice at once.`);
+      }
+      this.#addRoutes(routes);
+      this.#guards.commit(runtime.name, entries);
+      this.#mounts.set(runtime.name, { plugin, routes, scope });
+    } catch (error) {
+      this.#release(scope);
+      throw error;
+    }
+    this.#options.logger?.debug({ plugin: runtime.name, routes: routes.length }, 'plugin routes mounted');
+  }
+
+  activate(name: string): void {
+    const mount = this.#mounts.get(name);
+    if (mount === undefined) throw notMounted(name);
+    mount.plugin.active = true;
+  }
+
+  deactivate(name: string): void {
+    const mount = this.#mounts.get(name);
+    if (mount !== undefined) mount.plugin.active = false;
+  }
+
+  drain(name: string, timeoutMs: number): Promise<void> {
+    return this.#mounts.get(name)?.plugin.drain(timeoutMs) ?? Promise.resolve();
+  }
+
+  unmount(name: string): void {
+    const mount = this.#mounts.get(name);
+    if (mount === undefined) return;
+    mount.plugin.active = false;
+    for (const route of mount.routes) this.#trie.remove(route.method, route.path, route);
+    this.#guards.removeOwner(name);
+    this.#mounts.delete(name);
+    this.#release(mount.scope);
+    this.#options.logger?.debug({ plugin: name }, 'plugin routes unmounted');
+  }
+
+  routes(): readonly RouteInfo[] {
+    return [...this.#mounts.values()].flatMap((mount) => mount.routes.map(routeInfo));
+  }
+
+  /** Adds every route or, on a conflict, none. */
+  #addRoutes(routes: readonly CompiledRoute[]): void {
+    const added: CompiledRoute[] = [];
+    for (const route of routes) {
+      const held = this.#trie.add(route.method, route.path, route);
+      if (held !== undefined) {
+        for (const done of added) this.#trie.remove(done.method, done.path, done);
+        throw conflict(route, held);
+      }
+      added.push(route);
+    }
+  }
+
+  /** Drops the guard and controller instances built for a plugin (their deactivation hooks run). */
+  #release(scope: Container): void {
+    scope
+      .unbindAllAsync()
+      .catch((error: unknown) => this.#options.logger?.warn({ err: error }, 'releasing plugin HTTP classes failed'));
+  }
+}
+
+/**
+ * Creates the HTTP layer the loader mounts plugins on; adapters serve its `handler`.
+ *
+ * @example const http = createPluginHttp(); await http.mount(runtime); http.activate(runtime.name);
+ */
+export function createPluginHttp(options: PluginHttpOptions = {}): PluginHttp {
+  return new PluginRouteTable(options);
+}
