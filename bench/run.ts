@@ -5,6 +5,8 @@
 const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   boot: () => import('./boot.js'),
   'parallel-loading': () => import('./parallel-loading.js'),
+  'route-overhead': () => import('./route-overhead.js'),
+  scanner: () => import('./scanner.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { addGraphCommand } from './graph.js';
 import { addScanCommand } from './scan.js';
+import { addStartCommand } from './start.js';
 import { addValidateCommand } from './validate.js';
 import { addWhyCommand } from './why.js';
 
@@ -9,4 +10,10 @@ import { addWhyCommand } from './why.js';
 export type AddCommand = (program: Command, io: CliIO) => void;
 
 /** Every command of `modu`, sorted by name; a test checks the order and that each has a description. */
-export const commands: readonly AddCommand[] = [addGraphCommand, addScanCommand, addValidateCommand, addWhyCommand];
+export const commands: readonly AddCommand[] = [
+  addGraphCommand,
+  addScanCommand,
+  addStartCommand,
+  addValidateCommand,
+  addWhyCommand,
+];

@@ -34,8 +34,10 @@ export class FileWalk extends RootTracker {
     file: string,
     private readonly script: boolean,
     private readonly deadline: number,
+    designMetadata: boolean,
   ) {
     super(file);
+    this.designMetadata = designMetadata;
   }
 
   run(ast: Program): void {

@@ -12,6 +12,7 @@ import { foldString } from './fold-string.js';
 import { isInspection, staticName } from './reference-context.js';
 import type { ScanRule } from './scan-rules.js';
 import { escapeVerdict, memberOutcome, ROOT_BY_NAME, type SensitiveRoot } from './sensitive-roots.js';
+import { isDesignMetadataArgument } from './tsc-metadata.js';
 
 /** A finding before its offset is turned into a line and column. */
 export interface RawFinding {
@@ -34,6 +35,9 @@ export abstract class RootTracker {
   private readonly counts = new Map<string, number>();
   /** Initialisers of tracked aliases: reading them is not an escape. */
   private readonly tracked = new Set<AnyNode>();
+
+  /** Set for ES modules declaring tsc's unchanged `__metadata` helper: its `design:*` types are not escapes. */
+  protected designMetadata = false;
 
   constructor(protected readonly file: string) {}
 
@@ -118,7 +122,7 @@ export abstract class RootTracker {
       parent.left.type === 'ObjectPattern'
     ) {
       this.destructure(root, parent.left);
-    } else {
+    } else if (!(this.designMetadata && isDesignMetadataArgument(node, ancestors, index))) {
       const verdict = escapeVerdict(root, root === 'global' ? 'the global object' : root);
       this.add(verdict.rule, node, verdict.message);
     }

@@ -3,6 +3,7 @@ import { type ParsedSource, parseSource, type SourceType } from './parse-source.
 import type { RawFinding } from './root-tracker.js';
 import { ruleCapability, SCAN_RULES } from './scan-rules.js';
 import type { ScanFinding } from './scan-types.js';
+import { declaresTscMetadataHelper } from './tsc-metadata.js';
 
 /** Where the source comes from and how to read it. */
 export interface ScanSourceOptions {
@@ -64,7 +65,7 @@ function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[])
   // A .js file that parses as ESM still runs as CommonJS unless it has import or export declarations.
   const script =
     parsed.sourceType === 'script' || (requested !== 'module' && !parsed.ast.body.some(isModuleDeclaration));
-  const walk = new FileWalk(options.file, script, deadline);
+  const walk = new FileWalk(options.file, script, deadline, !script && declaresTscMetadataHelper(parsed.ast, code));
   try {
     walk.run(parsed.ast);
   } catch (error) {

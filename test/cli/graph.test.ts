@@ -8,15 +8,15 @@ describe('modu graph', () => {
     it('prints the waves and exits 0', async () => {
       const run = await modu(['graph', '--plugins', join(fixturesDir, 'example', 'plugins')]);
       expect(run.code).to.equal(0);
-      expect(run.stdout).to.equal('wave 1: audit, auth, settings, storage\nwave 2: users\nwave 3: todos\n');
+      expect(run.stdout).to.equal('wave 1: auth, settings, storage\nwave 2: audit, users\nwave 3: todos\n');
     });
 
     it('reads the plugins folder from ./modu.yaml', async () => {
       const run = await modu(['graph', '--json'], join(fixturesDir, 'example'));
       expect(run.code).to.equal(0);
       expect(JSON.parse(run.stdout).waves).to.deep.equal([
-        ['audit', 'auth', 'settings', 'storage'],
-        ['users'],
+        ['auth', 'settings', 'storage'],
+        ['audit', 'users'],
         ['todos'],
       ]);
     });
@@ -70,7 +70,7 @@ describe('modu why', () => {
   it('explains the wave of a plugin and the chain that puts it there', async () => {
     const run = await modu(['why', 'todos', '--plugins', plugins]);
     expect(run.code).to.equal(0);
-    expect(run.stdout).to.contain('todos loads in wave 3 of 3').and.to.contain('longest chain: auth -> users -> todos');
+    expect(run.stdout).to.contain('todos loads in wave 3 of 3').and.to.contain('longest chain: auth -> audit -> todos');
   });
 
   it('explains a skip down to its root cause and exits 1', async () => {

@@ -26,7 +26,7 @@ describe('createKernel()', () => {
         ['todos', 'started'],
         ['users', 'started'],
       ]);
-      expect(report.waves).to.deep.equal([['audit', 'auth', 'settings', 'storage'], ['users'], ['todos']]);
+      expect(report.waves).to.deep.equal([['auth', 'settings', 'storage'], ['audit', 'users'], ['todos']]);
       expect(report.criticalPath.plugins.at(-1)).to.equal('todos');
       expect(report.ok).to.equal(true);
     });

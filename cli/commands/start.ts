@@ -1,0 +1,80 @@
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Option } from 'commander';
+import { createKernel, type Kernel, loadHostConfig } from '../../kernel/index.js';
+import type { CliIO } from '../cli-io.js';
+import { type AdapterName, listen } from '../host/serve-kernel.js';
+import { renderBoot } from '../render/render-boot.js';
+import type { AddCommand } from './index.js';
+
+/** The example host shipped with Modu (compiled into dist/ next to the CLI). */
+const exampleConfig = fileURLToPath(new URL('../../fixtures/example/modu.yaml', import.meta.url));
+
+interface StartOptions {
+  readonly config?: string;
+  readonly plugins?: string;
+  readonly adapter?: AdapterName;
+  readonly host?: string;
+  readonly port?: number;
+}
+
+/** --config, else ./modu.yaml, else the bundled example app. */
+async function configFile(io: CliIO, option: string | undefined): Promise<string> {
+  if (option !== undefined) return resolve(io.cwd, option);
+  const local = resolve(io.cwd, 'modu.yaml');
+  return (await access(local).then(
+    () => true,
+    () => false,
+  ))
+    ? local
+    : exampleConfig;
+}
+
+/** Resolves once SIGINT or SIGTERM arrives. */
+function shutdownSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string) => () => resolve(signal);
+    process.once('SIGINT', on('SIGINT'));
+    process.once('SIGTERM', on('SIGTERM'));
+  });
+}
+
+async function stopGracefully(kernel: Kernel, close: (graceMs: number) => Promise<void>, io: CliIO): Promise<void> {
+  const stopped = kernel.stop();
+  await close(10_000);
+  const report = await stopped;
+  io.stdout.write(
+    `modu: stopped in ${Math.round(report.durationMs)} ms${report.ok ? '' : ` with ${report.errors.length} error(s)`}\n`,
+  );
+}
+
+/** `modu start`: a real host serving a plugins folder on Express or Koa until SIGINT or SIGTERM. */
+export const addStartCommand: AddCommand = (program, io) => {
+  program
+    .command('start')
+    .description('serve plugins over HTTP (with no flags: ./modu.yaml, else the bundled example app)')
+    .option('--config <file>', 'host config (default: ./modu.yaml, else the example app)')
+    .option('--plugins <dir>', 'plugins folder, instead of the config pluginDirs')
+    .addOption(new Option('--adapter <name>', 'HTTP framework').choices(['express', 'koa']))
+    .option('--host <address>', 'address to listen on')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', (v) => Number.parseInt(v, 10))
+    .action(async (options: StartOptions) => {
+      const file = await configFile(io, options.config);
+      const { config } = await loadHostConfig(file, io.env);
+      const pluginDirs = options.plugins === undefined ? config.pluginDirs : [resolve(io.cwd, options.plugins)];
+      const kernel = createKernel({ ...config, pluginDirs, source: file, env: io.env });
+      const report = await kernel.start();
+      const adapter = options.adapter ?? config.adapter ?? 'express';
+      const server = await listen(
+        adapter,
+        kernel.http,
+        options.host ?? config.host ?? '127.0.0.1',
+        options.port ?? config.port ?? 3000,
+      );
+      io.stdout.write(renderBoot(report, kernel.routes(), { adapter, url: server.url, config: file }));
+      const signal = await shutdownSignal();
+      io.stdout.write(`modu: ${signal}, draining requests and stopping plugins\n`);
+      await stopGracefully(kernel, (grace) => server.close(grace), io);
+    });
+};
