@@ -1,0 +1,47 @@
+import './errors.js';
+
+export type { ArchiveLimits } from './archive/archive-limits.js';
+export { DEFAULT_ARCHIVE_LIMITS } from './archive/archive-limits.js';
+export { extractArchive } from './archive/extract-archive.js';
+export { checkIntegrity, computeIntegrity } from './archive/integrity.js';
+export type { PackedPlugin } from './archive/pack-plugin.js';
+export { archiveFileName, packPlugin, packPluginTo } from './archive/pack-plugin.js';
+export type { ArchiveFile, CheckedArchive } from './archive/read-archive.js';
+export { readArchive } from './archive/read-archive.js';
+export type { FileSignature } from './archive/sign-files.js';
+export { keyIdOf, signFiles, verifyFiles } from './archive/sign-files.js';
+export { HttpRegistryClient } from './client/http-registry-client.js';
+export type { OpenRegistryOptions } from './client/open-registry.js';
+export { isRegistryUrl, openLocalRegistry, openRegistry } from './client/open-registry.js';
+export type {
+  PluginInfo,
+  PluginSummary,
+  PublishOptions,
+  RegistryClient,
+  UnpublishOptions,
+  VersionStatus,
+} from './client/registry-client.js';
+export { registryErrors } from './errors.js';
+export type { RegistryToken } from './http/check-token.js';
+export type { RegistryHandlerOptions } from './http/create-registry-handler.js';
+export { createRegistryHandler } from './http/create-registry-handler.js';
+export type { InstallOptions, InstallResult } from './install/install-plugins.js';
+export { installFromLock, installPlugins, lockFileFor, parseRequest } from './install/install-plugins.js';
+export type { LockFile } from './install/lock-file.js';
+export { readLockFile } from './install/lock-file.js';
+export type { InstallPolicy } from './install/stage-plugin.js';
+export { pluginFolder } from './install/stage-plugin.js';
+export { uninstallPlugin } from './install/uninstall-plugin.js';
+export type { LocalRegistryOptions } from './local/local-registry.js';
+export { LocalRegistry } from './local/local-registry.js';
+export type { ScanFunction } from './local/prepare-publish.js';
+export { pickVersion } from './resolve/pick-version.js';
+export type { InstallRequest } from './resolve/resolve-closure.js';
+export { resolveClosure } from './resolve/resolve-closure.js';
+export { checkDistTag, checkPluginName, checkVersion } from './store/check-name.js';
+export { FolderStorage } from './store/folder-storage.js';
+export type { RegistryConfig, RegistrySettings, TrustedKey } from './store/registry-config.js';
+export { REGISTRY_FORMAT_VERSION, registryConfigSchema } from './store/registry-config.js';
+export type { RegistryStorage, StagedWrite } from './store/registry-storage.js';
+export type { VersionRecord } from './store/version-record.js';
+export { versionRecordSchema } from './store/version-record.js';
