@@ -200,6 +200,7 @@ export class LocalRegistry implements RegistryClient {
 
   /** Changes state.yaml under the plugin's lock: read, change, write, never outside the lock. */
   async updateState(name: string, change: (state: PluginState, versions: string[]) => unknown): Promise<void> {
+    checkPluginName(name);
     await this.configForWrite();
     const { versions } = await this.existing(name);
     await this.storage.withLock(keys.plugin(name), async () => {
