@@ -1,8 +1,17 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
+import { addInstallCommand } from './install.js';
+import { addPackCommand } from './pack.js';
+import { addRegistryCommand } from './registry.js';
+import { addUninstallCommand } from './uninstall.js';
 
 /** Adds one command to the program. Each lives in its own file under cli/commands/. */
 export type AddCommand = (program: Command, io: CliIO) => void;
 
 /** Every command of `modu`, sorted by name; a test checks the order and that each has a description. */
-export const commands: readonly AddCommand[] = [];
+export const commands: readonly AddCommand[] = [
+  addInstallCommand,
+  addPackCommand,
+  addRegistryCommand,
+  addUninstallCommand,
+];

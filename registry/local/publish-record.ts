@@ -32,8 +32,10 @@ export async function publishRecord(
   const recordKey = keys.version(name, version);
   if ((await storage.read(recordKey)) !== undefined) throw exists(record);
   const text = `# ${name}@${version}: published ${record.publishedAt}; immutable.\n${stringify(record)}`;
-  const stagedArchive = await storage.stage(keys.archive(name, version), archive);
-  const stagedRecord = await storage.stage(recordKey, Buffer.from(text));
+  const [stagedArchive, stagedRecord] = await Promise.all([
+    storage.stage(keys.archive(name, version), archive),
+    storage.stage(recordKey, Buffer.from(text)),
+  ]);
   try {
     await storage.withLock(keys.plugin(name), async () => {
       if ((await storage.read(recordKey)) !== undefined) throw exists(record);
@@ -44,6 +46,7 @@ export async function publishRecord(
       const state = normaliseState(bytes === undefined ? undefined : parseRegistryFile(bytes, file, pluginStateSchema));
       if (changeState(state)) await storage.replace(keys.state(name), Buffer.from(stringify(state)));
     });
+    await Promise.all([stagedArchive.sync(), stagedRecord.sync()]);
   } finally {
     await Promise.all([stagedArchive.discard(), stagedRecord.discard()]);
   }

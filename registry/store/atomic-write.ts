@@ -6,6 +6,8 @@ import { basename, dirname, join } from 'node:path';
 export interface StagedFile {
   /** Makes it visible: `exclusive` links it (false when the target exists), otherwise renames over the target. */
   commit(options?: { readonly exclusive?: boolean }): Promise<boolean>;
+  /** Flushes the folder entry of a committed file (durability across power loss; call it outside locks). */
+  sync(): Promise<void>;
   /** Removes the temp file; safe after commit. */
   discard(): Promise<void>;
 }
@@ -52,9 +54,9 @@ export async function stageFile(target: string, data: Uint8Array): Promise<Stage
       } else {
         await rename(temp, target);
       }
-      await fsyncDir(dir);
       return true;
     },
+    sync: () => fsyncDir(dir),
     discard,
   };
 }
@@ -64,6 +66,7 @@ export async function writeFileAtomically(target: string, data: Uint8Array): Pro
   const staged = await stageFile(target, data);
   try {
     await staged.commit();
+    await staged.sync();
   } catch (error) {
     await staged.discard();
     throw error;
@@ -73,5 +76,7 @@ export async function writeFileAtomically(target: string, data: Uint8Array): Pro
 /** Creates `target` with `data` only if it does not exist yet; false when it did. Never leaves a partial file. */
 export async function createFileExclusive(target: string, data: Uint8Array): Promise<boolean> {
   const staged = await stageFile(target, data);
-  return staged.commit({ exclusive: true });
+  const created = await staged.commit({ exclusive: true });
+  if (created) await staged.sync();
+  return created;
 }

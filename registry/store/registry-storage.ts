@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 export interface StagedWrite {
   /** `exclusive`: create only, false when the key exists; otherwise replace. */
   commit(options?: { readonly exclusive?: boolean }): Promise<boolean>;
+  /** Makes a committed write durable; may run outside the lock. */
+  sync(): Promise<void>;
   discard(): Promise<void>;
 }
 
