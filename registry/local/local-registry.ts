@@ -26,6 +26,7 @@ import { listPluginNames } from './list-plugin-names.js';
 import { preparePublish, type ScanFunction } from './prepare-publish.js';
 import { publishRecord } from './publish-record.js';
 import { registryKeys as keys } from './registry-keys.js';
+import { checkNotUnpublished, deprecateRange, markUnpublished } from './state-changes.js';
 
 /** Options of a folder (or other storage) registry. */
 export interface LocalRegistryOptions {
@@ -163,10 +164,7 @@ export class LocalRegistry implements RegistryClient {
 
   /** The archive of a live version as a stream (for HTTP downloads). */
   async openArchive(name: string, version: string): Promise<Readable> {
-    const state = await this.state(name);
-    if (state.unpublished[checkVersion(version)] !== undefined) {
-      pickVersion(name, [version], state, version);
-    }
+    checkNotUnpublished(name, checkVersion(version), await this.state(name));
     const stream = await this.storage.readStream(keys.archive(name, version));
     if (stream === undefined) {
       throw new ModuError('MODU_REGISTRY_VERSION_NOT_FOUND', `${name}@${version} has no archive`, {
@@ -213,14 +211,9 @@ export class LocalRegistry implements RegistryClient {
   async deprecate(name: string, range: string, message: string): Promise<string[]> {
     let changed: string[] = [];
     await this.updateState(name, (state, versions) => {
-      changed = versions.filter((v) => semver.satisfies(v, range, { includePrerelease: true }));
-      if (changed.length === 0) pickVersion(name, [], state, range);
-      for (const v of changed) {
-        if (message === '') delete state.deprecated[v];
-        else state.deprecated[v] = message;
-      }
+      changed = deprecateRange(name, state, versions, range, message);
     });
-    return changed.sort(semver.compare);
+    return changed;
   }
 
   async unpublish(name: string, version: string, options: UnpublishOptions = {}): Promise<void> {
@@ -229,11 +222,7 @@ export class LocalRegistry implements RegistryClient {
     const now = this.options.now?.() ?? new Date();
     await this.updateState(name, async (state) => {
       await checkUnpublish(this, record, state, { settings, now, force: options.force === true });
-      state.unpublished[version] = {
-        at: now.toISOString(),
-        ...(options.actor === undefined ? {} : { by: options.actor }),
-      };
-      for (const [tag, tagged] of Object.entries(state.distTags)) if (tagged === version) delete state.distTags[tag];
+      markUnpublished(state, version, now, options.actor);
     });
   }
 

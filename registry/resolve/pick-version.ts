@@ -19,7 +19,7 @@ function highest(versions: readonly string[], accept: (v: SemVer) => boolean): s
   let best: SemVer | undefined;
   for (const version of versions) {
     const v = parse(version);
-    if (v !== undefined && accept(v) && (best === undefined || v.compare(best) > 0)) best = v;
+    if (v !== undefined && (best === undefined || v.compare(best) > 0) && accept(v)) best = v;
   }
   return best?.version;
 }

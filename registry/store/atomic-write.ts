@@ -28,14 +28,14 @@ async function fsyncDir(dir: string): Promise<void> {
  * Writes `data` to a fresh temp file beside `target` (`wx`, then fsync). Crash-safe publishing rests
  * on this: the target name only ever points at complete, flushed bytes.
  */
-export async function stageFile(target: string, data: Uint8Array): Promise<StagedFile> {
+export async function stageFile(target: string, data: Uint8Array, durable = true): Promise<StagedFile> {
   const dir = dirname(target);
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.tmp-${basename(target)}-${process.pid}-${randomBytes(6).toString('hex')}`);
   const handle = await open(temp, 'wx', 0o644);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (durable) await handle.sync();
   } finally {
     await handle.close();
   }
@@ -56,14 +56,14 @@ export async function stageFile(target: string, data: Uint8Array): Promise<Stage
       }
       return true;
     },
-    sync: () => fsyncDir(dir),
+    sync: () => (durable ? fsyncDir(dir) : Promise.resolve()),
     discard,
   };
 }
 
 /** Atomically replaces (or creates) `target` with `data`. */
-export async function writeFileAtomically(target: string, data: Uint8Array): Promise<void> {
-  const staged = await stageFile(target, data);
+export async function writeFileAtomically(target: string, data: Uint8Array, durable = true): Promise<void> {
+  const staged = await stageFile(target, data, durable);
   try {
     await staged.commit();
     await staged.sync();
@@ -74,8 +74,8 @@ export async function writeFileAtomically(target: string, data: Uint8Array): Pro
 }
 
 /** Creates `target` with `data` only if it does not exist yet; false when it did. Never leaves a partial file. */
-export async function createFileExclusive(target: string, data: Uint8Array): Promise<boolean> {
-  const staged = await stageFile(target, data);
+export async function createFileExclusive(target: string, data: Uint8Array, durable = true): Promise<boolean> {
+  const staged = await stageFile(target, data, durable);
   const created = await staged.commit({ exclusive: true });
   if (created) await staged.sync();
   return created;

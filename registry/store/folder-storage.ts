@@ -20,9 +20,12 @@ function isMissing(error: unknown): boolean {
  */
 export class FolderStorage implements RegistryStorage {
   readonly location: string;
+  private readonly durable: boolean;
 
-  constructor(root: string) {
+  /** `durable: false` skips fsync: for bulk generation in benchmarks and tests only, never for a live registry. */
+  constructor(root: string, options: { readonly durable?: boolean } = {}) {
     this.location = resolve(root);
+    this.durable = options.durable ?? true;
   }
 
   private path(key: string): string {
@@ -60,15 +63,15 @@ export class FolderStorage implements RegistryStorage {
   }
 
   async stage(key: string, data: Uint8Array): Promise<StagedWrite> {
-    return stageFile(this.path(key), data);
+    return stageFile(this.path(key), data, this.durable);
   }
 
   async createExclusive(key: string, data: Uint8Array): Promise<boolean> {
-    return createFileExclusive(this.path(key), data);
+    return createFileExclusive(this.path(key), data, this.durable);
   }
 
   async replace(key: string, data: Uint8Array): Promise<void> {
-    await writeFileAtomically(this.path(key), data);
+    await writeFileAtomically(this.path(key), data, this.durable);
   }
 
   async withLock<T>(scope: string, fn: () => Promise<T>): Promise<T> {

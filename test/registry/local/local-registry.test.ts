@@ -55,6 +55,33 @@ describe('LocalRegistry', () => {
       });
     });
 
+    describe('when registry.yaml requires signatures', () => {
+      it('refuses unsigned versions and accepts ones signed by a trusted key', async () => {
+        const key = signingKeyPair();
+        const { registry, publish } = folderRegistry(dir.path('reg'));
+        await registry.storage.createExclusive(
+          'registry.yaml',
+          Buffer.from(
+            `formatVersion: 1\nsettings:\n  requireSignatures: true\ntrustedKeys:\n  - id: ${key.id}\n    publicKey: |\n${key.publicKey
+              .trim()
+              .split('\n')
+              .map((l) => `      ${l}`)
+              .join('\n')}\n`,
+          ),
+        );
+        expect((await rejection(publish({ name: 'users', version: '1.0.0' }))).code).to.equal(
+          'MODU_REGISTRY_SIGNATURE_MISSING',
+        );
+        const other = signingKeyPair();
+        const untrusted = await rejection(
+          publish({ name: 'users', version: '1.0.0' }, { signingKey: other.privateKey }),
+        );
+        expect(untrusted.code).to.equal('MODU_REGISTRY_SIGNATURE_INVALID');
+        const record = await publish({ name: 'users', version: '1.0.0' }, { signingKey: key.privateKey });
+        expect(record.signature?.keyId).to.equal(key.id);
+      });
+    });
+
     describe('when a signing key is given', () => {
       it('records an ed25519 signature with the key id', async () => {
         const key = signingKeyPair();
