@@ -1,5 +1,7 @@
 import { ModuError } from '../../kernel/index.js';
 
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+
 function unsafe(path: string, reason: string): ModuError {
   return new ModuError('MODU_REGISTRY_ARCHIVE_UNSAFE', `archive entry ${JSON.stringify(path)} ${reason}`, {
     details: { entry: path, reason },
@@ -22,6 +24,10 @@ export function checkEntryPath(raw: string, maxDepth: number): string {
   const segments = path.split('/');
   if (segments.some((s) => s === '..')) throw unsafe(raw, 'climbs out with ..');
   if (segments.some((s) => s === '.' || s === '')) throw unsafe(raw, 'has an empty or . segment');
+  // Names Windows cannot create, or maps onto other names, would extract differently there.
+  if (segments.some((s) => WINDOWS_RESERVED.test(s) || /[<>:"|?*]/.test(s) || /[. ]$/.test(s))) {
+    throw unsafe(raw, 'is not a portable file name (reserved on Windows)');
+  }
   if (segments.length > maxDepth) {
     throw new ModuError('MODU_REGISTRY_ARCHIVE_TOO_LARGE', `archive entry ${raw} is deeper than ${maxDepth} folders`, {
       details: { entry: raw, limit: 'maxDepth', value: segments.length },

@@ -4,6 +4,7 @@ import type { RegistryClient } from '../client/registry-client.js';
 import { type InstallRequest, resolveClosure } from '../resolve/resolve-closure.js';
 import { checkPluginName } from '../store/check-name.js';
 import type { VersionRecord } from '../store/version-record.js';
+import { withLock } from '../store/with-lock.js';
 import { type LockFile, readLockFile, writeLockFile } from './lock-file.js';
 import { type InstallPolicy, type StagedPlugin, stagePlugin } from './stage-plugin.js';
 import { discardStaged, swapIntoPlace } from './swap-into-place.js';
@@ -95,6 +96,10 @@ export async function installPlugins(
  * @throws ModuError `MODU_REGISTRY_LOCKFILE_INVALID`, `MODU_REGISTRY_INTEGRITY_MISMATCH`, archive codes
  */
 export async function installFromLock(options: InstallOptions): Promise<InstallResult> {
+  return withLock(resolve(options.pluginsDir), () => installFromLockUnlocked(options));
+}
+
+async function installFromLockUnlocked(options: InstallOptions): Promise<InstallResult> {
   const lock = await readLockFile(lockFileFor(options));
   const records: VersionRecord[] = [];
   for (const [name, entry] of Object.entries(lock.plugins)) {

@@ -3,6 +3,7 @@ import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkManifest, ModuError, type PluginManifest, readYamlFile } from '../../kernel/index.js';
 import { checkPluginName } from '../store/check-name.js';
+import { withLock } from '../store/with-lock.js';
 import { lockFileFor } from './install-plugins.js';
 import { readLockFile, writeLockFile } from './lock-file.js';
 import { pluginFolder } from './stage-plugin.js';
@@ -41,6 +42,14 @@ export async function uninstallPlugin(
 ): Promise<{ readonly removed: string; readonly version: string }> {
   checkPluginName(name);
   const pluginsDir = resolve(options.pluginsDir);
+  return withLock(pluginsDir, () => uninstallUnlocked(name, pluginsDir, options));
+}
+
+async function uninstallUnlocked(
+  name: string,
+  pluginsDir: string,
+  options: { readonly lockFile?: string; readonly force?: boolean },
+): Promise<{ readonly removed: string; readonly version: string }> {
   const manifests = await installedManifests(pluginsDir);
   const own = manifests.find((m) => m.name === name);
   if (own === undefined) {

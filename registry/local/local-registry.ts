@@ -181,7 +181,7 @@ export class LocalRegistry implements RegistryClient {
   }
 
   async publish(archive: Uint8Array, options: PublishOptions = {}): Promise<VersionRecord> {
-    const config = await this.configForWrite();
+    const config = await this.config();
     const record = await preparePublish(archive, options, {
       settings: config.settings as RegistrySettings,
       trustedKeys: config.trustedKeys ?? [],
@@ -189,6 +189,7 @@ export class LocalRegistry implements RegistryClient {
       now: this.options.now?.() ?? new Date(),
     });
     if (options.tag !== undefined) checkDistTag(options.tag);
+    await this.configForWrite();
     await publishRecord(this.storage, record, archive, (state) => {
       if (options.tag !== undefined) state.distTags[options.tag] = record.version;
       return options.tag !== undefined;

@@ -70,6 +70,10 @@ const hostile: Record<string, { bytes: () => Buffer; code: string }> = {
     bytes: () => writeTgz([manifest, entry(`${Array.from({ length: 40 }, () => 'd').join('/')}/deep.js`)]),
     code: 'MODU_REGISTRY_ARCHIVE_TOO_LARGE',
   },
+  'a name Windows reserves': {
+    bytes: () => writeTgz([manifest, entry('lib/con.js')]),
+    code: 'MODU_REGISTRY_ARCHIVE_UNSAFE',
+  },
   'a non-gzip file named .tgz': { bytes: () => writeTar([manifest]), code: 'MODU_REGISTRY_ARCHIVE_INVALID' },
   'a truncated gzip stream': {
     bytes: () => {
