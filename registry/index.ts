@@ -1,3 +1,29 @@
+/**
+ * `modu/registry`: the file-based YAML registry.
+ *
+ * Layout (DESIGN.md): `registry.yaml` (formatVersion, settings, trusted keys),
+ * `plugins/<name>/versions/<version>.yaml` and `plugins/<name>/archives/<name>-<version>.tgz` (both
+ * immutable, created exclusively), `plugins/<name>/state.yaml` (dist-tags, deprecations, unpublished
+ * versions; changed only under the plugin's cross-process lock). Lists come from reading the
+ * `versions/` folders, never from an index.
+ *
+ * Policies:
+ * - `latest` is the explicit `latest` dist-tag when set, else the highest stable version that is
+ *   neither deprecated nor unpublished (publishing needs no state write, so it never contends on it).
+ * - A range resolves to the highest satisfying version that is neither deprecated nor unpublished; an
+ *   exact version is served even when deprecated; an unpublished version is never served (410).
+ * - Unpublish: only within `settings.unpublishWindowHours` (72 by default) of the publish unless
+ *   forced, and never (even forced) while a live version of another plugin depends on it with a range
+ *   no other live version satisfies. The version file and archive stay; the version can never be
+ *   published again.
+ *
+ * HTTP API (`createRegistryHandler`, under an optional prefix): `GET /plugins[?q=]`,
+ * `GET /plugins/<name>`, `GET /plugins/<name>/versions[/<version>]`, `GET /plugins/<name>/dist-tags`,
+ * `GET /plugins/<name>/resolve?spec=`, `GET /plugins/<name>/archives/<version>`; with a bearer token:
+ * `POST|PUT /plugins[?tag=]` (body: the .tgz; optional `x-modu-signature: ed25519:<keyId>:<base64>`),
+ * `POST /plugins/<name>/deprecate {range, message}`, `POST /plugins/<name>/unpublish {version, force}`,
+ * `PUT /plugins/<name>/dist-tags/<tag> {version}`, `DELETE /plugins/<name>/dist-tags/<tag>`.
+ */
 import './errors.js';
 
 export type { ArchiveLimits } from './archive/archive-limits.js';

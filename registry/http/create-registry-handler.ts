@@ -64,7 +64,8 @@ export function createRegistryHandler(registry: LocalRegistry, options: Registry
       await audit(registry, options.auditLog ?? 'audit.jsonl', actor, address, outcome);
       return response;
     } catch (error) {
-      return problemResponse(error);
+      const tooLarge = ModuError.is(error) && error.code === 'MODU_REGISTRY_UPLOAD_TOO_LARGE';
+      return problemResponse(error, tooLarge ? { connection: 'close' } : {});
     }
   };
 }

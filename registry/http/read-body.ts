@@ -23,10 +23,8 @@ export async function readBody(request: NeutralRequest, limit: number): Promise<
   let size = 0;
   for await (const chunk of request.body) {
     size += (chunk as Buffer).length;
-    if (size > limit) {
-      request.body.destroy();
-      throw tooLarge(limit);
-    }
+    // Stop reading; the 413 goes out with `connection: close`, so the rest is never read.
+    if (size > limit) throw tooLarge(limit);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -110,6 +110,24 @@ for (const adapter of ['express', 'koa'] as const) {
       });
     });
 
+    describe('when a chunked upload without Content-Length passes the limit', () => {
+      it('stops reading and answers 413', async () => {
+        const url = await start({ maxUploadBytes: 1000 });
+        const chunk = new Uint8Array(16 * 1024);
+        let sent = 0;
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (sent++ < 64) controller.enqueue(chunk);
+            else controller.close();
+          },
+        });
+        const init = { method: 'POST', body, duplex: 'half', headers: { authorization: `Bearer ${TOKEN}` } };
+        const response = await fetch(`${url}/plugins`, init as RequestInit);
+        expect(response.status).to.equal(413);
+        expect(((await response.json()) as { code: string }).code).to.equal('MODU_REGISTRY_UPLOAD_TOO_LARGE');
+      });
+    });
+
     describe('when a client sends too many requests', () => {
       it('answers 429 with Retry-After, keyed by the socket address and not a forged X-Forwarded-For', async () => {
         const url = await start({ rateLimit: { windowMs: 60_000, max: 3 } });
