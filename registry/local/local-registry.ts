@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import semver from 'semver';
 import { stringify } from 'yaml';
 import { checkManifest, ModuError } from '../../kernel/index.js';
+import { keyIdOf } from '../archive/sign-files.js';
 import type {
   PluginInfo,
   PluginSummary,
@@ -25,7 +26,7 @@ import { checkUnpublish } from './check-unpublish.js';
 import { listPluginNames } from './list-plugin-names.js';
 import { preparePublish, type ScanFunction } from './prepare-publish.js';
 import { publishRecord } from './publish-record.js';
-import { registryKeys as keys } from './registry-keys.js';
+import { registryKeys as keys, registryKeys } from './registry-keys.js';
 import { checkNotUnpublished, deprecateRange, markUnpublished } from './state-changes.js';
 
 /** Options of a folder (or other storage) registry. */
@@ -66,6 +67,23 @@ export class LocalRegistry implements RegistryClient {
   private async configForWrite(): Promise<RegistryConfig> {
     await this.storage.createExclusive(keys.config, Buffer.from(defaultRegistryConfigText()));
     return this.config();
+  }
+
+  /**
+   * Trusts an ed25519 public key (PEM) for signatures; registry.yaml changes under the root lock.
+   * Resolves to the key id.
+   */
+  async addTrustedKey(publicKey: string, label?: string): Promise<string> {
+    const id = keyIdOf(publicKey);
+    await this.configForWrite();
+    await this.storage.withLock('', async () => {
+      const config = await this.config();
+      const keys = (config.trustedKeys ?? []).filter((k) => k.id !== id);
+      keys.push({ id, publicKey, ...(label === undefined ? {} : { name: label }) });
+      const text = `# Modu registry. Versions live in plugins/<name>/versions; see DESIGN.md.\n${stringify({ ...config, trustedKeys: keys })}`;
+      await this.storage.replace(registryKeys.config, Buffer.from(text));
+    });
+    return id;
   }
 
   /** The version file names of a plugin: one readdir, no file read. */

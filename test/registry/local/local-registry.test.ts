@@ -59,16 +59,10 @@ describe('LocalRegistry', () => {
       it('refuses unsigned versions and accepts ones signed by a trusted key', async () => {
         const key = signingKeyPair();
         const { registry, publish } = folderRegistry(dir.path('reg'));
-        await registry.storage.createExclusive(
-          'registry.yaml',
-          Buffer.from(
-            `formatVersion: 1\nsettings:\n  requireSignatures: true\ntrustedKeys:\n  - id: ${key.id}\n    publicKey: |\n${key.publicKey
-              .trim()
-              .split('\n')
-              .map((l) => `      ${l}`)
-              .join('\n')}\n`,
-          ),
-        );
+        const settings = 'formatVersion: 1\nsettings:\n  requireSignatures: true\n';
+        await registry.storage.createExclusive('registry.yaml', Buffer.from(settings));
+        expect(await registry.addTrustedKey(key.publicKey, 'release key')).to.equal(key.id);
+        expect((await registry.config()).trustedKeys?.map((k) => k.name)).to.deep.equal(['release key']);
         expect((await rejection(publish({ name: 'users', version: '1.0.0' }))).code).to.equal(
           'MODU_REGISTRY_SIGNATURE_MISSING',
         );
