@@ -56,6 +56,32 @@ describe('installPlugins()', () => {
     });
   });
 
+  describe('when two plugins need versions no single version satisfies', () => {
+    it('fails with MODU_REGISTRY_DEPENDENCY_CONFLICT naming both', async () => {
+      const fixture = await seeded();
+      await fixture.publish({ name: 'billing', version: '1.0.0', dependencies: { store: '^2.0.0' } });
+      await fixture.publish({ name: 'store', version: '2.0.0' });
+      const error = await rejection(
+        installPlugins([{ name: 'auth' }, { name: 'billing' }], {
+          registry: fixture.registry,
+          pluginsDir: dir.path('p'),
+        }),
+      );
+      expect(error.code).to.equal('MODU_REGISTRY_DEPENDENCY_CONFLICT');
+      expect(error.message).to.contain('store');
+    });
+  });
+
+  describe('when modu-lock.yaml is damaged', () => {
+    it('fails with MODU_REGISTRY_LOCKFILE_INVALID naming the field', async () => {
+      const { registry } = await seeded();
+      await writeFile(dir.path('modu-lock.yaml'), 'lockfileVersion: 1\nplugins:\n  store:\n    version: one\n');
+      const error = await rejection(installFromLock({ registry, pluginsDir: dir.path('plugins') }));
+      expect(error.code).to.equal('MODU_REGISTRY_LOCKFILE_INVALID');
+      expect(error.message).to.contain('/plugins/store');
+    });
+  });
+
   describe('installFromLock()', () => {
     it('reproduces the locked versions even after newer ones are published', async () => {
       const fixture = await seeded();

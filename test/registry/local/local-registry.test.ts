@@ -1,6 +1,6 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { expect } from 'chai';
-import { openLocalRegistry, packPlugin, REGISTRY_FORMAT_VERSION } from '../../../registry/index.js';
+import { computeIntegrity, openLocalRegistry, packPlugin, REGISTRY_FORMAT_VERSION } from '../../../registry/index.js';
 import { type Scratch, scratch, writePlugin } from '../plugin-folder.js';
 import { folderRegistry, signingKeyPair } from '../registry-fixture.js';
 import { rejection } from '../rejection.js';
@@ -34,6 +34,44 @@ describe('LocalRegistry', () => {
         expect(error.code).to.equal('MODU_REGISTRY_VERSION_EXISTS');
         const { registry } = folderRegistry(dir.path('reg'));
         expect((await registry.version('users', '1.0.0')).integrity).to.equal(first.integrity);
+      });
+    });
+
+    describe('when several writers publish the same version at once', () => {
+      it('lets exactly one win and keeps its archive with its record', async () => {
+        const { registry } = folderRegistry(dir.path('reg'));
+        const archives = await Promise.all(
+          [1, 2, 3, 4, 5].map(
+            async (n) =>
+              (
+                await packPlugin(
+                  await writePlugin(dir.path(`src-${n}`), {
+                    name: 'users',
+                    version: '1.0.0',
+                    description: `copy ${n}`,
+                  }),
+                )
+              ).bytes,
+          ),
+        );
+        const results = await Promise.allSettled(archives.map((bytes) => registry.publish(bytes)));
+        const won = results.filter((r) => r.status === 'fulfilled');
+        expect(won).to.have.length(1);
+        for (const r of results)
+          if (r.status === 'rejected') expect(r.reason.code).to.equal('MODU_REGISTRY_VERSION_EXISTS');
+        const record = await registry.version('users', '1.0.0');
+        expect(record.integrity).to.equal(computeIntegrity(await registry.download('users', '1.0.0')));
+      });
+    });
+
+    describe('when a crashed publisher left an archive without its version file', () => {
+      it('publishes over the orphan', async () => {
+        const { registry } = folderRegistry(dir.path('reg'));
+        await mkdir(dir.path('reg', 'plugins', 'users', 'archives'), { recursive: true });
+        await writeFile(dir.path('reg', 'plugins', 'users', 'archives', 'users-1.0.0.tgz'), 'half-written');
+        const packed = await packPlugin(await writePlugin(dir.path('src'), { name: 'users', version: '1.0.0' }));
+        expect((await registry.publish(packed.bytes)).integrity).to.equal(packed.integrity);
+        expect((await registry.download('users', '1.0.0')).equals(packed.bytes)).to.equal(true);
       });
     });
 
