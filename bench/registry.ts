@@ -95,6 +95,11 @@ export async function run(): Promise<void> {
     console.log(
       `  10,000 plugins, 1 version each ${ms(plugins.p50)} / ${ms(plugins.p99)}  (${(plugins.p50 / base.p50).toFixed(1)}x)`,
     );
+    const searchStart = performance.now();
+    await wide.search('plugin-4242');
+    console.log(
+      `  search over 10,000 plugins (reads every latest version file) ${ms(performance.now() - searchStart)}`,
+    );
     const serial = await publishRate(join(root, 'publish-1'), 100, 1);
     const four = await publishRate(join(root, 'publish-4'), 100, 4);
     console.log('registry: publish throughput (durable: fsync on every file)');

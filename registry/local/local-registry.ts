@@ -111,7 +111,11 @@ export class LocalRegistry implements RegistryClient {
 
   async list(): Promise<PluginSummary[]> {
     const names = await listPluginNames(this.storage);
-    const summaries = await Promise.all(names.map((name) => this.summary(name)));
+    const summaries: (PluginSummary | undefined)[] = [];
+    // Bounded batches: 10,000 plugins must not open 20,000 files at once (EMFILE).
+    for (let i = 0; i < names.length; i += 64) {
+      summaries.push(...(await Promise.all(names.slice(i, i + 64).map((name) => this.summary(name)))));
+    }
     return summaries.filter((s): s is PluginSummary => s !== undefined);
   }
 
