@@ -61,15 +61,62 @@ function gunzip(bytes: Uint8Array, what: string, limits: ArchiveLimits): Buffer 
   return tar;
 }
 
-function checkEntry(entry: ReadEntry, index: EntryIndex, limits: ArchiveLimits): string {
-  const path = checkEntryPath(entry.path, limits.maxDepth);
-  if (entry.type !== 'Directory' && !FILE_TYPES.has(entry.type)) {
-    throw unsafeEntry(entry.path, `is a ${entry.type}, not a plain file or folder`);
+/** Collects checked entries; the first problem wins and every later entry is drained unread. */
+class EntryCollector {
+  readonly files: ArchiveFile[] = [];
+  readonly directories: string[] = [];
+  private readonly index = new EntryIndex();
+  unpacked = 0;
+  failure: unknown;
+
+  constructor(
+    private readonly what: string,
+    private readonly limits: ArchiveLimits,
+  ) {}
+
+  fail(error: unknown): void {
+    this.failure ??= error;
   }
-  if (((entry.mode ?? 0) & 0o7000) !== 0) throw unsafeEntry(entry.path, 'has a setuid, setgid or sticky mode');
-  index.add(path, entry.type === 'Directory');
-  if (index.count > limits.maxEntries) throw tooLarge('archive', 'maxEntries', index.count, limits.maxEntries);
-  return path;
+
+  onEntry(entry: ReadEntry): void {
+    if (this.failure !== undefined) {
+      entry.resume();
+      return;
+    }
+    try {
+      const path = this.check(entry);
+      if (entry.type === 'Directory') {
+        this.directories.push(path);
+        entry.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+      entry.on('end', () => {
+        this.files.push({ path, executable: ((entry.mode ?? 0) & 0o111) !== 0, data: Buffer.concat(chunks) });
+      });
+    } catch (error) {
+      this.fail(error);
+      entry.resume();
+    }
+  }
+
+  private check(entry: ReadEntry): string {
+    const { limits } = this;
+    const path = checkEntryPath(entry.path, limits.maxDepth);
+    if (entry.type !== 'Directory' && !FILE_TYPES.has(entry.type)) {
+      throw unsafeEntry(entry.path, `is a ${entry.type}, not a plain file or folder`);
+    }
+    if (((entry.mode ?? 0) & 0o7000) !== 0) throw unsafeEntry(entry.path, 'has a setuid, setgid or sticky mode');
+    this.index.add(path, entry.type === 'Directory');
+    if (this.index.count > limits.maxEntries)
+      throw tooLarge(this.what, 'maxEntries', this.index.count, limits.maxEntries);
+    this.unpacked += entry.size ?? 0;
+    if (this.unpacked > limits.maxUnpackedBytes) {
+      throw tooLarge(this.what, 'maxUnpackedBytes', this.unpacked, limits.maxUnpackedBytes);
+    }
+    return path;
+  }
 }
 
 /**
@@ -86,45 +133,20 @@ export function readArchive(
 ): Promise<CheckedArchive> {
   const tar = gunzip(bytes, what, limits);
   return new Promise((resolve, reject) => {
-    const index = new EntryIndex();
-    const files: ArchiveFile[] = [];
-    const directories: string[] = [];
-    let unpacked = 0;
-    let failure: unknown;
-    const fail = (error: unknown) => {
-      failure ??= error;
-    };
+    const collector = new EntryCollector(what, limits);
     const parser = new Parser({
       strict: true,
-      onwarn: (_code, message) => fail(invalid(what, `is damaged: ${String(message)}`)),
+      onwarn: (_code, message) => collector.fail(invalid(what, `is damaged: ${String(message)}`)),
     });
-    parser.on('entry', (entry: ReadEntry) => {
-      if (failure !== undefined) return entry.resume();
-      try {
-        const path = checkEntry(entry, index, limits);
-        unpacked += entry.size ?? 0;
-        if (unpacked > limits.maxUnpackedBytes)
-          throw tooLarge(what, 'maxUnpackedBytes', unpacked, limits.maxUnpackedBytes);
-        if (entry.type === 'Directory') {
-          directories.push(path);
-          return entry.resume();
-        }
-        const chunks: Buffer[] = [];
-        entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-        entry.on('end', () => {
-          const executable = ((entry.mode ?? 0) & 0o111) !== 0;
-          files.push({ path, executable, data: Buffer.concat(chunks) });
-        });
-      } catch (error) {
-        fail(error);
-        entry.resume();
-      }
-    });
-    parser.on('ignoredEntry', (entry: ReadEntry) => fail(unsafeEntry(entry.path, 'is an entry tar could not read')));
-    parser.on('error', (error: Error) => fail(invalid(what, `is damaged: ${error.message}`, error)));
+    parser.on('entry', (entry: ReadEntry) => collector.onEntry(entry));
+    parser.on('ignoredEntry', (entry: ReadEntry) =>
+      collector.fail(unsafeEntry(entry.path, 'is an entry tar could not read')),
+    );
+    parser.on('error', (error: Error) => collector.fail(invalid(what, `is damaged: ${error.message}`, error)));
     parser.on('end', () => {
-      if (failure === undefined && files.length === 0) fail(invalid(what, 'holds no files'));
-      if (failure !== undefined) reject(failure);
+      const { files, directories, unpacked } = collector;
+      if (files.length === 0) collector.fail(invalid(what, 'holds no files'));
+      if (collector.failure !== undefined) reject(collector.failure);
       else resolve({ directories, files, unpackedBytes: unpacked });
     });
     parser.end(tar);

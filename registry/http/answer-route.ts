@@ -77,6 +77,27 @@ export async function answerRead(
   }
 }
 
+const NO_CONTENT: NeutralResponse = { status: 204, headers: {}, body: undefined };
+
+async function publishUpload(
+  registry: LocalRegistry,
+  request: NeutralRequest,
+  context: { readonly actor: string; readonly maxUpload: number },
+): Promise<{ response: NeutralResponse; outcome: WriteOutcome }> {
+  const bytes = await readBody(request, context.maxUpload);
+  const signature = signatureHeader(request);
+  const tag = queryText(request, 'tag');
+  const record = await registry.publish(bytes, {
+    actor: context.actor,
+    ...(signature === undefined ? {} : { signature }),
+    ...(tag === undefined ? {} : { tag }),
+  });
+  return {
+    response: jsonResponse(record, 201),
+    outcome: { action: 'publish', plugin: record.name, version: record.version },
+  };
+}
+
 /** Answers a write operation (the token is already checked). */
 export async function answerWrite(
   registry: LocalRegistry,
@@ -86,20 +107,8 @@ export async function answerWrite(
 ): Promise<{ response: NeutralResponse; outcome: WriteOutcome }> {
   const { actor } = context;
   switch (route.op) {
-    case 'publish': {
-      const bytes = await readBody(request, context.maxUpload);
-      const signature = signatureHeader(request);
-      const tag = queryText(request, 'tag');
-      const record = await registry.publish(bytes, {
-        actor,
-        ...(signature === undefined ? {} : { signature }),
-        ...(tag === undefined ? {} : { tag }),
-      });
-      return {
-        response: jsonResponse(record, 201),
-        outcome: { action: 'publish', plugin: record.name, version: record.version },
-      };
-    }
+    case 'publish':
+      return publishUpload(registry, request, context);
     case 'deprecate': {
       const body = await readJsonBody(request);
       const range = stringField(body, 'range');
@@ -114,7 +123,7 @@ export async function answerWrite(
       const version = stringField(body, 'version');
       await registry.unpublish(route.name, version, { force: body.force === true, actor });
       return {
-        response: { status: 204, headers: {}, body: undefined },
+        response: NO_CONTENT,
         outcome: { action: 'unpublish', plugin: route.name, version },
       };
     }
@@ -122,12 +131,12 @@ export async function answerWrite(
       const version = stringField(await readJsonBody(request), 'version');
       await registry.addDistTag(route.name, route.tag, version);
       const outcome = { action: 'dist-tag-add', plugin: route.name, version, detail: route.tag };
-      return { response: { status: 204, headers: {}, body: undefined }, outcome };
+      return { response: NO_CONTENT, outcome };
     }
     case 'tag-remove':
       await registry.removeDistTag(route.name, route.tag);
       return {
-        response: { status: 204, headers: {}, body: undefined },
+        response: NO_CONTENT,
         outcome: { action: 'dist-tag-remove', plugin: route.name, detail: route.tag },
       };
     default:
