@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { ModuError } from '../../kernel/index.js';
 import type { RegistryClient } from '../client/registry-client.js';
-import { type InstallRequest, resolveClosure } from '../resolve/resolve-closure.js';
+import { checkKeptDependents, type InstallRequest, resolveClosure } from '../resolve/resolve-closure.js';
 import { checkPluginName } from '../store/check-name.js';
 import type { VersionRecord } from '../store/version-record.js';
 import { withLock } from '../store/with-lock.js';
@@ -77,6 +77,7 @@ export async function installPlugins(
   const lock = await readLockFile(lockFileFor(options));
   const installed = new Map(Object.entries(lock.plugins).map(([name, entry]) => [name, entry.version]));
   const chosen = await resolveClosure(options.registry, requests, installed);
+  checkKeptDependents(chosen, lock.plugins);
   const specs = new Map(requests.map((r) => [r.name, r.spec ?? 'latest']));
   for (const record of chosen.values()) {
     const requested = specs.get(record.name) ?? lock.plugins[record.name]?.requested;

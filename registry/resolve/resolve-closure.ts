@@ -21,7 +21,7 @@ interface Need {
 function conflict(need: Need, chosen: string): ModuError {
   return new ModuError(
     'MODU_REGISTRY_DEPENDENCY_CONFLICT',
-    `${need.by} needs ${need.name}@${need.spec} but ${need.name}@${chosen} is already chosen`,
+    `${need.by} needs ${need.name}@${need.spec} but ${need.name}@${chosen} is chosen`,
     { details: { plugin: need.name, spec: need.spec, requiredBy: need.by, chosen } },
   );
 }
@@ -74,4 +74,30 @@ export async function resolveClosure(
     }
   }
   return chosen;
+}
+
+/**
+ * Refuses a new choice that breaks a plugin already installed and kept: every kept plugin's
+ * dependency ranges must still hold for the versions about to replace them.
+ *
+ * @throws ModuError `MODU_REGISTRY_DEPENDENCY_CONFLICT`
+ */
+export function checkKeptDependents(
+  chosen: ReadonlyMap<string, VersionRecord>,
+  kept: Readonly<
+    Record<string, { readonly version: string; readonly dependencies?: Readonly<Record<string, string>> }>
+  >,
+): void {
+  for (const [name, entry] of Object.entries(kept)) {
+    if (chosen.has(name)) continue;
+    for (const [dependency, spec] of Object.entries(entry.dependencies ?? {})) {
+      const next = chosen.get(dependency);
+      if (next !== undefined && !fits(next.version, spec)) {
+        throw conflict(
+          { name: dependency, spec, by: `${name}@${entry.version} (installed)`, optional: false },
+          next.version,
+        );
+      }
+    }
+  }
 }

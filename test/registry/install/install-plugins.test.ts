@@ -72,6 +72,22 @@ describe('installPlugins()', () => {
     });
   });
 
+  describe('when an upgrade would break an installed dependent', () => {
+    it('refuses it and leaves the plugins folder as it was', async () => {
+      const fixture = await seeded();
+      const plugins = dir.path('host', 'plugins');
+      await installPlugins([{ name: 'auth' }], { registry: fixture.registry, pluginsDir: plugins });
+      await fixture.publish({ name: 'store', version: '2.0.0' });
+      const before = await snapshot(plugins);
+      const error = await rejection(
+        installPlugins([{ name: 'store', spec: '2.0.0' }], { registry: fixture.registry, pluginsDir: plugins }),
+      );
+      expect(error.code).to.equal('MODU_REGISTRY_DEPENDENCY_CONFLICT');
+      expect(error.message).to.contain('auth@2.1.0 (installed)');
+      expect(await snapshot(plugins)).to.deep.equal(before);
+    });
+  });
+
   describe('when modu-lock.yaml is damaged', () => {
     it('fails with MODU_REGISTRY_LOCKFILE_INVALID naming the field', async () => {
       const { registry } = await seeded();
