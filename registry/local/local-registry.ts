@@ -26,7 +26,7 @@ import { checkUnpublish } from './check-unpublish.js';
 import { listPluginNames } from './list-plugin-names.js';
 import { preparePublish, type ScanFunction } from './prepare-publish.js';
 import { publishRecord } from './publish-record.js';
-import { registryKeys as keys, registryKeys } from './registry-keys.js';
+import { registryKeys as keys } from './registry-keys.js';
 import { checkNotUnpublished, deprecateRange, markUnpublished } from './state-changes.js';
 
 /** Options of a folder (or other storage) registry. */
@@ -64,7 +64,10 @@ export class LocalRegistry implements RegistryClient {
     return (await this.config()).settings as RegistrySettings;
   }
 
+  /** registry.yaml, created on the first write (exclusively: concurrent first writers agree on one file). */
   private async configForWrite(): Promise<RegistryConfig> {
+    const existing = await this.storage.read(keys.config);
+    if (existing !== undefined) return parseRegistryConfig(existing, where(this.storage, keys.config));
     await this.storage.createExclusive(keys.config, Buffer.from(defaultRegistryConfigText()));
     return this.config();
   }
@@ -78,10 +81,10 @@ export class LocalRegistry implements RegistryClient {
     await this.configForWrite();
     await this.storage.withLock('', async () => {
       const config = await this.config();
-      const keys = (config.trustedKeys ?? []).filter((k) => k.id !== id);
-      keys.push({ id, publicKey, ...(label === undefined ? {} : { name: label }) });
-      const text = `# Modu registry. Versions live in plugins/<name>/versions; see DESIGN.md.\n${stringify({ ...config, trustedKeys: keys })}`;
-      await this.storage.replace(registryKeys.config, Buffer.from(text));
+      const trusted = (config.trustedKeys ?? []).filter((k) => k.id !== id);
+      trusted.push({ id, publicKey, ...(label === undefined ? {} : { name: label }) });
+      const text = `# Modu registry. Versions live in plugins/<name>/versions; see DESIGN.md.\n${stringify({ ...config, trustedKeys: trusted })}`;
+      await this.storage.replace(keys.config, Buffer.from(text));
     });
     return id;
   }
