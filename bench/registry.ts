@@ -75,26 +75,30 @@ async function publishRate(root: string, count: number, parallel: number): Promi
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
-/** Resolve latency at 10 and 10,000 versions and at 10,000 plugins, and publish throughput. */
+/** Resolve latency at 10 and 10,000 versions and at 10,000 plugins, search, and publish throughput. */
 export async function run(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'modu-bench-registry-'));
+  const line = (label: string, r: { p50: number; p99: number }, base?: { p50: number }) =>
+    console.log(
+      `  ${label.padEnd(44)} ${ms(r.p50)} / ${ms(r.p99)}${base ? `  (${(r.p50 / base.p50).toFixed(1)}x)` : ''}`,
+    );
   try {
     const small = await generate(join(root, 'small'), 1, 10);
     const deep = await generate(join(root, 'deep'), 1, 10_000);
     const wide = await generate(join(root, 'wide'), 10_000, 1);
     const base = await latency(() => small.resolve('plugin-0', '^0.1.0'));
-    const many = await latency(() => deep.resolve('plugin-0', '^42.0.0'));
-    const manyLatest = await latency(() => deep.resolve('plugin-0'));
+    const range = await latency(() => deep.resolve('plugin-0', '^42.0.0'));
+    const latest = await latency(() => deep.resolve('plugin-0'));
+    const cold = await latency(() =>
+      new LocalRegistry(new FolderStorage(join(root, 'deep'))).resolve('plugin-0', '^42.0.0'),
+    );
     const plugins = await latency((i) => wide.resolve(`plugin-${(i * 7919) % 10_000}`, '^0.0.0'));
-    console.log('registry: resolve latency (p50 / p99)');
-    console.log(`  1 plugin, 10 versions          ${ms(base.p50)} / ${ms(base.p99)}`);
-    console.log(
-      `  1 plugin, 10,000 versions      ${ms(many.p50)} / ${ms(many.p99)}  (${(many.p50 / base.p50).toFixed(1)}x the 10-version p50)`,
-    );
-    console.log(`  1 plugin, 10,000 versions, latest ${ms(manyLatest.p50)} / ${ms(manyLatest.p99)}`);
-    console.log(
-      `  10,000 plugins, 1 version each ${ms(plugins.p50)} / ${ms(plugins.p99)}  (${(plugins.p50 / base.p50).toFixed(1)}x)`,
-    );
+    console.log('registry: resolve latency p50 / p99 (ratio to 10 versions)');
+    line('1 plugin, 10 versions, ^0.1.0', base);
+    line('1 plugin, 10,000 versions, ^42.0.0', range, base);
+    line('1 plugin, 10,000 versions, latest', latest, base);
+    line('10,000 versions, cold (readdir + sort each)', cold, base);
+    line('10,000 plugins, 1 version each', plugins, base);
     const searchStart = performance.now();
     await wide.search('plugin-4242');
     console.log(

@@ -10,7 +10,7 @@ import type {
   RegistryClient,
   UnpublishOptions,
 } from '../client/registry-client.js';
-import { latestVersion, pickVersion } from '../resolve/pick-version.js';
+import { latestVersion, pickVersion, sortDescending } from '../resolve/pick-version.js';
 import { checkDistTag, checkPluginName, checkVersion } from '../store/check-name.js';
 import { parseRegistryFile } from '../store/parse-registry-file.js';
 import { normaliseState, type PluginState, pluginStateSchema } from '../store/plugin-state.js';
@@ -46,6 +46,7 @@ function where(storage: RegistryStorage, key: string): string {
  */
 export class LocalRegistry implements RegistryClient {
   readonly location: string;
+  private readonly listings = new Map<string, { token: string; versions: string[] }>();
 
   constructor(
     readonly storage: RegistryStorage,
@@ -89,11 +90,26 @@ export class LocalRegistry implements RegistryClient {
     return id;
   }
 
-  /** The version file names of a plugin: one readdir, no file read. */
+  /** The versions of a plugin from its version file names (one readdir, no file read), in no set order. */
   async versionNames(name: string): Promise<string[]> {
-    checkPluginName(name);
-    const names = await this.storage.list(keys.versions(name));
-    return names.filter((n) => n.endsWith('.yaml')).map((n) => n.slice(0, -5));
+    return [...(await this.listing(name)).versions];
+  }
+
+  /**
+   * The version listing, cached highest-first while the storage vouches (listToken) that the folder
+   * has not changed: a resolve at 10,000 versions then reads no folder at all.
+   */
+  private async listing(name: string): Promise<{ versions: readonly string[]; sorted: boolean }> {
+    const folder = keys.versions(checkPluginName(name));
+    const token = await this.storage.listToken?.(folder);
+    const cached = this.listings.get(name);
+    if (token !== undefined && cached?.token === token) return { versions: cached.versions, sorted: true };
+    const names = (await this.storage.list(folder)).filter((n) => n.endsWith('.yaml')).map((n) => n.slice(0, -5));
+    if (token === undefined) return { versions: names, sorted: false };
+    const versions = sortDescending(names);
+    if (this.listings.size >= 1024) this.listings.clear();
+    this.listings.set(name, { token, versions });
+    return { versions, sorted: true };
   }
 
   async state(name: string): Promise<PluginState> {
@@ -102,14 +118,14 @@ export class LocalRegistry implements RegistryClient {
     return normaliseState(parseRegistryFile(bytes, where(this.storage, keys.state(name)), pluginStateSchema));
   }
 
-  private async existing(name: string): Promise<{ versions: string[]; state: PluginState }> {
-    const versions = await this.versionNames(name);
+  private async existing(name: string): Promise<{ versions: readonly string[]; sorted: boolean; state: PluginState }> {
+    const { versions, sorted } = await this.listing(name);
     if (versions.length === 0) {
       throw new ModuError('MODU_REGISTRY_NOT_FOUND', `plugin ${name} is not in the registry at ${this.location}`, {
         details: { plugin: name },
       });
     }
-    return { versions, state: await this.state(name) };
+    return { versions, sorted, state: await this.state(name) };
   }
 
   async list(): Promise<PluginSummary[]> {
@@ -123,9 +139,9 @@ export class LocalRegistry implements RegistryClient {
   }
 
   private async summary(name: string): Promise<PluginSummary | undefined> {
-    const versions = await this.versionNames(name);
+    const { versions, sorted } = await this.listing(name);
     if (versions.length === 0) return undefined;
-    const latest = latestVersion(versions, await this.state(name));
+    const latest = latestVersion(versions, await this.state(name), sorted);
     if (latest === undefined) return { name };
     const { manifest } = await this.version(name, latest);
     return {
@@ -163,8 +179,8 @@ export class LocalRegistry implements RegistryClient {
   }
 
   async distTags(name: string): Promise<Record<string, string>> {
-    const { versions, state } = await this.existing(name);
-    const latest = latestVersion(versions, state);
+    const { versions, sorted, state } = await this.existing(name);
+    const latest = latestVersion(versions, state, sorted);
     return { ...(latest === undefined ? {} : { latest }), ...state.distTags };
   }
 
@@ -183,8 +199,8 @@ export class LocalRegistry implements RegistryClient {
   }
 
   async resolve(name: string, spec = 'latest'): Promise<VersionRecord> {
-    const { versions, state } = await this.existing(name);
-    return this.version(name, pickVersion(name, versions, state, spec));
+    const { versions, sorted, state } = await this.existing(name);
+    return this.version(name, pickVersion(name, versions, state, spec, sorted));
   }
 
   /** The archive of a live version as a stream (for HTTP downloads). */
@@ -223,7 +239,7 @@ export class LocalRegistry implements RegistryClient {
   }
 
   /** Changes state.yaml under the plugin's lock: read, change, write, never outside the lock. */
-  async updateState(name: string, change: (state: PluginState, versions: string[]) => unknown): Promise<void> {
+  async updateState(name: string, change: (state: PluginState, versions: readonly string[]) => unknown): Promise<void> {
     checkPluginName(name);
     await this.configForWrite();
     const { versions } = await this.existing(name);

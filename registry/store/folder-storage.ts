@@ -7,6 +7,7 @@ import { createFileExclusive, stageFile, writeFileAtomically } from './atomic-wr
 import type { RegistryStorage, StagedWrite } from './registry-storage.js';
 import { withLock } from './with-lock.js';
 
+const SETTLED_MS = 2000;
 const SAFE_KEY = /^[A-Za-z0-9@._-]+(\/[A-Za-z0-9@._-]+)*$/;
 
 function isMissing(error: unknown): boolean {
@@ -60,6 +61,14 @@ export class FolderStorage implements RegistryStorage {
       if (isMissing(error)) return [];
       throw error;
     }
+  }
+
+  async listToken(prefix: string): Promise<string | undefined> {
+    const info = await stat(this.path(prefix), { bigint: true }).catch(() => undefined);
+    // Folder times come from a coarse clock: two changes within one tick can share a time. A folder
+    // untouched for 2 s gets a visibly newer time on its next change, so only then is the time a token.
+    if (info === undefined || Date.now() - Number(info.mtimeMs) < SETTLED_MS) return undefined;
+    return `${info.ino}:${info.mtimeNs}:${info.ctimeNs}`;
   }
 
   async stage(key: string, data: Uint8Array): Promise<StagedWrite> {

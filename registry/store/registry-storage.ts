@@ -21,6 +21,11 @@ export interface RegistryStorage {
   readStream(key: string): Promise<Readable | undefined>;
   /** Names directly under `prefix` (files and folders), unsorted; temp and lock names are left out. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * A token that changes whenever `list(prefix)` would change, or undefined when the storage cannot
+   * promise that right now; callers may then cache a listing under the token.
+   */
+  listToken?(prefix: string): Promise<string | undefined>;
   stage(key: string, data: Uint8Array): Promise<StagedWrite>;
   /** Creates `key` only when absent: false when it exists. Never leaves partial bytes under `key`. */
   createExclusive(key: string, data: Uint8Array): Promise<boolean>;

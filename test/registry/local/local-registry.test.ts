@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import { computeIntegrity, openLocalRegistry, packPlugin, REGISTRY_FORMAT_VERSION } from '../../../registry/index.js';
 import { type Scratch, scratch, writePlugin } from '../plugin-folder.js';
@@ -155,6 +155,18 @@ describe('LocalRegistry', () => {
       expect((await rejection(registry.download('users', '1.1.0'))).code).to.equal('MODU_REGISTRY_VERSION_UNPUBLISHED');
       expect((await rejection(registry.resolve('users', '^3.0.0'))).code).to.equal('MODU_REGISTRY_NO_MATCH');
       expect(await registry.versions('users')).to.deep.equal(['1.0.0', '1.2.0', '2.0.0-beta.1']);
+    });
+
+    it('sees a new version at once even after caching a settled version listing', async () => {
+      const { registry, publish } = folderRegistry(dir.path('reg'));
+      await publish({ name: 'store', version: '1.0.0' });
+      const folder = dir.path('reg', 'plugins', 'store', 'versions');
+      const old = new Date(Date.now() - 60_000);
+      await utimes(folder, old, old);
+      expect((await registry.resolve('store', '^1.0.0')).version).to.equal('1.0.0');
+      expect((await registry.resolve('store', '^1.0.0')).version).to.equal('1.0.0');
+      await publish({ name: 'store', version: '1.1.0' });
+      expect((await registry.resolve('store', '^1.0.0')).version).to.equal('1.1.0');
     });
 
     it('adds and removes dist-tags, changing only state.yaml', async () => {
