@@ -64,7 +64,7 @@ export { uninstallPlugin } from './install/uninstall-plugin.js';
 export type { LocalRegistryOptions } from './local/local-registry.js';
 export { LocalRegistry } from './local/local-registry.js';
 export type { ScanFunction } from './local/prepare-publish.js';
-export { pickVersion } from './resolve/pick-version.js';
+export { pickVersion, sortDescending } from './resolve/pick-version.js';
 export type { InstallRequest } from './resolve/resolve-closure.js';
 export { resolveClosure } from './resolve/resolve-closure.js';
 export { checkDistTag, checkPluginName, checkVersion } from './store/check-name.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ModuError } from '../../../kernel/index.js';
-import { pickVersion } from '../../../registry/index.js';
+import { pickVersion, sortDescending } from '../../../registry/index.js';
 
 const versions = ['1.0.0', '1.1.0', '1.2.0', '2.0.0-rc.1', '0.9.0'];
 const state = (over: Partial<Parameters<typeof pickVersion>[2]> = {}) => ({
@@ -33,6 +33,23 @@ describe('pickVersion()', () => {
         unpublished: { '1.1.0': { at: new Date(0).toISOString() } },
       });
       expect(pickVersion('p', versions, s, '^1.0.0')).to.equal('1.0.0');
+    });
+
+    it('gives the same answers on a highest-first listing, across alternatives and bounds', () => {
+      const many = Array.from({ length: 300 }, (_, i) => `${Math.floor(i / 10)}.${i % 10}.0`);
+      const sorted = sortDescending(many);
+      for (const range of [
+        '^12.0.0',
+        '~12.3.0',
+        '>=1.0.0 <2.0.0 || ^25.1.0',
+        '12.x',
+        '*',
+        '<=10.5.0',
+        '>5.0.0 <=5.5.0',
+      ]) {
+        expect(pickVersion('p', sorted, state(), range, true)).to.equal(pickVersion('p', many, state(), range));
+      }
+      expect(pickVersion('p', sorted, state(), '^12.0.0', true)).to.equal('12.9.0');
     });
 
     it('reports no match and a bad range with their codes', () => {
