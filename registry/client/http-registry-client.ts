@@ -1,4 +1,5 @@
 import { checkManifest, ModuError, parseYaml } from '../../kernel/index.js';
+import { DEFAULT_ARCHIVE_LIMITS } from '../archive/archive-limits.js';
 import { readArchive } from '../archive/read-archive.js';
 import { signFiles } from '../archive/sign-files.js';
 import { checkPluginName, checkVersion } from '../store/check-name.js';
@@ -102,7 +103,25 @@ export class HttpRegistryClient implements RegistryClient {
       'GET',
       `/plugins/${enc(name)}/archives/${encodeURIComponent(checkVersion(version))}`,
     );
-    return Buffer.from(await response.arrayBuffer());
+    // A hostile server could stream forever: stop at the archive limit instead of buffering it all.
+    const limit = DEFAULT_ARCHIVE_LIMITS.maxArchiveBytes;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of response.body ?? []) {
+      size += chunk.length;
+      if (size > limit) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new ModuError(
+          'MODU_REGISTRY_ARCHIVE_TOO_LARGE',
+          `${name}@${version} from ${this.location} is over ${limit} bytes`,
+          {
+            details: { plugin: name, version, limit: 'maxArchiveBytes', max: limit },
+          },
+        );
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
   }
 
   async publish(archive: Uint8Array, options: PublishOptions = {}): Promise<VersionRecord> {
