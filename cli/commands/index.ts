@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { addGraphCommand } from './graph.js';
+import { addInstallCommand } from './install.js';
+import { addPackCommand } from './pack.js';
+import { addRegistryCommand } from './registry.js';
 import { addScanCommand } from './scan.js';
 import { addStartCommand } from './start.js';
+import { addUninstallCommand } from './uninstall.js';
 import { addValidateCommand } from './validate.js';
 import { addWhyCommand } from './why.js';
 
@@ -12,8 +16,12 @@ export type AddCommand = (program: Command, io: CliIO) => void;
 /** Every command of `modu`, sorted by name; a test checks the order and that each has a description. */
 export const commands: readonly AddCommand[] = [
   addGraphCommand,
+  addInstallCommand,
+  addPackCommand,
+  addRegistryCommand,
   addScanCommand,
   addStartCommand,
+  addUninstallCommand,
   addValidateCommand,
   addWhyCommand,
 ];

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { load, YAMLException } from 'js-yaml';
+import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { ModuError } from '../errors/modu-error.js';
 import type { ValidationSource } from './validate.js';
@@ -47,7 +47,8 @@ function locator(text: string): (pointer: string) => { line: number; column: num
 export function parseYaml(text: string, file: string): YamlFile {
   let value: unknown;
   try {
-    value = load(text, { filename: file });
+    // The YAML 1.2 core schema, as `yaml` reads it: timestamps stay strings.
+    value = load(text, { filename: file, schema: CORE_SCHEMA });
   } catch (cause) {
     if (!(cause instanceof YAMLException)) throw cause;
     const line = cause.mark.line + 1;

@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  type InstallOptions,
+  installFromLock,
+  installPlugins,
+  keyIdOf,
+  openRegistry,
+  parseRequest,
+} from '../../registry/index.js';
+import type { CliIO } from '../cli-io.js';
+import { installedText, progress } from '../render/registry-text.js';
+import { writeOutput } from '../render/write-output.js';
+import { registryLocation } from './registry.js';
+
+interface InstallFlags {
+  registry?: string;
+  plugins: string;
+  fromLock?: boolean;
+  requireSignatures?: boolean;
+  trustedKey: string[];
+  json?: boolean;
+}
+
+async function trustedKeys(io: CliIO, files: readonly string[]) {
+  return Promise.all(
+    files.map(async (file) => {
+      const publicKey = await readFile(resolve(io.cwd, file), 'utf8');
+      return { id: keyIdOf(publicKey), publicKey };
+    }),
+  );
+}
+
+/** `modu install <name[@range]>... [--registry DIR|URL] [--plugins DIR] [--from-lock] [--json]`. */
+export function addInstallCommand(program: Command, io: CliIO): void {
+  program
+    .command('install')
+    .description('install plugins and their dependencies from a registry into a plugins folder')
+    .argument('[plugins...]', 'name or name@range (a semver range, version or dist-tag)')
+    .option('--registry <dir|url>', 'registry folder or URL (default .modu/registry)')
+    .option('--plugins <dir>', 'the plugins folder', 'plugins')
+    .option('--from-lock', 'reinstall exactly what modu-lock.yaml records')
+    .option('--require-signatures', 'refuse plugins not signed by a --trusted-key')
+    .option(
+      '--trusted-key <file>',
+      'an ed25519 public key (PEM) to trust; repeatable',
+      (v, all: string[]) => [...all, v],
+      [],
+    )
+    .option('--json', 'print JSON')
+    .action(async (names: string[], flags: InstallFlags) => {
+      const requests = names.map(parseRequest);
+      const options: InstallOptions = {
+        registry: await openRegistry(registryLocation(io, flags.registry)),
+        pluginsDir: resolve(io.cwd, flags.plugins),
+        requireSignatures: flags.requireSignatures === true,
+        trustedKeys: await trustedKeys(io, flags.trustedKey),
+        onProgress: progress(io),
+      };
+      if (!flags.fromLock && requests.length === 0) {
+        program.error('error: name at least one plugin to install, or pass --from-lock', { exitCode: 2 });
+      }
+      const result = flags.fromLock ? await installFromLock(options) : await installPlugins(requests, options);
+      writeOutput(io, flags.json, result, installedText);
+    });
+}

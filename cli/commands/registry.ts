@@ -1,0 +1,205 @@
+import { readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import express from 'express';
+import Koa from 'koa';
+import { expressHandler } from '../../adapters/express/index.js';
+import { koaMiddleware } from '../../adapters/koa/index.js';
+import {
+  createRegistryHandler,
+  isRegistryUrl,
+  openLocalRegistry,
+  openRegistry,
+  packPlugin,
+  type RegistryClient,
+} from '../../registry/index.js';
+import type { CliIO } from '../cli-io.js';
+import { infoText, publishedText, summariesText } from '../render/registry-text.js';
+import { writeOutput } from '../render/write-output.js';
+
+interface Common {
+  registry?: string;
+  token?: string;
+  json?: boolean;
+}
+
+/** The registry a command uses: `--registry` (folder or URL), else `.modu/registry` under the working folder. */
+export function registryLocation(io: CliIO, flag: string | undefined): string {
+  if (flag !== undefined && isRegistryUrl(flag)) return flag;
+  return resolve(io.cwd, flag ?? '.modu/registry');
+}
+
+function open(io: CliIO, flags: Common): Promise<RegistryClient> {
+  const token = flags.token ?? io.env.MODU_REGISTRY_TOKEN;
+  return openRegistry(registryLocation(io, flags.registry), token === undefined ? {} : { token });
+}
+
+async function archiveBytes(io: CliIO, source: string): Promise<Buffer> {
+  const path = resolve(io.cwd, source);
+  if ((await stat(path).catch(() => undefined))?.isFile()) return readFile(path);
+  return (await packPlugin(path)).bytes;
+}
+
+function withCommon(command: Command, json = true): Command {
+  command.option('--registry <dir|url>', 'registry folder or URL (default .modu/registry)');
+  command.option('--token <token>', 'bearer token for an HTTP registry (or MODU_REGISTRY_TOKEN)');
+  return json ? command.option('--json', 'print JSON') : command;
+}
+
+function addReads(registry: Command, io: CliIO): void {
+  withCommon(registry.command('list').description('list every plugin with its latest version')).action(
+    async (flags: Common) => {
+      writeOutput(io, flags.json, await (await open(io, flags)).list(), summariesText);
+    },
+  );
+  withCommon(registry.command('search').description('search names, descriptions and keywords'))
+    .argument('<query...>', 'words that must all match')
+    .action(async (words: string[], flags: Common) => {
+      writeOutput(io, flags.json, await (await open(io, flags)).search(words.join(' ')), summariesText);
+    });
+  withCommon(registry.command('info').description('show a plugin, its dist-tags and versions'))
+    .argument('<name>', 'the plugin name')
+    .action(async (name: string, flags: Common) => {
+      writeOutput(io, flags.json, await (await open(io, flags)).info(name), infoText);
+    });
+}
+
+function addWrites(registry: Command, io: CliIO): void {
+  withCommon(registry.command('publish').description('publish a plugin folder or .tgz'))
+    .argument('<source>', 'a plugin folder or a .tgz made by modu pack')
+    .option('--tag <tag>', 'also point this dist-tag at the new version')
+    .option('--sign-key <file>', 'sign with this ed25519 private key (PEM)')
+    .action(async (source: string, flags: Common & { tag?: string; signKey?: string }) => {
+      const bytes = await archiveBytes(io, source);
+      const signingKey =
+        flags.signKey === undefined ? undefined : await readFile(resolve(io.cwd, flags.signKey), 'utf8');
+      const record = await (await open(io, flags)).publish(bytes, {
+        ...(flags.tag === undefined ? {} : { tag: flags.tag }),
+        ...(signingKey === undefined ? {} : { signingKey }),
+      });
+      writeOutput(io, flags.json, record, publishedText);
+    });
+  withCommon(registry.command('deprecate').description('deprecate every version in a range ("" as message clears it)'))
+    .argument('<name>', 'the plugin name')
+    .argument('<range>', 'the versions, as a semver range')
+    .argument('<message>', 'why, and what to use instead')
+    .action(async (name: string, range: string, message: string, flags: Common) => {
+      const versions = await (await open(io, flags)).deprecate(name, range, message);
+      writeOutput(
+        io,
+        flags.json,
+        { name, versions },
+        (r) =>
+          `${message === '' ? 'undeprecated' : 'deprecated'} ${r.versions.map((v) => `${name}@${v}`).join(', ')}\n`,
+      );
+    });
+  withCommon(
+    registry.command('unpublish').description('unpublish one version (within the window; never under a dependent)'),
+  )
+    .argument('<name>', 'the plugin name')
+    .argument('<version>', 'the exact version')
+    .option('--force', 'ignore the unpublish time window')
+    .action(async (name: string, version: string, flags: Common & { force?: boolean }) => {
+      await (await open(io, flags)).unpublish(name, version, { force: flags.force === true });
+      writeOutput(io, flags.json, { name, version, unpublished: true }, () => `unpublished ${name}@${version}\n`);
+    });
+}
+
+function addDistTag(registry: Command, io: CliIO): void {
+  const distTag = registry.command('dist-tag').description('list, add or remove dist-tags');
+  withCommon(distTag.command('ls').description('list the dist-tags of a plugin'))
+    .argument('<name>', 'the plugin name')
+    .action(async (name: string, flags: Common) => {
+      const tags = await (await open(io, flags)).distTags(name);
+      writeOutput(
+        io,
+        flags.json,
+        tags,
+        (t) =>
+          `${Object.entries(t)
+            .map(([tag, v]) => `${tag}: ${v}`)
+            .join('\n')}\n`,
+      );
+    });
+  withCommon(distTag.command('add').description('point a dist-tag at a version'))
+    .argument('<name>', 'the plugin name')
+    .argument('<tag>', 'the tag, such as beta')
+    .argument('<version>', 'the exact version')
+    .action(async (name: string, tag: string, version: string, flags: Common) => {
+      await (await open(io, flags)).addDistTag(name, tag, version);
+      writeOutput(io, flags.json, { name, tag, version }, () => `${name} ${tag} -> ${version}\n`);
+    });
+  withCommon(distTag.command('rm').description('remove a dist-tag'))
+    .argument('<name>', 'the plugin name')
+    .argument('<tag>', 'the tag')
+    .action(async (name: string, tag: string, flags: Common) => {
+      await (await open(io, flags)).removeDistTag(name, tag);
+      writeOutput(io, flags.json, { name, tag, removed: true }, () => `${name} ${tag} removed\n`);
+    });
+}
+
+interface ServeFlags {
+  registry?: string;
+  port: string;
+  host: string;
+  adapter: string;
+  token?: string;
+  maxUpload: string;
+}
+
+async function serve(io: CliIO, flags: ServeFlags): Promise<void> {
+  const registry = await openLocalRegistry(registryLocation(io, flags.registry));
+  const token = flags.token ?? io.env.MODU_REGISTRY_TOKEN;
+  const handler = createRegistryHandler(registry, {
+    tokens: token === undefined ? [] : [{ id: 'default', token }],
+    maxUploadBytes: Number(flags.maxUpload),
+  });
+  const listener =
+    flags.adapter === 'koa' ? new Koa().use(koaMiddleware(handler)).callback() : express().use(expressHandler(handler));
+  const server = createServer(listener);
+  await new Promise<void>((done, fail) => server.once('error', fail).listen(Number(flags.port), flags.host, done));
+  const { port } = server.address() as AddressInfo;
+  io.stdout.write(`serving ${registry.location} on http://${flags.host}:${port} (${flags.adapter})\n`);
+  if (token === undefined) io.stderr.write('no --token or MODU_REGISTRY_TOKEN: every write will be refused\n');
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      server.closeAllConnections();
+      server.close(() => done());
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  io.stdout.write('stopped\n');
+}
+
+function addServe(registry: Command, io: CliIO): void {
+  registry
+    .command('serve')
+    .description('serve a registry folder over HTTP until SIGINT or SIGTERM')
+    .option('--registry <dir>', 'registry folder (default .modu/registry)')
+    .option('--port <n>', 'port (0 picks a free one)', '4873')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--adapter <name>', 'express or koa', 'express')
+    .option('--token <token>', 'bearer token writes need (or MODU_REGISTRY_TOKEN)')
+    .option('--max-upload <bytes>', 'largest accepted upload', String(16 * 1024 * 1024))
+    .action((flags: ServeFlags) => {
+      if (!['express', 'koa'].includes(flags.adapter))
+        registry.error('error: --adapter must be express or koa', { exitCode: 2 });
+      return serve(io, flags);
+    });
+}
+
+/** `modu registry publish|list|info|search|deprecate|unpublish|dist-tag|serve`, each on a folder or URL. */
+export function addRegistryCommand(program: Command, io: CliIO): void {
+  const registry = program
+    .command('registry')
+    .description('publish to, read and serve a plugin registry (folder or URL)');
+  addReads(registry, io);
+  addWrites(registry, io);
+  addDistTag(registry, io);
+  addServe(registry, io);
+}

@@ -1,0 +1,173 @@
+import { defineErrors } from '../kernel/index.js';
+
+/** Every error code the registry throws. `docs/errors.md` lists the same codes; a test keeps them equal. */
+export const registryErrors = defineErrors({
+  // names and inputs
+  MODU_REGISTRY_NAME_INVALID: {
+    title: 'Invalid plugin name',
+    status: 400,
+    hint: "Use lowercase a-z 0-9 '-' (optionally '@scope/name'), not a reserved name, no dots or slashes.",
+  },
+  MODU_REGISTRY_VERSION_INVALID: {
+    title: 'Invalid version or range',
+    status: 400,
+    hint: "Give a semver version such as '1.4.0', a range such as '^1.4.0', or a dist-tag name.",
+  },
+  MODU_REGISTRY_BAD_REQUEST: {
+    title: 'Bad registry request',
+    status: 400,
+    hint: 'Check the request path, query and body against the registry HTTP API.',
+  },
+
+  // the registry folder
+  MODU_REGISTRY_FORMAT_UNSUPPORTED: {
+    title: 'Registry format not supported',
+    status: 500,
+    hint: 'This registry was written by a newer Modu; upgrade Modu to read it.',
+  },
+  MODU_REGISTRY_FILE_INVALID: {
+    title: 'Invalid registry file',
+    status: 500,
+    hint: 'The registry file named is damaged; restore it from a backup or fix the field shown.',
+  },
+  MODU_REGISTRY_LOCK_TIMEOUT: {
+    title: 'Registry busy',
+    status: 503,
+    hint: 'Another writer holds the lock; retry. A lock left by a crashed writer expires by itself within seconds.',
+  },
+  MODU_REGISTRY_WRITE_FAILED: {
+    title: 'Registry write failed',
+    status: 500,
+    hint: 'Check that the registry folder is writable and the disk is not full.',
+  },
+
+  // reads
+  MODU_REGISTRY_NOT_FOUND: {
+    title: 'Plugin not found',
+    status: 404,
+    hint: 'Check the name with `modu registry search`, or publish it first.',
+  },
+  MODU_REGISTRY_VERSION_NOT_FOUND: {
+    title: 'Version not found',
+    status: 404,
+    hint: 'List the published versions with `modu registry info <name>`.',
+  },
+  MODU_REGISTRY_NO_MATCH: {
+    title: 'No version satisfies the range',
+    status: 404,
+    hint: 'Widen the range, or list the versions (deprecated and unpublished ones are skipped).',
+  },
+  MODU_REGISTRY_VERSION_UNPUBLISHED: {
+    title: 'Version unpublished',
+    status: 410,
+    hint: 'Pick another version; an unpublished version is never served again.',
+  },
+
+  // writes
+  MODU_REGISTRY_VERSION_EXISTS: {
+    title: 'Version already published',
+    status: 409,
+    hint: 'Published versions are immutable: bump the version in plugin.yaml and publish again.',
+  },
+  MODU_REGISTRY_UNPUBLISH_REFUSED: {
+    title: 'Unpublish refused',
+    status: 409,
+    hint: 'Deprecate the version instead, or pass --force when only the time window blocks it.',
+  },
+  MODU_REGISTRY_DIST_TAG_INVALID: {
+    title: 'Invalid dist-tag',
+    status: 400,
+    hint: "A tag is lowercase letters, digits and '-', is not a semver range, and points at a published version.",
+  },
+  MODU_REGISTRY_SCAN_FAILED: {
+    title: 'Security scan rejected the plugin',
+    status: 400,
+    hint: 'Fix each finding listed (file:line), or ask for the capability in plugin.yaml `permissions`.',
+  },
+
+  // archives and packages
+  MODU_REGISTRY_PACK_FAILED: {
+    title: 'Pack failed',
+    status: 400,
+    hint: 'Remove links and special files from the plugin folder, or list them in .moduignore.',
+  },
+  MODU_REGISTRY_ARCHIVE_INVALID: {
+    title: 'Not a valid plugin archive',
+    status: 400,
+    hint: 'Rebuild the archive with `modu pack`; it must be a complete gzip-compressed tar.',
+  },
+  MODU_REGISTRY_ARCHIVE_UNSAFE: {
+    title: 'Unsafe archive entry',
+    status: 400,
+    hint: 'The archive holds a path or entry type Modu never extracts; rebuild it with `modu pack`.',
+  },
+  MODU_REGISTRY_ARCHIVE_TOO_LARGE: {
+    title: 'Archive over a limit',
+    status: 413,
+    hint: 'Shrink the plugin (see .moduignore) or raise the limit in registry.yaml `settings`.',
+  },
+  MODU_REGISTRY_PACKAGE_UNSAFE: {
+    title: 'Unsafe package.json',
+    status: 400,
+    hint: 'Remove install scripts and use registry semver ranges only (no git, file, http or link specs).',
+  },
+  MODU_REGISTRY_INTEGRITY_MISMATCH: {
+    title: 'Integrity check failed',
+    status: 400,
+    hint: 'The archive changed after it was published; do not install it and tell the registry owner.',
+  },
+  MODU_REGISTRY_SIGNATURE_MISSING: {
+    title: 'Signature required',
+    status: 400,
+    hint: 'Publish the plugin with a signing key trusted by this host, or drop requireSignatures.',
+  },
+  MODU_REGISTRY_SIGNATURE_INVALID: {
+    title: 'Signature invalid',
+    status: 400,
+    hint: "The signature does not match the archive or the key is not trusted; check the host's trustedKeys.",
+  },
+
+  // install
+  MODU_REGISTRY_DEPENDENCY_CONFLICT: {
+    title: 'Dependency conflict',
+    status: 409,
+    hint: 'Two plugins need versions of one plugin that no single version satisfies; align their ranges.',
+  },
+  MODU_REGISTRY_UNINSTALL_DEPENDENT: {
+    title: 'Plugin is needed by another',
+    status: 409,
+    hint: 'Uninstall the dependents first, or pass --force.',
+  },
+  MODU_REGISTRY_NOT_INSTALLED: {
+    title: 'Plugin not installed',
+    status: 404,
+    hint: 'Check the plugins folder (--plugins) and the name.',
+  },
+  MODU_REGISTRY_LOCKFILE_INVALID: {
+    title: 'Invalid modu-lock.yaml',
+    status: 400,
+    hint: 'Fix the field shown, or delete modu-lock.yaml and install again.',
+  },
+
+  // HTTP
+  MODU_REGISTRY_UNAUTHORIZED: {
+    title: 'Token missing or wrong',
+    status: 401,
+    hint: 'Send `Authorization: Bearer <token>` with a token the registry server was started with.',
+  },
+  MODU_REGISTRY_RATE_LIMITED: {
+    title: 'Too many requests',
+    status: 429,
+    hint: 'Wait for the number of seconds in Retry-After, then retry.',
+  },
+  MODU_REGISTRY_UPLOAD_TOO_LARGE: {
+    title: 'Upload too large',
+    status: 413,
+    hint: 'Shrink the archive or raise the server upload limit (--max-upload).',
+  },
+  MODU_REGISTRY_HTTP_FAILED: {
+    title: 'Registry server unreachable or answered badly',
+    status: 502,
+    hint: 'Check the registry URL and that the server is running.',
+  },
+});

@@ -1,0 +1,71 @@
+import { ModuError, type NeutralHandler, type NeutralRequest, type NeutralResponse } from '../../kernel/index.js';
+import type { LocalRegistry } from '../local/local-registry.js';
+import { answerRead, answerWrite, type WriteOutcome } from './answer-route.js';
+import { checkToken, type RegistryToken } from './check-token.js';
+import { problemResponse } from './problem-response.js';
+import { clientAddress, type RateLimit, RateLimiter } from './rate-limiter.js';
+import { type RegistryRoute, routeRequest } from './route-request.js';
+
+/** Options of the registry HTTP API. */
+export interface RegistryHandlerOptions {
+  /** Path prefix of the API, such as `/registry`; default none (`/plugins…`). */
+  readonly prefix?: string;
+  /** Tokens allowed to write; with none, every write is refused. */
+  readonly tokens?: readonly RegistryToken[];
+  /** Largest accepted upload in bytes (default 16 MiB). */
+  readonly maxUploadBytes?: number;
+  /** Requests per address and window (default 600 a minute); `false` turns it off. */
+  readonly rateLimit?: RateLimit | false;
+  /** Socket addresses of proxies whose X-Forwarded-For is believed. */
+  readonly trustedProxies?: readonly string[];
+  /** The append-only audit log (JSON lines), a key in the registry storage; default `audit.jsonl`. */
+  readonly auditLog?: string;
+}
+
+const WRITES = new Set<RegistryRoute['op']>(['publish', 'deprecate', 'unpublish', 'tag-add', 'tag-remove']);
+
+async function audit(registry: LocalRegistry, key: string, actor: string, address: string, outcome: WriteOutcome) {
+  const line = { time: new Date().toISOString(), actor, address, ...outcome };
+  await registry.storage.append(key, JSON.stringify(line));
+}
+
+/**
+ * The registry's HTTP API as a kernel NeutralHandler, to mount with `expressHandler` or
+ * `koaMiddleware`: reads are public, writes need a bearer token and are audited, every request is
+ * rate-limited per client address, errors are problem+json with a `code`.
+ *
+ * @example app.use(expressHandler(createRegistryHandler(registry, { tokens: [{ id: 'ci', token }] })));
+ */
+export function createRegistryHandler(registry: LocalRegistry, options: RegistryHandlerOptions = {}): NeutralHandler {
+  const prefix = (options.prefix ?? '').replace(/\/+$/, '');
+  const limiter =
+    options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? { windowMs: 60_000, max: 600 });
+  const tokens = options.tokens ?? [];
+  const maxUpload = options.maxUploadBytes ?? 16 * 1024 * 1024;
+  return async (request: NeutralRequest): Promise<NeutralResponse | undefined> => {
+    const address = clientAddress(
+      request.remoteAddress,
+      request.headers['x-forwarded-for'],
+      options.trustedProxies ?? [],
+    );
+    try {
+      const route = routeRequest(request, prefix);
+      if (route === undefined) return undefined;
+      const wait = limiter?.take(address) ?? 0;
+      if (wait > 0) {
+        const error = new ModuError('MODU_REGISTRY_RATE_LIMITED', `too many requests from ${address}`, {
+          details: { retryAfter: wait },
+        });
+        return problemResponse(error, { 'retry-after': String(wait) });
+      }
+      if (!WRITES.has(route.op)) return await answerRead(registry, route, request);
+      const actor = checkToken(request.headers.authorization, tokens);
+      const { response, outcome } = await answerWrite(registry, route, request, { actor, maxUpload });
+      await audit(registry, options.auditLog ?? 'audit.jsonl', actor, address, outcome);
+      return response;
+    } catch (error) {
+      const tooLarge = ModuError.is(error) && error.code === 'MODU_REGISTRY_UPLOAD_TOO_LARGE';
+      return problemResponse(error, tooLarge ? { connection: 'close' } : {});
+    }
+  };
+}

@@ -1,0 +1,27 @@
+import { errorSpec, ModuError, type NeutralResponse } from '../../kernel/index.js';
+
+/** An RFC 9457 problem+json response with the error's stable `code`; unknown errors never leak their message. */
+export function problemResponse(error: unknown, extraHeaders: Record<string, string> = {}): NeutralResponse {
+  const known = ModuError.is(error);
+  const code = known ? error.code : 'MODU_REGISTRY_WRITE_FAILED';
+  const status = known ? error.status : 500;
+  const body = {
+    type: `https://modu.dev/errors/${code}`,
+    title: errorSpec(code)?.title ?? 'Registry error',
+    status,
+    detail: known ? error.message : 'the registry failed unexpectedly; see the server log',
+    code,
+    ...(known && error.hint !== undefined ? { hint: error.hint } : {}),
+    ...(known ? { details: error.details } : {}),
+  };
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...extraHeaders },
+    body: JSON.stringify(body),
+  };
+}
+
+/** A JSON response. */
+export function jsonResponse(value: unknown, status = 200): NeutralResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
+}
