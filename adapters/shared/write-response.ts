@@ -11,5 +11,12 @@ export async function writeResponse(res: ServerResponse, response: NeutralRespon
     res.end(body);
     return;
   }
-  await pipeline(body, res);
+  try {
+    await pipeline(body, res);
+  } catch (error) {
+    // Once streaming began the status is sent and the socket is gone: a client that went away
+    // (or a body stream that broke) leaves nothing to answer, and is no error of the host's.
+    if (res.headersSent) return;
+    throw error;
+  }
 }
