@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** A deterministic pseudo-random generator (mulberry32), so that runs compare like for like. */
 export function seeded(seed: number): () => number {
@@ -21,8 +21,8 @@ export interface GeneratedPlugin {
   readonly definition: string;
 }
 
-// Inside the package, so that `import 'modu'` resolves to this build like it does for installed plugins.
-const benchRoot = fileURLToPath(new URL('../.bench/', import.meta.url));
+// Outside the package, as a host's plugins folder is: `import 'modu'` resolves through the module gate.
+const benchRoot = join(tmpdir(), 'modu-bench');
 
 /** Writes plugin folders (plugin.yaml + index.js, each exporting one service) into a fresh folder. */
 export async function writePlugins(label: string, plugins: readonly GeneratedPlugin[]): Promise<string> {

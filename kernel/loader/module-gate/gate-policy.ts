@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, relative } from 'node:path';
+import { dirname, isAbsolute, sep } from 'node:path';
 import { builtinName, isHarmlessBuiltin } from '../../capabilities/capability-catalogue.js';
 
 /** What the gate knows about one admitted plugin. */
@@ -15,10 +15,12 @@ export const DENIED_CODE = 'MODU_PERMISSION_DENIED';
 /** The query that makes a reload a new module instance: `?modu-gen=<n>`. */
 export const GENERATION_PARAM = 'modu-gen';
 
-/** True when `path` is `root` or inside it. */
+/**
+ * True when `path` is `root` or inside it. Both are absolute and normalised (resolved paths, as the
+ * loaders hand them over), so a prefix check is exact; it runs for every module on every release.
+ */
 export function isInside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
 }
 
 /**
