@@ -90,7 +90,6 @@ export { isReply, reply } from './http/reply.js';
 export type { Kernel } from './kernel.js';
 export { createKernel } from './kernel.js';
 export type { KernelOptions } from './kernel-options.js';
-export type { CodeLoader } from './loader/code-loader.js';
 export type { ModuleGate } from './loader/module-gate/module-gate.js';
 export { gateDenial, moduleGate } from './loader/module-gate/module-gate.js';
 export type { PluginManifest } from './manifest/manifest-schema.js';

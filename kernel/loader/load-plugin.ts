@@ -11,14 +11,14 @@ import type { ServiceOwnership } from '../container/service-ownership.js';
 import { ModuError } from '../errors/modu-error.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
-import type { CodeLoader } from './code-loader.js';
 import { explainInvisible } from './explain-invisible.js';
+import type { ModuleGate } from './module-gate/module-gate.js';
 
 /** What loading one plugin needs from the kernel. */
 export interface LoadEnvironment {
   readonly rootContainer: Container;
   readonly ownership: ServiceOwnership;
-  readonly code: CodeLoader;
+  readonly code: ModuleGate;
   readonly logger: Logger;
   /** The loaded runtime of a plugin, if it is loaded. */
   readonly runtimeOf: (name: string) => PluginRuntime | undefined;
@@ -39,7 +39,7 @@ export interface LoadedPlugin {
   readonly dispose: () => Promise<unknown[]>;
 }
 
-async function importDefinition(code: CodeLoader, request: LoadRequest): Promise<PluginDefinition> {
+async function importDefinition(code: ModuleGate, request: LoadRequest): Promise<PluginDefinition> {
   const { pkg } = request;
   let namespace: Record<string, unknown>;
   try {
