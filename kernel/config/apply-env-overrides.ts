@@ -10,6 +10,16 @@ const scalarOverrides: Readonly<Record<string, keyof HostConfig>> = {
   MODU_CACHE_DIR: 'cacheDir',
 };
 
+/** The host-level MODU_* variables set in `env`, by the JSON pointer of the field each one replaces. */
+export function hostEnvVariables(env: Readonly<Record<string, string | undefined>>): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const [variable, key] of Object.entries(scalarOverrides))
+    if (env[variable] !== undefined) found.set(`/${key}`, variable);
+  if (env.MODU_PLUGIN_DIRS) found.set('/pluginDirs', 'MODU_PLUGIN_DIRS');
+  if (env.MODU_ADMIN_TOKEN) found.set('/endpoints/adminToken', 'MODU_ADMIN_TOKEN');
+  return found;
+}
+
 /** `users`, `@acme/users` → `USERS`, `ACME_USERS`: how a plugin name appears in a variable name. */
 export function envName(plugin: string): string {
   return plugin

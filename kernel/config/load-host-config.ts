@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { readYamlFile } from '../validation/read-yaml-file.js';
 import { validate } from '../validation/validate.js';
-import { applyEnvOverrides } from './apply-env-overrides.js';
+import { applyEnvOverrides, hostEnvVariables } from './apply-env-overrides.js';
 import { type HostConfig, hostConfigSchema } from './host-config-schema.js';
 
 /** A host configuration read from a file, with its folder-relative paths made absolute. */
@@ -24,7 +24,13 @@ export async function loadHostConfig(
 ): Promise<LoadedHostConfig> {
   const yaml = await readYamlFile(file);
   const value = applyEnvOverrides((yaml.value ?? {}) as HostConfig, env);
-  const config = validate<HostConfig>(hostConfigSchema, value, yaml, 'MODU_CONFIG_INVALID');
+  // A field set from the environment is named by its variable, not by a line of the file.
+  const overridden = hostEnvVariables(env);
+  const source = {
+    file: overridden.size === 0 ? yaml.file : `${yaml.file} (with ${[...overridden.values()].join(', ')})`,
+    locate: (pointer: string) => (overridden.has(pointer) ? undefined : yaml.locate?.(pointer)),
+  };
+  const config = validate<HostConfig>(hostConfigSchema, value, source, 'MODU_CONFIG_INVALID');
   const base = dirname(resolve(file));
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(base, path));
   const resolved: Record<string, unknown> = { ...config, pluginDirs: (config.pluginDirs ?? ['plugins']).map(absolute) };
