@@ -1,6 +1,6 @@
-import type { PluginContext } from '../authoring/plugin-definition.js';
+import type { PluginContext, PluginDefinition } from '../authoring/plugin-definition.js';
 import type { PluginHttp } from '../http/plugin-http.js';
-import { type LoadEnvironment, type LoadedPlugin, loadPlugin } from '../loader/load-plugin.js';
+import { importPlugin, type LoadEnvironment, type LoadedPlugin, loadPlugin } from '../loader/load-plugin.js';
 import type { PluginRecord } from '../runtime/plugin-record.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
 import { type HookName, runHook } from './run-hook.js';
@@ -22,6 +22,8 @@ export interface LifecycleEnvironment extends LoadEnvironment {
 export class PluginLifecycle {
   readonly #env: LifecycleEnvironment;
   readonly #loaded = new Map<string, LoadedPlugin>();
+  /** Code imported ahead of the load waves, awaiting its plugin's turn. */
+  readonly #imports = new Map<string, Promise<PluginDefinition>>();
 
   constructor(env: LifecycleEnvironment) {
     this.#env = env;
@@ -38,6 +40,26 @@ export class PluginLifecycle {
     return runHook(definition?.[hook], context, run);
   }
 
+  /**
+   * Imports a plugin's code as a new generation, ahead of its load: importing needs no other plugin,
+   * so the boot overlaps it with the waves. `load` picks the result up.
+   */
+  import(record: PluginRecord, granted: readonly string[]): Promise<PluginDefinition> {
+    const known = this.#imports.get(record.name);
+    if (known !== undefined) return known;
+    const pkg = record.pkg as NonNullable<PluginRecord['pkg']>;
+    record.generation += 1;
+    const imported = importPlugin({ pkg, granted, generation: record.generation }, this.#env.code);
+    imported.catch(() => {}); // observed when the plugin's turn comes, or dropped with `discard`
+    this.#imports.set(record.name, imported);
+    return imported;
+  }
+
+  /** Drops code imported for a plugin that will not load after all (a dependency failed). */
+  async discard(record: PluginRecord): Promise<void> {
+    if (this.#imports.delete(record.name)) await this.#env.code.release(record.root);
+  }
+
   /** Loads a plugin; resolves to false (plugin marked failed) when any part of loading fails. */
   async load(
     record: PluginRecord,
@@ -48,16 +70,19 @@ export class PluginLifecycle {
     const pkg = record.pkg;
     if (pkg === undefined) return false;
     table.transition(record, 'loading');
-    record.generation += 1;
     try {
       await table.timed(record, 'load', async () => {
-        const loaded = await loadPlugin({ pkg, config, granted, generation: record.generation }, this.#env);
+        const definition = await this.import(record, granted);
+        this.#imports.delete(record.name);
+        const request = { pkg, config, granted, generation: record.generation };
+        const loaded = await loadPlugin(request, definition, this.#env);
         record.runtime = loaded.runtime;
         this.#loaded.set(record.name, loaded);
         await this.#hook(record, 'onLoad', loaded.runtime.context);
         await http.mount(loaded.runtime);
       });
     } catch (error) {
+      this.#imports.delete(record.name);
       await this.#release(record);
       table.fail(record, 'load', error);
       return false;

@@ -30,6 +30,7 @@ type StopErrors = Array<StopReport['errors'][number]>;
 export class PluginOrchestrator {
   readonly #env: OrchestratorEnvironment;
   readonly #queue: PQueue;
+  readonly #imports = new PQueue({ concurrency: 4 });
   #plan: BootPlan | undefined;
 
   constructor(env: OrchestratorEnvironment) {
@@ -46,6 +47,7 @@ export class PluginOrchestrator {
   async bootAll(): Promise<BootPlan> {
     const plan = await preparePlugins(this.#env.table, this.#env.prepareOptions());
     this.#plan = plan;
+    this.#importAhead(plan.graph.waves.flat());
     for (const wave of plan.graph.waves) await this.#eachReady(wave, 'discovered', (r) => this.#load(r));
     for (const wave of plan.graph.waves) await this.#eachReady(wave, 'loaded', (r) => this.#start(r));
     return plan;
@@ -60,6 +62,7 @@ export class PluginOrchestrator {
     const plan = await preparePlugins(this.#env.table, { ...this.#env.prepareOptions(), only: wanted });
     this.#plan = plan;
     const waves = plan.graph.waves.map((wave) => wave.filter((name) => wanted.has(name)));
+    this.#importAhead(waves.flat());
     for (const wave of waves) {
       await this.#eachReady(wave, 'discovered', async (record) => {
         // Dependencies brought up here loaded in an earlier wave (or failed, skipping this one); others must run.
@@ -111,6 +114,22 @@ export class PluginOrchestrator {
     return this.#plan?.graph.dependents.get(name) ?? [];
   }
 
+  /**
+   * Imports the code of `names` (in load order) ahead of their waves, a few at a time: the module
+   * hooks run on one thread, so importing overlaps with the hooks and services of earlier waves.
+   */
+  #importAhead(names: readonly string[]): void {
+    const { table, lifecycle } = this.#env;
+    for (const name of names) {
+      const record = table.get(name);
+      const prepared = this.#plan?.prepared.get(name);
+      if (record === undefined || prepared === undefined) continue;
+      void this.#imports.add(async () => {
+        if (record.state === 'discovered') await lifecycle.import(record, prepared.granted).catch(() => undefined);
+      });
+    }
+  }
+
   async #eachReady(names: readonly string[], state: PluginRecord['state'], step: (r: PluginRecord) => Promise<void>) {
     const ready = names.map((name) => this.#env.table.get(name)).filter((r): r is PluginRecord => r?.state === state);
     await this.#queue.addAll(ready.map((record) => () => step(record)));
@@ -134,6 +153,7 @@ export class PluginOrchestrator {
       const record = this.#env.table.get(name);
       if (record === undefined || record.state === 'failed' || record.state === 'skipped') continue;
       if (record.runtime !== undefined) await this.#env.lifecycle.unload(record);
+      else await this.#env.lifecycle.discard(record);
       const error = new ModuError(problem.code, problem.message, { details: problem.details });
       this.#env.table.fail(record, phase, error, 'skipped');
     }

@@ -32,6 +32,9 @@ export interface LoadRequest {
   readonly generation: number;
 }
 
+/** What importing a plugin's code needs: its package, its grants and the generation to import as. */
+export type ImportRequest = Pick<LoadRequest, 'pkg' | 'granted' | 'generation'>;
+
 /** A plugin whose code is in: its runtime, and how to dispose what its container created. */
 export interface LoadedPlugin {
   readonly runtime: PluginRuntime;
@@ -39,7 +42,7 @@ export interface LoadedPlugin {
   readonly dispose: () => Promise<unknown[]>;
 }
 
-async function importDefinition(code: ModuleGate, request: LoadRequest): Promise<PluginDefinition> {
+async function importDefinition(code: ModuleGate, request: ImportRequest): Promise<PluginDefinition> {
   const { pkg } = request;
   let namespace: Record<string, unknown>;
   try {
@@ -97,19 +100,32 @@ function importsOf(dependencies: ReadonlySet<string>, env: LoadEnvironment): Ser
 }
 
 /**
- * Loads one plugin's code into its own child container: imports the entry module through the code
- * loader, binds its services and the exported services of its dependencies, and builds its
- * singletons. Hooks and routes are the caller's next steps. On failure nothing is left claimed.
+ * Brings a plugin's code in through the module gate: admits its policy, imports its entry module and
+ * returns its definition. It needs nothing of other plugins, so it may run ahead of the load waves.
  *
- * @throws ModuError `MODU_LOADER_IMPORT_FAILED`, `MODU_LOADER_NO_DEFINITION`, `MODU_LOADER_EXPORT_MISSING`,
- *   `MODU_LOADER_DEFINITION_INVALID`, `MODU_CONTAINER_CONFLICT`, `MODU_CONTAINER_NOT_VISIBLE`,
- *   `MODU_CONTAINER_RESOLVE_FAILED`, `MODU_PERMISSION_DENIED`
+ * @throws ModuError `MODU_LOADER_IMPORT_FAILED`, `MODU_LOADER_NO_DEFINITION`, `MODU_PERMISSION_DENIED`
  */
-export async function loadPlugin(request: LoadRequest, env: LoadEnvironment): Promise<LoadedPlugin> {
+export async function importPlugin(request: ImportRequest, code: ModuleGate): Promise<PluginDefinition> {
+  const { name } = request.pkg.manifest;
+  await code.admit({ name, root: request.pkg.root, granted: request.granted });
+  return importDefinition(code, request);
+}
+
+/**
+ * Loads an imported plugin into its own child container: binds its services and the exported
+ * services of its dependencies, and builds its singletons. Hooks and routes are the caller's next
+ * steps. On failure nothing is left claimed.
+ *
+ * @throws ModuError `MODU_LOADER_EXPORT_MISSING`, `MODU_LOADER_DEFINITION_INVALID`, `MODU_CONTAINER_CONFLICT`,
+ *   `MODU_CONTAINER_NOT_VISIBLE`, `MODU_CONTAINER_RESOLVE_FAILED`
+ */
+export async function loadPlugin(
+  request: LoadRequest,
+  definition: PluginDefinition,
+  env: LoadEnvironment,
+): Promise<LoadedPlugin> {
   const { pkg } = request;
   const { name, version } = pkg.manifest;
-  await env.code.admit({ name, root: pkg.root, granted: request.granted });
-  const definition = await importDefinition(env.code, request);
   const services = pluginServices(name, definition);
   checkExports(pkg, new Set(services.map((s) => s.name)));
   const dependencies = visibleDependencies(pkg, env);
