@@ -1,16 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-
-const timeouts = {
-  type: 'object',
-  additionalProperties: false,
-  description: 'milliseconds per lifecycle hook',
-  properties: {
-    onLoad: { type: 'integer', minimum: 1 },
-    onStart: { type: 'integer', minimum: 1 },
-    onStop: { type: 'integer', minimum: 1 },
-    onUnload: { type: 'integer', minimum: 1 },
-  },
-} as const;
+import { hookTimeoutsSchema } from '../lifecycle/hook-timeouts-schema.js';
 
 /**
  * The JSON Schema of a host's configuration: `modu.yaml`, `createKernel()` options, and the
@@ -31,7 +20,7 @@ export const hostConfigSchema = {
     host: { type: 'string', minLength: 1 },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     concurrency: { type: 'integer', minimum: 1, maximum: 256, description: 'plugins loading at once per wave' },
-    timeouts,
+    timeouts: hookTimeoutsSchema,
     bodyLimitBytes: { type: 'integer', minimum: 0 },
     endpoints: {
       type: 'object',
@@ -51,7 +40,7 @@ export const hostConfigSchema = {
         properties: {
           required: { type: 'boolean', description: 'boot fails when this plugin fails' },
           grants: { type: 'array', uniqueItems: true, items: { type: 'string' } },
-          timeouts,
+          timeouts: hookTimeoutsSchema,
           config: { type: 'object' },
         },
       },

@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { hookTimeoutsSchema } from '../lifecycle/hook-timeouts-schema.js';
 
 const pluginName = {
   type: 'string',
@@ -60,17 +61,7 @@ export const manifestSchema = {
         prefix: { type: 'string', pattern: '^/([A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*)?$', maxLength: 256 },
       },
     },
-    timeouts: {
-      type: 'object',
-      additionalProperties: false,
-      description: 'per-phase hook timeouts in milliseconds; the host config may override them',
-      properties: {
-        onLoad: { type: 'integer', minimum: 1 },
-        onStart: { type: 'integer', minimum: 1 },
-        onStop: { type: 'integer', minimum: 1 },
-        onUnload: { type: 'integer', minimum: 1 },
-      },
-    },
+    timeouts: hookTimeoutsSchema,
     config: { type: 'object', description: 'a JSON Schema for the plugin config' },
   },
 } as const;

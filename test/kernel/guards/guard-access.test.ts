@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { canUseGuard, createPluginHttp, definePlugin, ModuError, type PluginHttp } from '../../../kernel/index.js';
+import { canUseGuard, createPluginHttp, definePlugin, type PluginHttp } from '../../../kernel/index.js';
+import { rejection } from '../../helpers/rejection.js';
 import { neutralRequest, TestHost } from '../http/test-host.js';
 
 const allow = () => true;
@@ -32,16 +33,6 @@ async function mountUsing(guard: string, requester: 'owner' | 'dependent' | 'str
   return http;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ModuError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (ModuError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the mount to fail');
-}
-
 describe('guard access (scope × requester)', () => {
   const cases = [
     { scope: 'local', guard: 'owner/mine', requester: 'owner', usable: true },
@@ -66,7 +57,7 @@ describe('guard access (scope × requester)', () => {
             expect(http.routes().find((route) => route.plugin === name)?.guards).to.deep.equal([guard]);
             return;
           }
-          const error = await failure(mountUsing(guard, requester));
+          const error = await rejection(mountUsing(guard, requester));
           expect(error.code).to.equal('MODU_GUARD_NOT_ACCESSIBLE');
           expect(error.message).to.include(guard);
         },

@@ -6,24 +6,14 @@ import {
   definePlugin,
   Get,
   type GuardDefinition,
-  ModuError,
   type PluginHttp,
   type RequestContext,
   RequirePermissions,
   type RouteDefinition,
   UseGuards,
 } from '../../../kernel/index.js';
+import { rejection } from '../../helpers/rejection.js';
 import { neutralRequest, TestHost } from './test-host.js';
-
-async function failure(promise: Promise<unknown>): Promise<ModuError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (ModuError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 const ran: string[] = [];
 const recording = (name: string, dependsOn: string[] = []): GuardDefinition => ({
@@ -77,7 +67,7 @@ describe('createPluginHttp()', () => {
   describe('mount() when the plugin is wrong', () => {
     it('fails on an unknown guard and registers nothing, so a fixed plugin mounts after', async () => {
       const bad = definePlugin({ guards: { g: recording('g') }, routes: [ok('GET', '/x', ['nope'])] });
-      const error = await failure(mount({ name: 'p', definition: bad }));
+      const error = await rejection(mount({ name: 'p', definition: bad }));
       expect(error.code).to.equal('MODU_GUARD_UNKNOWN');
       expect(error.message).to.include("'p/nope'");
       expect(http.routes()).to.deep.equal([]);
@@ -89,26 +79,26 @@ describe('createPluginHttp()', () => {
     });
     it('fails on a guard cycle, naming the path, even when no route uses it', async () => {
       const guards = { a: recording('a', ['b']), b: recording('b', ['p/a']) };
-      const error = await failure(mount({ name: 'p', definition: definePlugin({ guards }) }));
+      const error = await rejection(mount({ name: 'p', definition: definePlugin({ guards }) }));
       expect(error.code).to.equal('MODU_GUARD_CYCLE');
       expect(error.message).to.include('p/a -> p/b -> p/a');
       expect(error.details.cycle).to.deep.equal(['p/a', 'p/b', 'p/a']);
     });
     it('fails when an exported guard is not defined', async () => {
-      const error = await failure(mount({ name: 'p', exportsGuards: ['ghost'], definition: definePlugin({}) }));
+      const error = await rejection(mount({ name: 'p', exportsGuards: ['ghost'], definition: definePlugin({}) }));
       expect(error.code).to.equal('MODU_LOADER_EXPORT_MISSING');
       expect(error.message).to.include('ghost');
     });
     it("fails on a guard whose dependency the guard's owner cannot see", async () => {
       await mount({ name: 'auth', definition: definePlugin({ guards: { inner: recording('inner') } }) });
       const guards = { outer: recording('outer', ['auth/inner']) };
-      const error = await failure(mount({ name: 'p', dependencies: ['auth'], definition: definePlugin({ guards }) }));
+      const error = await rejection(mount({ name: 'p', dependencies: ['auth'], definition: definePlugin({ guards }) }));
       expect(error.code).to.equal('MODU_GUARD_NOT_ACCESSIBLE');
     });
     it('fails on a method+path another plugin owns, naming both, and keeps none of its routes', async () => {
       await mount({ name: 'a', prefix: '/shared', definition: definePlugin({ routes: [ok('GET', '/:id')] }) });
       const b = definePlugin({ routes: [ok('GET', '/y'), ok('GET', '/:userId')] });
-      const error = await failure(mount({ name: 'b', prefix: '/shared', definition: b }));
+      const error = await rejection(mount({ name: 'b', prefix: '/shared', definition: b }));
       expect(error.code).to.equal('MODU_HTTP_ROUTE_CONFLICT');
       expect(error.message).to.include("'a' and 'b'").and.include('GET /shared/:userId');
       expect(http.routes().map((r) => `${r.plugin} ${r.path}`)).to.deep.equal(['a /shared/:id']);
@@ -219,7 +209,7 @@ describe('createPluginHttp()', () => {
       http.unmount('users');
       expect(http.routes().map((r) => r.path)).to.deep.equal(['/users-admin/x']);
       expect((await call('GET', '/users-admin/x'))?.status).to.equal(200);
-      const error = await failure(
+      const error = await rejection(
         mount({
           name: 'late',
           dependencies: ['users'],

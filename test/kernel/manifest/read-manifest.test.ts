@@ -2,23 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ModuError, readManifest } from '../../../kernel/index.js';
+import { readManifest } from '../../../kernel/index.js';
+import { rejection } from '../../helpers/rejection.js';
 
 async function pluginFolder(manifest: string, files: Record<string, string> = { 'index.js': '' }): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'modu-manifest-'));
   await writeFile(join(root, 'plugin.yaml'), manifest);
   for (const [name, text] of Object.entries(files)) await writeFile(join(root, name), text);
   return root;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ModuError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (ModuError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('readManifest()', () => {

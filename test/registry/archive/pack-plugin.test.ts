@@ -2,8 +2,8 @@ import { chmod, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { computeIntegrity, packPlugin, readArchive } from '../../../registry/index.js';
+import { rejection } from '../../helpers/rejection.js';
 import { type Scratch, scratch, writePlugin } from '../plugin-folder.js';
-import { rejection } from '../rejection.js';
 
 describe('packPlugin()', () => {
   let dir: Scratch;

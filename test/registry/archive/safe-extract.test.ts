@@ -2,8 +2,8 @@ import { readdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { DEFAULT_ARCHIVE_LIMITS, safeExtract, type TarEntry, writeTar, writeTgz } from '../../../registry/index.js';
+import { rejection } from '../../helpers/rejection.js';
 import { type Scratch, scratch } from '../plugin-folder.js';
-import { rejection } from '../rejection.js';
 
 const text = (s: string) => Buffer.from(s);
 const manifest = { path: 'plugin.yaml', data: text('name: a\nversion: 1.0.0\nmain: index.js\nkernel: ^1.0.0\n') };

@@ -8,9 +8,9 @@ import {
   packPlugin,
   type RegistryHandlerOptions,
 } from '../../../registry/index.js';
+import { rejection } from '../../helpers/rejection.js';
 import { type Scratch, scratch, writePlugin } from '../plugin-folder.js';
 import { signingKeyPair } from '../registry-fixture.js';
-import { rejection } from '../rejection.js';
 import { serveHandler } from './serve-registry.js';
 
 const TOKEN = 's3cret-token';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { HttpRegistryClient } from '../../../registry/index.js';
-import { rejection } from '../rejection.js';
+import { rejection } from '../../helpers/rejection.js';
 
 describe('HttpRegistryClient', () => {
   describe('when a server streams an archive past the size limit', () => {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { installFromLock, installPlugins, parseRequest, uninstallPlugin, writeTgz } from '../../../registry/index.js';
+import { rejection } from '../../helpers/rejection.js';
 import { type Scratch, scratch } from '../plugin-folder.js';
 import { folderRegistry, signingKeyPair } from '../registry-fixture.js';
-import { rejection } from '../rejection.js';
 
 async function snapshot(folder: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};

@@ -1,9 +1,9 @@
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import { computeIntegrity, openLocalRegistry, packPlugin, REGISTRY_FORMAT_VERSION } from '../../../registry/index.js';
+import { rejection } from '../../helpers/rejection.js';
 import { type Scratch, scratch, writePlugin } from '../plugin-folder.js';
 import { folderRegistry, signingKeyPair } from '../registry-fixture.js';
-import { rejection } from '../rejection.js';
 
 describe('LocalRegistry', () => {
   let dir: Scratch;
