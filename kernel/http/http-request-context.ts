@@ -50,25 +50,23 @@ export class HttpRequestContext implements RequestContext {
     return this.#mounted.context.logger;
   }
 
-  use<T>(token: unknown): T {
+  // Arrow properties, like the hook context's: `handler: ({ use, params }) => …` destructures safely.
+  readonly use = <T>(token: unknown): T => {
     if (typeof token === 'string' && this.#mounted.requestServices.has(token))
       return this.#requestScope().get<T>(token);
     return this.#mounted.context.use<T>(token as string);
-  }
+  };
 
-  useAsync<T>(token: unknown): Promise<T> {
+  readonly useAsync = <T>(token: unknown): Promise<T> => {
     if (typeof token === 'string' && this.#mounted.requestServices.has(token)) {
       return this.#requestScope().getAsync<T>(token);
     }
     return this.#mounted.context.useAsync<T>(token as string);
-  }
+  };
 
-  has(token: unknown): boolean {
-    return (
-      (typeof token === 'string' && this.#mounted.requestServices.has(token)) ||
-      this.#mounted.context.has(token as string)
-    );
-  }
+  readonly has = (token: unknown): boolean =>
+    (typeof token === 'string' && this.#mounted.requestServices.has(token)) ||
+    this.#mounted.context.has(token as string);
 
   #requestScope(): RequestScope {
     this.#scope ??= new RequestScope(this.#mounted.container, this.#mounted.requestServices, this);

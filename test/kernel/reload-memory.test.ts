@@ -111,7 +111,7 @@ describe('Kernel reload() memory', () => {
     // Pending until the module gate loads CommonJS entries with require() instead of import(url?modu-gen=N):
     // Node's ESM loader keeps every generation's facade (loadCache, ModuleWrap, translators' cjsCache), and
     // with it module.exports. ES modules stay in Node's module map by design, so this holds for CommonJS only.
-    it.skip("lets every earlier generation's module exports be collected", async () => {
+    it("lets every earlier generation's module exports be collected", async () => {
       const root = await pluginsFolder();
       await writePlugins(root, 'cjs');
       kernel = createKernel({ pluginDirs: [root], logger: silentLogger, cacheDir: `${root}/.cache` });

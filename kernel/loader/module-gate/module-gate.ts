@@ -1,10 +1,11 @@
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { normaliseCapability } from '../../capabilities/capability-catalogue.js';
 import { ModuError } from '../../errors/modu-error.js';
 import { cjsLoader, installCjsGate } from './cjs-gate.js';
+import { isCommonJsEntry } from './entry-format.js';
 import { evictCjs } from './evict-cjs.js';
 import type { GateHooksData, GateMessage } from './gate-hooks.js';
 import { DENIED_CODE, type GatePolicy, GENERATION_PARAM, policyFor } from './gate-policy.js';
@@ -26,9 +27,10 @@ export interface ModuleGate {
   /** Registers a plugin's policy before its code runs; resolves once the ESM hooks thread acknowledged it. */
   admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void>;
   /**
-   * Imports the plugin's entry module (ESM or CommonJS) as generation `generation`, returns the module namespace.
-   * ES modules of a new generation are evaluated afresh (the old ones stay in Node's module map: ESM cannot be
-   * unloaded); CommonJS modules are evaluated afresh once {@link ModuleGate.release} evicted them.
+   * Imports the plugin's entry module as generation `generation` and returns the module namespace (for CommonJS,
+   * `{ default: module.exports }`). ES modules of a new generation are evaluated afresh and the old ones stay in
+   * Node's module map (ESM cannot be unloaded); a CommonJS entry (`.cjs`, or `"type": "commonjs"`) is required, so
+   * once {@link ModuleGate.release} evicted it nothing of an old generation is kept.
    * @throws ModuError `MODU_PERMISSION_DENIED` when the plugin's code loads what it was not granted,
    *   `MODU_LOADER_NOT_ADMITTED` when the entry lies in no admitted root; other import errors unchanged.
    */
@@ -102,9 +104,12 @@ class PortGate implements ModuleGate {
         },
       );
     }
-    const url = pathToFileURL(path);
-    url.searchParams.set(GENERATION_PARAM, String(generation));
     try {
+      // CommonJS through require(): import() would pin every generation's module.exports in Node's
+      // ESM loader, beyond what release() can evict. A fresh require per call leaves no parent behind.
+      if (await isCommonJsEntry(path)) return { default: createRequire(import.meta.url)(path) as unknown };
+      const url = pathToFileURL(path);
+      url.searchParams.set(GENERATION_PARAM, String(generation));
       return (await import(url.href)) as Record<string, unknown>;
     } catch (error) {
       throw gateDenial(error) ?? error;
