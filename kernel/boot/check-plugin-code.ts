@@ -2,14 +2,20 @@ import { join } from 'node:path';
 import { assertCapabilities } from '../capabilities/check-capabilities.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import { scanPlugin } from '../scanner/scan-plugin.js';
+import type { ScanReport } from '../scanner/scan-types.js';
 
 /**
  * Scans a plugin's code (cached by content hash under `cacheDir`, across restarts) and checks that
- * it asks for every capability its code uses and that the host grants everything it asks for.
+ * it asks for every capability its code uses and that the host grants everything it asks for;
+ * returns the scan, whose content hash names the code's version.
  *
  * @throws ModuError `MODU_PERMISSION_DENIED` with each capability and file:line, `MODU_PERMISSION_UNKNOWN`
  */
-export async function checkPluginCode(pkg: PluginPackage, granted: readonly string[], cacheDir: string): Promise<void> {
+export async function checkPluginCode(
+  pkg: PluginPackage,
+  granted: readonly string[],
+  cacheDir: string,
+): Promise<ScanReport> {
   const report = await scanPlugin(pkg.root, { cacheDir: join(cacheDir, 'scan') });
   assertCapabilities({
     plugin: pkg.manifest.name,
@@ -18,4 +24,5 @@ export async function checkPluginCode(pkg: PluginPackage, granted: readonly stri
     granted,
     report,
   });
+  return report;
 }

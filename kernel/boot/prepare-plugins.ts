@@ -8,12 +8,14 @@ import { type DependencyGraph, resolveGraph, skippedDependents } from '../graph/
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import { errorReport } from '../runtime/error-report.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
+import type { ScanReport } from '../scanner/scan-types.js';
 import type { BootReport } from './boot-report.js';
 
-/** One plugin ready to load: its validated config and its capability grants. */
+/** One plugin ready to load: its validated config, its capability grants, and its code's content hash. */
 export interface PreparedPlugin {
   readonly config: Readonly<Record<string, unknown>>;
   readonly granted: readonly string[];
+  readonly codeHash: string;
 }
 
 /** The outcome of discovery, validation and resolution: what loads, in which waves, with what. */
@@ -32,7 +34,7 @@ export interface PrepareOptions {
   readonly source: string;
   readonly kernelVersion: string;
   /** Scans the code and checks its capabilities; throws to reject the plugin. */
-  readonly checkCode: (pkg: PluginPackage, granted: readonly string[]) => Promise<void>;
+  readonly checkCode: (pkg: PluginPackage, granted: readonly string[]) => Promise<ScanReport>;
   /** Prepares only these plugins, leaving every other record as it is (load and reload). */
   readonly only?: ReadonlySet<string>;
 }
@@ -45,8 +47,8 @@ async function prepareOne(
   const section = options.config.plugins?.[pkg.manifest.name];
   const config = resolvePluginConfig(pkg.manifest, section?.config, variables, options.source);
   const granted = section?.grants ?? [];
-  await options.checkCode(pkg, granted);
-  return { config, granted };
+  const report = await options.checkCode(pkg, granted);
+  return { config, granted, codeHash: report.contentHash };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { PluginContext, PluginDefinition } from '../authoring/plugin-definition.js';
+import type { PreparedPlugin } from '../boot/prepare-plugins.js';
 import type { PluginHttp } from '../http/plugin-http.js';
 import { importPlugin, type LoadEnvironment, type LoadedPlugin, loadPlugin } from '../loader/load-plugin.js';
 import type { PluginRecord } from '../runtime/plugin-record.js';
@@ -41,15 +42,17 @@ export class PluginLifecycle {
   }
 
   /**
-   * Imports a plugin's code as a new generation, ahead of its load: importing needs no other plugin,
-   * so the boot overlaps it with the waves. `load` picks the result up.
+   * Imports a plugin's code ahead of its load: importing needs no other plugin, so the boot overlaps
+   * it with the waves, and `load` picks the result up. The code's content hash is its generation: an
+   * ES module whose files changed is imported afresh, unchanged code keeps its module instance (Node
+   * never frees ES modules, so importing unchanged code again would only grow the heap).
    */
-  import(record: PluginRecord, granted: readonly string[]): Promise<PluginDefinition> {
+  import(record: PluginRecord, prepared: PreparedPlugin): Promise<PluginDefinition> {
     const known = this.#imports.get(record.name);
     if (known !== undefined) return known;
     const pkg = record.pkg as NonNullable<PluginRecord['pkg']>;
-    record.generation += 1;
-    const imported = importPlugin({ pkg, granted, generation: record.generation }, this.#env.code);
+    const generation = prepared.codeHash.slice(0, 16);
+    const imported = importPlugin({ pkg, granted: prepared.granted, generation }, this.#env.code);
     imported.catch(() => {}); // observed when the plugin's turn comes, or dropped with `discard`
     this.#imports.set(record.name, imported);
     return imported;
@@ -61,20 +64,16 @@ export class PluginLifecycle {
   }
 
   /** Loads a plugin; resolves to false (plugin marked failed) when any part of loading fails. */
-  async load(
-    record: PluginRecord,
-    config: Readonly<Record<string, unknown>>,
-    granted: readonly string[],
-  ): Promise<boolean> {
+  async load(record: PluginRecord, prepared: PreparedPlugin): Promise<boolean> {
     const { table, http } = this.#env;
     const pkg = record.pkg;
     if (pkg === undefined) return false;
     table.transition(record, 'loading');
     try {
       await table.timed(record, 'load', async () => {
-        const definition = await this.import(record, granted);
+        const definition = await this.import(record, prepared);
         this.#imports.delete(record.name);
-        const request = { pkg, config, granted, generation: record.generation };
+        const request = { pkg, config: prepared.config, granted: prepared.granted };
         const loaded = await loadPlugin(request, definition, this.#env);
         record.runtime = loaded.runtime;
         this.#loaded.set(record.name, loaded);

@@ -125,7 +125,7 @@ export class PluginOrchestrator {
       const prepared = this.#plan?.prepared.get(name);
       if (record === undefined || prepared === undefined) continue;
       void this.#imports.add(async () => {
-        if (record.state === 'discovered') await lifecycle.import(record, prepared.granted).catch(() => undefined);
+        if (record.state === 'discovered') await lifecycle.import(record, prepared).catch(() => undefined);
       });
     }
   }
@@ -138,8 +138,7 @@ export class PluginOrchestrator {
   async #load(record: PluginRecord): Promise<void> {
     const prepared = this.#plan?.prepared.get(record.name);
     if (prepared === undefined) return;
-    if (!(await this.#env.lifecycle.load(record, prepared.config, prepared.granted)))
-      await this.#skipDependents(record);
+    if (!(await this.#env.lifecycle.load(record, prepared))) await this.#skipDependents(record);
   }
 
   async #start(record: PluginRecord): Promise<void> {

@@ -24,16 +24,17 @@ export interface LoadEnvironment {
   readonly runtimeOf: (name: string) => PluginRuntime | undefined;
 }
 
-/** One plugin's inputs: its package, its validated config, its capability grants and its generation. */
+/** One plugin's inputs: its package, its validated config and its capability grants. */
 export interface LoadRequest {
   readonly pkg: PluginPackage;
   readonly config: Readonly<Record<string, unknown>>;
   readonly granted: readonly string[];
-  readonly generation: number;
 }
 
-/** What importing a plugin's code needs: its package, its grants and the generation to import as. */
-export type ImportRequest = Pick<LoadRequest, 'pkg' | 'granted' | 'generation'>;
+/** What importing a plugin's code needs: its package, its grants and the generation (code version) to import. */
+export interface ImportRequest extends Pick<LoadRequest, 'pkg' | 'granted'> {
+  readonly generation: string;
+}
 
 /** A plugin whose code is in: its runtime, and how to dispose what its container created. */
 export interface LoadedPlugin {

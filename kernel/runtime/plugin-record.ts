@@ -12,8 +12,6 @@ export interface PluginRecord {
   failure: PluginSnapshot['failure'];
   required: boolean;
   runtime: PluginRuntime | undefined;
-  /** Bumped on every load so that a reload imports fresh code. */
-  generation: number;
 }
 
 /** A frozen, JSON-safe copy of a record. */

@@ -27,7 +27,6 @@ export class PluginTable {
 
   /** Adds (or replaces, on rediscovery) the record of a plugin, in state `discovered`. */
   add(name: string, root: string, pkg: PluginPackage | undefined, required: boolean): PluginRecord {
-    const previous = this.#records.get(name);
     const record: PluginRecord = {
       name,
       root,
@@ -37,7 +36,6 @@ export class PluginTable {
       failure: undefined,
       required,
       runtime: undefined,
-      generation: previous?.generation ?? 0,
     };
     this.#records.set(name, record);
     return record;

@@ -34,7 +34,7 @@ export interface ModuleGate {
    * @throws ModuError `MODU_PERMISSION_DENIED` when the plugin's code loads what it was not granted,
    *   `MODU_LOADER_NOT_ADMITTED` when the entry lies in no admitted root; other import errors unchanged.
    */
-  importEntry(entry: string, generation: number): Promise<Record<string, unknown>>;
+  importEntry(entry: string, generation: string | number): Promise<Record<string, unknown>>;
   /**
    * Forgets the plugin's grants and evicts exactly its CommonJS modules (every require.cache entry under root,
    * and the links from parents' `children`). The folder stays gated with no grants, so code of an unloaded
@@ -93,7 +93,7 @@ class PortGate implements ModuleGate {
     await this.send(root, policy);
   }
 
-  async importEntry(entry: string, generation: number): Promise<Record<string, unknown>> {
+  async importEntry(entry: string, generation: string | number): Promise<Record<string, unknown>> {
     const path = resolvePath(entry);
     if (policyFor(path, this.policies) === undefined) {
       throw new ModuError(
