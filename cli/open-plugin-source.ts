@@ -21,20 +21,25 @@ async function pluginRoot(folder: string): Promise<string> {
 /**
  * Runs `use` on the plugin folder `source` names: the folder itself, or a `.tgz` checked whole by the
  * registry's reader and extracted into a temp folder that is removed afterwards. A hostile archive writes
- * nothing and is rejected with the registry's codes.
+ * nothing and is rejected with the registry's codes. `use` also gets how to name the archive's plugin.yaml
+ * (`users-1.0.0.tgz/plugin.yaml`) instead of its temp path.
  *
  * @throws ModuError `MODU_REGISTRY_ARCHIVE_INVALID`, `MODU_REGISTRY_ARCHIVE_UNSAFE`, `MODU_REGISTRY_ARCHIVE_TOO_LARGE`
  * @example const report = await openPluginSource(io, 'users-1.0.0.tgz', (root) => scanPlugin(root));
  */
-export async function openPluginSource<T>(io: CliIO, source: string, use: (root: string) => Promise<T>): Promise<T> {
+export async function openPluginSource<T>(
+  io: CliIO,
+  source: string,
+  use: (root: string, manifestFile: string | undefined) => Promise<T>,
+): Promise<T> {
   const path = resolve(io.cwd, source);
-  if (!isArchivePath(path)) return use(path);
+  if (!isArchivePath(path)) return use(path, undefined);
   const archive = await readArchive(await readFile(path), source);
   const work = await mkdtemp(join(tmpdir(), 'modu-cli-'));
   try {
     const folder = join(work, 'plugin');
     await extractArchive(archive, folder);
-    return await use(await pluginRoot(folder));
+    return await use(await pluginRoot(folder), `${source}/${MANIFEST_FILE}`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

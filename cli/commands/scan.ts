@@ -16,7 +16,9 @@ export const addScanCommand: AddCommand = (program, io) => {
     .option('--json', 'print the report as JSON')
     .option('--grant <capability...>', 'capabilities the host grants (default: everything the manifest asks for)')
     .action(async (source: string, options: { json?: boolean; grant?: string[] }) => {
-      const result = await openPluginSource(io, source, (root) => checkPlugin(root, options.grant));
+      const result = await openPluginSource(io, source, (root, manifestFile) =>
+        checkPlugin(root, { grants: options.grant, ...(manifestFile === undefined ? {} : { manifestFile }) }),
+      );
       writeOutput(io, options.json, { source: posix.normalize(source), ...result }, renderScanResult);
       if (result.rejected) throw new ExitWith(ExitCode.failed);
     });

@@ -29,10 +29,11 @@ export const addValidateCommand: AddCommand = (program, io) => {
     .argument('<source>', 'plugin folder or .tgz archive')
     .option('--json', 'print JSON')
     .action(async (source: string, options: { json?: boolean }) => {
-      const validation = await openPluginSource(io, source, async (root): Promise<Validation> => {
+      const validation = await openPluginSource(io, source, async (root, manifestFile): Promise<Validation> => {
         const pkg = await readManifest(root);
-        if (pkg.manifest.config) checkSchema(pkg.manifest.config, { file: `${pkg.manifestFile} /config` });
-        const result = await checkPlugin(pkg.root);
+        if (pkg.manifest.config)
+          checkSchema(pkg.manifest.config, { file: `${manifestFile ?? pkg.manifestFile} /config` });
+        const result = await checkPlugin(pkg.root, manifestFile === undefined ? {} : { manifestFile });
         const entry = pkg.manifest.main;
         return { source: posix.normalize(source), manifest: 'ok', entry, ...result, valid: !result.rejected };
       });

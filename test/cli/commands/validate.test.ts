@@ -85,6 +85,10 @@ describe('modu validate', () => {
       expect(run.stdout)
         .to.contain('error eval')
         .and.match(/invalid\n$/);
+      // Named by the archive the user gave, not by the temp folder it was extracted to.
+      expect(run.stdout).to.contain(
+        `does not ask for it in ${join(base, 'mal-eval-1.0.0.tgz')}/plugin.yaml permissions`,
+      );
     });
   });
 });
