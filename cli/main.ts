@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { KERNEL_VERSION } from '../kernel/index.js';
 import { type CliIO, ExitCode } from './cli-io.js';
 import { commands } from './commands/index.js';
 import { ExitWith } from './exit-with.js';
@@ -8,8 +9,15 @@ import { renderError } from './render/render-error.js';
 export function createProgram(io: CliIO): Command {
   const program = new Command('modu')
     .description('Modu: a plugin kernel for Node.js servers')
+    .version(KERNEL_VERSION, '-V, --version', 'print the Modu version')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // Help is wrapped to the io's terminal, not process.stdout's, so output is the same wherever it is captured.
+      getOutHelpWidth: () => io.stdout.columns ?? 80,
+      getErrHelpWidth: () => io.stderr.columns ?? 80,
+    })
     .showHelpAfterError(false);
   for (const add of commands) add(program, io);
   return program;

@@ -23,3 +23,28 @@ export async function hostConfig(io: CliIO, file: string | undefined): Promise<L
     return undefined;
   return loadHostConfig(path, io.env);
 }
+
+/** Where `modu install` and `modu uninstall` work: a registry (folder or URL, undefined for the default) and a plugins folder. */
+export interface InstallTarget {
+  readonly registry: string | undefined;
+  readonly pluginsDir: string;
+}
+
+/**
+ * `--registry` and `--plugins`, else `registry` and the first of `pluginDirs` from `--config` or ./modu.yaml,
+ * else undefined (the default registry) and ./plugins.
+ *
+ * @throws ModuError the host config codes when the config file is read and invalid
+ * @example const { pluginsDir } = await installTarget(io, { plugins: undefined });
+ */
+export async function installTarget(
+  io: CliIO,
+  options: { registry?: string; plugins?: string; config?: string },
+): Promise<InstallTarget> {
+  const needsConfig = options.registry === undefined || options.plugins === undefined;
+  const host = needsConfig ? await hostConfig(io, options.config) : undefined;
+  return {
+    registry: options.registry ?? host?.config.registry,
+    pluginsDir: resolve(io.cwd, options.plugins ?? host?.config.pluginDirs[0] ?? 'plugins'),
+  };
+}

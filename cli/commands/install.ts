@@ -10,13 +10,15 @@ import {
   parseRequest,
 } from '../../registry/index.js';
 import type { CliIO } from '../cli-io.js';
+import { installTarget } from '../plugin-dirs.js';
 import { installedText, progress } from '../render/registry-text.js';
 import { writeOutput } from '../render/write-output.js';
 import { registryLocation } from './registry.js';
 
 interface InstallFlags {
   registry?: string;
-  plugins: string;
+  plugins?: string;
+  config?: string;
   fromLock?: boolean;
   requireSignatures?: boolean;
   trustedKey: string[];
@@ -38,8 +40,9 @@ export function addInstallCommand(program: Command, io: CliIO): void {
     .command('install')
     .description('install plugins and their dependencies from a registry into a plugins folder')
     .argument('[plugins...]', 'name or name@range (a semver range, version or dist-tag)')
-    .option('--registry <dir|url>', 'registry folder or URL (default .modu/registry)')
-    .option('--plugins <dir>', 'the plugins folder', 'plugins')
+    .option('--registry <dir|url>', 'registry folder or URL (default: registry of ./modu.yaml, else .modu/registry)')
+    .option('--plugins <dir>', 'the plugins folder (default: first pluginDirs of ./modu.yaml, else ./plugins)')
+    .option('--config <file>', 'host config file to read those defaults from (default ./modu.yaml)')
     .option('--from-lock', 'reinstall exactly what modu-lock.yaml records')
     .option('--require-signatures', 'refuse plugins not signed by a --trusted-key')
     .option(
@@ -51,9 +54,10 @@ export function addInstallCommand(program: Command, io: CliIO): void {
     .option('--json', 'print JSON')
     .action(async (names: string[], flags: InstallFlags) => {
       const requests = names.map(parseRequest);
+      const target = await installTarget(io, flags);
       const options: InstallOptions = {
-        registry: await openRegistry(registryLocation(io, flags.registry)),
-        pluginsDir: resolve(io.cwd, flags.plugins),
+        registry: await openRegistry(registryLocation(io, target.registry)),
+        pluginsDir: target.pluginsDir,
         requireSignatures: flags.requireSignatures === true,
         trustedKeys: await trustedKeys(io, flags.trustedKey),
         onProgress: progress(io),

@@ -16,6 +16,7 @@ import {
   type RegistryClient,
 } from '../../registry/index.js';
 import type { CliIO } from '../cli-io.js';
+import { publishScan } from '../publish-scan.js';
 import { infoText, publishedText, summariesText } from '../render/registry-text.js';
 import { writeOutput } from '../render/write-output.js';
 
@@ -33,7 +34,11 @@ export function registryLocation(io: CliIO, flag: string | undefined): string {
 
 function open(io: CliIO, flags: Common): Promise<RegistryClient> {
   const token = flags.token ?? io.env.MODU_REGISTRY_TOKEN;
-  return openRegistry(registryLocation(io, flags.registry), token === undefined ? {} : { token });
+  // The scan runs where the archive is stored: here for a folder, on the server for a URL.
+  return openRegistry(registryLocation(io, flags.registry), {
+    scan: publishScan,
+    ...(token === undefined ? {} : { token }),
+  });
 }
 
 async function archiveBytes(io: CliIO, source: string): Promise<Buffer> {
@@ -150,7 +155,7 @@ interface ServeFlags {
 }
 
 async function serve(io: CliIO, flags: ServeFlags): Promise<void> {
-  const registry = await openLocalRegistry(registryLocation(io, flags.registry));
+  const registry = await openLocalRegistry(registryLocation(io, flags.registry), { scan: publishScan });
   const token = flags.token ?? io.env.MODU_REGISTRY_TOKEN;
   const handler = createRegistryHandler(registry, {
     tokens: token === undefined ? [] : [{ id: 'default', token }],

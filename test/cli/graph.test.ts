@@ -85,18 +85,3 @@ describe('modu why', () => {
     expect(run.stderr).to.contain('no plugin named ghost');
   });
 });
-
-describe('modu validate', () => {
-  it('accepts a valid plugin folder', async () => {
-    const run = await modu(['validate', join(fixturesDir, 'example', 'plugins', 'auth'), '--json']);
-    expect(run.code).to.equal(0);
-    expect(JSON.parse(run.stdout)).to.include({ valid: true, name: 'auth', version: '2.1.0' });
-  });
-
-  it('rejects an invalid manifest with each field, line and the fix', async () => {
-    const run = await modu(['validate', join(fixturesDir, 'broken', 'bad-manifest')]);
-    expect(run.code).to.equal(1);
-    expect(run.stderr).to.contain('plugin.yaml:2:10 /version must be a semver version');
-    expect(run.stderr).to.contain('hint: Fix each field listed in plugin.yaml');
-  });
-});

@@ -91,18 +91,38 @@ describe('modu scan', () => {
       expect(JSON.parse(result.stdout).report.capabilities).to.deep.equal(['node:net']);
     });
 
-    it('rejects an archive with links or paths leaving its root', async () => {
+    it('scans an archive made by modu pack (plugin.yaml at the root)', async () => {
+      expect((await modu(['pack', 'benign/harmless-builtins', '--out', base], fixtures)).code).to.equal(0);
+      const result = await modu(['scan', join(base, 'ok-harmless-builtins-1.0.0.tgz')], base);
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.contain('ok-harmless-builtins@1.0.0').and.contain('accepted');
+    });
+
+    it('rejects the whole archive with the registry codes when it holds links or paths leaving its root', async () => {
       const root = await pluginFolder('linked', '');
       await symlink('/etc/passwd', join(root, 'passwd.js'));
       const linked = join(base, 'linked.tgz');
       await create({ gzip: true, file: linked, cwd: base }, ['linked']);
       const result = await modu(['scan', linked], base);
       expect(result.code).to.equal(1);
-      expect(result.stderr).to.contain('MODU_SCAN_ARCHIVE_UNSAFE').and.contain('SymbolicLink');
+      expect(result.stdout).to.equal('');
+      expect(result.stderr).to.match(
+        /^error MODU_REGISTRY_ARCHIVE_UNSAFE: archive entry "linked\/passwd.js" is a SymbolicLink/,
+      );
 
       const escaping = join(base, 'escaping.tgz');
       await create({ gzip: true, file: escaping, cwd: root, preservePaths: true }, ['../packed/index.js']);
-      expect((await modu(['scan', escaping], base)).stderr).to.contain('leaves the archive root');
+      expect((await modu(['scan', escaping], base)).stderr)
+        .to.contain('MODU_REGISTRY_ARCHIVE_UNSAFE')
+        .and.contain('climbs out with ..');
+    });
+
+    it('rejects a file that is not a gzip-compressed tar', async () => {
+      const fake = join(base, 'fake.tgz');
+      await writeFile(fake, 'plugin.yaml');
+      const result = await modu(['scan', fake], base);
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.contain('MODU_REGISTRY_ARCHIVE_INVALID').and.contain('not gzip-compressed');
     });
   });
 });
