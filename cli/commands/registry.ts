@@ -1,12 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import express from 'express';
-import Koa from 'koa';
-import { expressHandler } from '../../adapters/express/index.js';
-import { koaMiddleware } from '../../adapters/koa/index.js';
+import { scanPlugin } from '../../kernel/index.js';
 import {
   createRegistryHandler,
   isRegistryUrl,
@@ -16,7 +11,8 @@ import {
   type RegistryClient,
 } from '../../registry/index.js';
 import type { CliIO } from '../cli-io.js';
-import { publishScan } from '../publish-scan.js';
+import { type AdapterName, listen } from '../host/serve-kernel.js';
+import { shutdownSignal } from '../host/shutdown-signal.js';
 import { infoText, publishedText, summariesText } from '../render/registry-text.js';
 import { writeOutput } from '../render/write-output.js';
 
@@ -36,7 +32,7 @@ function open(io: CliIO, flags: Common): Promise<RegistryClient> {
   const token = flags.token ?? io.env.MODU_REGISTRY_TOKEN;
   // The scan runs where the archive is stored: here for a folder, on the server for a URL.
   return openRegistry(registryLocation(io, flags.registry), {
-    scan: publishScan,
+    scan: scanPlugin,
     ...(token === undefined ? {} : { token }),
   });
 }
@@ -155,29 +151,17 @@ interface ServeFlags {
 }
 
 async function serve(io: CliIO, flags: ServeFlags): Promise<void> {
-  const registry = await openLocalRegistry(registryLocation(io, flags.registry), { scan: publishScan });
+  const registry = await openLocalRegistry(registryLocation(io, flags.registry), { scan: scanPlugin });
   const token = flags.token ?? io.env.MODU_REGISTRY_TOKEN;
   const handler = createRegistryHandler(registry, {
     tokens: token === undefined ? [] : [{ id: 'default', token }],
     maxUploadBytes: Number(flags.maxUpload),
   });
-  const listener =
-    flags.adapter === 'koa' ? new Koa().use(koaMiddleware(handler)).callback() : express().use(expressHandler(handler));
-  const server = createServer(listener);
-  await new Promise<void>((done, fail) => server.once('error', fail).listen(Number(flags.port), flags.host, done));
-  const { port } = server.address() as AddressInfo;
-  io.stdout.write(`serving ${registry.location} on http://${flags.host}:${port} (${flags.adapter})\n`);
+  const server = await listen(flags.adapter as AdapterName, handler, flags.host, Number(flags.port));
+  io.stdout.write(`serving ${registry.location} on ${server.url} (${flags.adapter})\n`);
   if (token === undefined) io.stderr.write('no --token or MODU_REGISTRY_TOKEN: every write will be refused\n');
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      server.closeAllConnections();
-      server.close(() => done());
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await shutdownSignal();
+  await server.close(5_000);
   io.stdout.write('stopped\n');
 }
 

@@ -5,6 +5,7 @@ import { Option } from 'commander';
 import { createKernel, type Kernel, loadHostConfig } from '../../kernel/index.js';
 import type { CliIO } from '../cli-io.js';
 import { type AdapterName, listen } from '../host/serve-kernel.js';
+import { shutdownSignal } from '../host/shutdown-signal.js';
 import { renderBoot } from '../render/render-boot.js';
 import type { AddCommand } from './index.js';
 
@@ -29,15 +30,6 @@ async function configFile(io: CliIO, option: string | undefined): Promise<string
   ))
     ? local
     : exampleConfig;
-}
-
-/** Resolves once SIGINT or SIGTERM arrives. */
-function shutdownSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (signal: string) => () => resolve(signal);
-    process.once('SIGINT', on('SIGINT'));
-    process.once('SIGTERM', on('SIGTERM'));
-  });
 }
 
 async function stopGracefully(kernel: Kernel, close: (graceMs: number) => Promise<void>, io: CliIO): Promise<void> {

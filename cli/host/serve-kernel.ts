@@ -20,14 +20,20 @@ export interface Listening {
 function application(adapter: AdapterName, handler: NeutralHandler) {
   // Unmatched paths get a problem+json 404 rather than the framework's HTML page.
   const all = composeHandlers(handler, notFoundHandler);
-  if (adapter === 'koa') return new Koa().use(koaMiddleware(all)).callback();
+  if (adapter === 'koa') {
+    const app = new Koa();
+    // The adapter answers every handler failure itself; what still reaches Koa's own error log is a
+    // client that went away mid-response, which is no error of the host's.
+    app.silent = true;
+    return app.use(koaMiddleware(all)).callback();
+  }
   const app = express();
   app.disable('x-powered-by');
   app.use(expressHandler(all));
   return app;
 }
 
-/** Serves a neutral handler (a kernel's `http`) on Express or Koa at `host:port` (0 picks a free port). */
+/** Serves a neutral handler (a kernel's `http`, a registry's API) on Express or Koa at `host:port` (0 picks a free port). */
 export async function listen(
   adapter: AdapterName,
   handler: NeutralHandler,

@@ -163,11 +163,6 @@ export const kernelErrors = defineErrors({
     status: 500,
     hint: 'Call moduleGate().admit() with the plugin root before importing its entry; this is a bug in the loader.',
   },
-  MODU_SCAN_ARCHIVE_UNSAFE: {
-    title: 'Unsafe plugin archive',
-    status: 400,
-    hint: 'Pack the plugin again with `modu pack`; archives may hold only plain files and folders inside one root.',
-  },
   // http: route table and dispatch
   MODU_HTTP_NOT_FOUND: {
     title: 'Not found',

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ModuError, readManifest, type ScanReport } from '../../kernel/index.js';
+import {
+  checkCapabilities,
+  ModuError,
+  type PluginManifest,
+  readManifest,
+  type ScanReport,
+} from '../../kernel/index.js';
 import type { ArchiveLimits } from '../archive/archive-limits.js';
 import { checkPackageJson } from '../archive/check-package-json.js';
 import { extractArchive } from '../archive/extract-archive.js';
@@ -24,14 +30,30 @@ export interface PublishContext {
   readonly now: Date;
 }
 
-async function scanFolder(root: string, scan: ScanFunction | undefined, what: string): Promise<VersionRecord['scan']> {
+/**
+ * Scans the plugin and checks its code against the manifest's own `permissions`: a plugin may use
+ * what it asks for (the host decides the grants later), and nothing else.
+ */
+async function scanFolder(
+  root: string,
+  manifest: PluginManifest,
+  scan: ScanFunction | undefined,
+  what: string,
+): Promise<VersionRecord['scan']> {
   if (scan === undefined) return { status: 'skipped', reason: 'no scanner configured for this registry' };
   const report = await scan(root);
-  const errors = report.findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) {
-    const lines = errors.map((f) => `${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`);
+  const requested = manifest.permissions ?? [];
+  const problems = checkCapabilities({
+    plugin: manifest.name,
+    manifestFile: 'plugin.yaml',
+    requested,
+    granted: requested,
+    report,
+  });
+  if (problems.length > 0) {
+    const lines = problems.map((p) => `${p.kind} ${p.capability}: ${p.message}`);
     throw new ModuError('MODU_REGISTRY_SCAN_FAILED', `${what} fails the security scan:\n${lines.join('\n')}`, {
-      details: { findings: errors },
+      details: { problems },
     });
   }
   return {
@@ -82,7 +104,7 @@ export async function preparePublish(
     const { manifest } = await readManifest(root);
     const name = checkPluginName(manifest.name);
     const version = checkVersion(manifest.version);
-    const scan = await scanFolder(root, context.scan, `${name}@${version}`);
+    const scan = await scanFolder(root, manifest, context.scan, `${name}@${version}`);
     const signature = signatureOf(name, version, archive, options, context);
     return {
       name,
