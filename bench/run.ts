@@ -5,6 +5,7 @@
 const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   boot: () => import('./boot.js'),
   'parallel-loading': () => import('./parallel-loading.js'),
+  registry: () => import('./registry.js'),
   reload: () => import('./reload.js'),
   'route-overhead': () => import('./route-overhead.js'),
   scanner: () => import('./scanner.js'),
