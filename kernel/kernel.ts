@@ -82,13 +82,12 @@ class ModuKernel implements Kernel {
       logger: this.#logger,
       ...(this.#config.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: this.#config.bodyLimitBytes }),
     });
-    this.http = composeHandlers(
-      hostEndpoints(this, {
-        ...this.#config.endpoints,
-        metrics: [this.metrics, this.#http.metrics],
-      }),
-      this.#http.handler,
-    );
+    const host = hostEndpoints(this, { ...this.#config.endpoints, metrics: [this.metrics, this.#http.metrics] });
+    const hostPaths = `${this.#config.endpoints?.prefix ?? '/_modu'}/`;
+    const routes = this.#http.handler;
+    const both = composeHandlers(host, routes);
+    // Plugin routes are the hot path: only requests under the endpoints' prefix try the host first.
+    this.http = (request) => (request.path.startsWith(hostPaths) ? both(request) : routes(request));
     const timeoutOf = (record: PluginRecord, hook: HookName) => this.#timeoutOf(record, hook);
     const cacheDir = resolve(this.#config.cacheDir ?? '.modu/cache');
     const lifecycle = new PluginLifecycle({

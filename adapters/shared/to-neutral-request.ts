@@ -23,20 +23,19 @@ function decodePath(raw: string): string {
 }
 
 /**
- * A neutral request over Node's request. The AbortSignal is made only when someone reads it (an
- * AbortController costs more than the rest of the translation); it is aborted when the response
- * closes before it finished, even if read later.
+ * A neutral request over Node's request. The AbortSignal (and its close listener) is made only
+ * when someone reads it: it costs more than the rest of the translation. It is aborted when the
+ * response closes before it finished, even if that happened before the read.
  */
 class NodeRequest implements NeutralRequest {
   readonly method: string;
   readonly path: string;
   readonly query: Readonly<Record<string, string | readonly string[]>>;
   readonly headers: IncomingMessage['headers'];
-  readonly remoteAddress: string | undefined;
   readonly body: IncomingMessage;
   readonly parsedBody: unknown;
+  readonly #res: ServerResponse;
   #controller: AbortController | undefined = undefined;
-  #gone = false;
 
   constructor(req: IncomingMessage, res: ServerResponse, parsedBody: unknown) {
     const url = req.url ?? '/';
@@ -45,20 +44,24 @@ class NodeRequest implements NeutralRequest {
     this.path = decodePath(mark === -1 ? url : url.slice(0, mark));
     this.query = mark === -1 ? NO_QUERY : parseQuery(url.slice(mark + 1));
     this.headers = req.headers;
-    this.remoteAddress = req.socket.remoteAddress;
     this.body = req;
     this.parsedBody = parsedBody;
-    res.once('close', () => {
-      if (res.writableFinished) return;
-      this.#gone = true;
-      this.#controller?.abort();
-    });
+    this.#res = res;
+  }
+
+  /** Read on demand: the socket asks the operating system for its peer each time. */
+  get remoteAddress(): string | undefined {
+    return this.body.socket.remoteAddress;
   }
 
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#gone) this.#controller.abort();
+      const controller = new AbortController();
+      const res = this.#res;
+      // A response closed before it finished means the client went away, before or after this read.
+      if (res.closed && !res.writableFinished) controller.abort();
+      else res.once('close', () => res.writableFinished || controller.abort());
+      this.#controller = controller;
     }
     return this.#controller.signal;
   }

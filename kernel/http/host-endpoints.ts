@@ -81,6 +81,7 @@ const ADMIN_PATH = /^\/plugins\/((?:@[^/]+\/)?[^/@]+)\/(reload|unload)$/;
  */
 export function hostEndpoints(host: HostControl, options: HostEndpointsOptions = {}): NeutralHandler {
   const prefix = options.prefix ?? '/_modu';
+  const under = `${prefix}/`;
   const token = options.adminToken === undefined || options.adminToken === '' ? undefined : digest(options.adminToken);
   const reads: Record<string, () => NeutralResponse | Promise<NeutralResponse>> = {
     '/health': () => health(host),
@@ -88,7 +89,7 @@ export function hostEndpoints(host: HostControl, options: HostEndpointsOptions =
     '/metrics': () => metrics(options.metrics ?? []),
   };
   return async (request) => {
-    if (!request.path.startsWith(`${prefix}/`)) return undefined;
+    if (!request.path.startsWith(under)) return undefined;
     const rest = request.path.slice(prefix.length);
     const read = reads[rest];
     const admin = ADMIN_PATH.exec(rest);
