@@ -198,7 +198,7 @@ export async function run(): Promise<void> {
   // Side by side: each child measures only its own heap, and the machine has two cores.
   for (const measured of await Promise.all(FORMATS.map(measureInChild))) report(measured);
   console.log(
-    '  ESM module records are never freed by Node (each reload imports a new ?modu-gen URL); CommonJS should be.',
+    '  Node never frees ES module records: a reload of unchanged code keeps its module (the generation is the code hash), changed code pins a new one; CommonJS is freed.',
   );
 }
 
