@@ -1,6 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { readText } from '../files/read-text.js';
 import type { ScanReport } from './scan-types.js';
 
 function isReport(value: unknown, contentHash: string): value is ScanReport {
@@ -18,7 +19,7 @@ function isReport(value: unknown, contentHash: string): value is ScanReport {
 /** The cached report for a content hash, or undefined when there is none or the file is corrupt. */
 export async function readCachedReport(cacheDir: string, contentHash: string): Promise<ScanReport | undefined> {
   try {
-    const value: unknown = JSON.parse(await readFile(join(cacheDir, `${contentHash}.json`), 'utf8'));
+    const value: unknown = JSON.parse(await readText(join(cacheDir, `${contentHash}.json`)));
     return isReport(value, contentHash) ? value : undefined;
   } catch {
     // Missing, unreadable or corrupt: the caller scans again and rewrites it.

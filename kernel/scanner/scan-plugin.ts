@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readText } from '../files/read-text.js';
 import { listPluginFiles, type PluginEntry } from './list-plugin-files.js';
 import { readCachedReport, writeCachedReport } from './scan-cache.js';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan-limits.js';
@@ -79,7 +79,7 @@ async function prepare(root: string, limits: ScanLimits): Promise<Prepared> {
   const code: Prepared['code'][number][] = [];
   for (let i = 0; i < toRead.length; i += 16) {
     const batch = toRead.slice(i, i + 16);
-    const texts = await Promise.all(batch.map((entry) => readFile(join(root, entry.path), 'utf8')));
+    const texts = await Promise.all(batch.map((entry) => readText(join(root, entry.path))));
     batch.forEach((entry, j) => {
       const text = texts[j] ?? '';
       hash.update(`${entry.path}\0`).update(text);

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { ModuError } from '../errors/modu-error.js';
+import { readText } from '../files/read-text.js';
 import type { ValidationSource } from './validate.js';
 
 /** A parsed YAML file and a way to find where a JSON pointer sits in it. */
@@ -65,7 +65,7 @@ export function parseYaml(text: string, file: string): YamlFile {
 export async function readYamlFile(file: string): Promise<YamlFile> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readText(file);
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
     throw new ModuError(missing ? 'MODU_FILE_MISSING' : 'MODU_FILE_UNREADABLE', `${file} cannot be read`, {

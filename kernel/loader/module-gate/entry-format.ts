@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { readText } from '../../files/read-text.js';
 
 async function packageType(dir: string): Promise<string | undefined> {
   for (let at = dir; ; at = dirname(at)) {
-    const text = await readFile(join(at, 'package.json'), 'utf8').catch(() => undefined);
+    const text = await readText(join(at, 'package.json')).catch(() => undefined);
     if (text !== undefined) {
       try {
         const { type } = JSON.parse(text) as { type?: unknown };
