@@ -141,6 +141,9 @@ class ModuKernel implements Kernel {
 
   start(): Promise<BootReport> {
     return this.#operations.add(async () => {
+      if (this.#table.records().some((record) => record.runtime !== undefined)) {
+        throw new ModuError('MODU_KERNEL_ALREADY_STARTED', 'the kernel is already started', {});
+      }
       const began = performance.now();
       const plan = await this.#orchestrator.bootAll();
       const report = this.#bootReport(plan, performance.now() - began);

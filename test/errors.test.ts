@@ -13,18 +13,36 @@ async function documentedCodes(): Promise<Map<string, number>> {
   return new Map(rows.map((m) => [m[1] as string, Number(m[2])]));
 }
 
-/** Every code passed to `new ModuError('MODU_X', …)` in the source areas (not tests or fixtures). */
-async function codesUsedInSource(): Promise<Set<string>> {
-  const used = new Set<string>();
+/** The source files of the areas (not tests or fixtures), with their text. */
+async function sourceFiles(): Promise<Array<{ name: string; text: string }>> {
+  const files: Array<{ name: string; text: string }> = [];
   for (const area of ['kernel', 'adapters', 'registry', 'cli']) {
     const entries = await readdir(join(root, area), { recursive: true, withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
-      const text = await readFile(join(entry.parentPath, entry.name), 'utf8');
-      for (const match of text.matchAll(/ModuError\(\s*'(MODU_[A-Z0-9_]+)'/g)) used.add(match[1] as string);
+      files.push({ name: entry.name, text: await readFile(join(entry.parentPath, entry.name), 'utf8') });
     }
   }
+  return files;
+}
+
+/** Every code passed to `new ModuError('MODU_X', …)` in the source areas. */
+async function codesUsedInSource(): Promise<Set<string>> {
+  const used = new Set<string>();
+  for (const { text } of await sourceFiles()) {
+    for (const match of text.matchAll(/ModuError\(\s*'(MODU_[A-Z0-9_]+)'/g)) used.add(match[1] as string);
+  }
   return used;
+}
+
+/** Every 'MODU_X' string literal outside the catalogues: codes thrown, answered or compared. */
+async function codesMentionedInSource(): Promise<Set<string>> {
+  const mentioned = new Set<string>();
+  for (const { name, text } of await sourceFiles()) {
+    if (name.endsWith('errors.ts')) continue;
+    for (const match of text.matchAll(/['"](MODU_[A-Z0-9_]+)['"]/g)) mentioned.add(match[1] as string);
+  }
+  return mentioned;
 }
 
 describe('error catalogue', () => {
@@ -39,6 +57,14 @@ describe('error catalogue', () => {
     const used = await codesUsedInSource();
     expect(used.size).to.be.greaterThan(10);
     expect([...used].filter((code) => !defined.has(code))).to.deep.equal([]);
+  });
+
+  it('defines only codes the source uses', async () => {
+    const used = await codesMentionedInSource();
+    const unused = errorCatalogue()
+      .map(([code]) => code)
+      .filter((code) => !used.has(code));
+    expect(unused).to.deep.equal([]);
   });
 
   it('gives every code a title, a hint and an HTTP status', () => {

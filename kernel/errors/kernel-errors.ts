@@ -108,11 +108,6 @@ export const kernelErrors = defineErrors({
     status: 404,
     hint: 'Check the name with `modu graph` or GET /_modu/plugins.',
   },
-  MODU_LOADER_BUSY: {
-    title: 'Plugin busy',
-    status: 409,
-    hint: 'Another load, unload or reload of this plugin is running; retry when it ends.',
-  },
 
   // lifecycle
   MODU_LIFECYCLE_TIMEOUT: {
@@ -130,10 +125,10 @@ export const kernelErrors = defineErrors({
     status: 500,
     hint: 'Fix the required plugin named, or drop `required` for it in modu.yaml.',
   },
-  MODU_KERNEL_STOP_FAILED: {
-    title: 'Stop finished with errors',
-    status: 500,
-    hint: 'Each plugin that failed to stop is listed with its error.',
+  MODU_KERNEL_ALREADY_STARTED: {
+    title: 'Kernel already started',
+    status: 409,
+    hint: 'Call stop() before start() again; use reload(name) or load(name) for single plugins.',
   },
 
   // host config

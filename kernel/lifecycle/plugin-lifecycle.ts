@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PluginContext, PluginDefinition } from '../authoring/plugin-definition.js';
 import type { PreparedPlugin } from '../boot/prepare-plugins.js';
 import type { PluginHttp } from '../http/plugin-http.js';
@@ -43,15 +44,19 @@ export class PluginLifecycle {
 
   /**
    * Imports a plugin's code ahead of its load: importing needs no other plugin, so the boot overlaps
-   * it with the waves, and `load` picks the result up. The code's content hash is its generation: an
-   * ES module whose files changed is imported afresh, unchanged code keeps its module instance (Node
-   * never frees ES modules, so importing unchanged code again would only grow the heap).
+   * it with the waves, and `load` picks the result up. The code's content hash (with its grants) is its
+   * generation: an ES module whose files changed is imported afresh, unchanged code keeps its module
+   * instance (Node never frees ES modules, so importing unchanged code again would only grow the heap).
    */
   import(record: PluginRecord, prepared: PreparedPlugin): Promise<PluginDefinition> {
     const known = this.#imports.get(record.name);
     if (known !== undefined) return known;
     const pkg = record.pkg as NonNullable<PluginRecord['pkg']>;
-    const generation = prepared.codeHash.slice(0, 16);
+    // Grants are part of the version: a module evaluated under other grants is not reused.
+    const generation = createHash('sha256')
+      .update(`${prepared.codeHash}\n${prepared.granted.join(',')}`)
+      .digest('hex')
+      .slice(0, 16);
     const imported = importPlugin({ pkg, granted: prepared.granted, generation }, this.#env.code);
     imported.catch(() => {}); // observed when the plugin's turn comes, or dropped with `discard`
     this.#imports.set(record.name, imported);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createKernel, type Kernel, type PluginStateChange } from '../../kernel/index.js';
+import { createKernel, type Kernel, ModuError, type PluginStateChange } from '../../kernel/index.js';
 import { examplePlugins, silentLogger } from '../helpers/fixtures.js';
 
 const authConfig = {
@@ -29,6 +29,15 @@ describe('createKernel()', () => {
       expect(report.waves).to.deep.equal([['auth', 'settings', 'storage'], ['audit', 'users'], ['todos']]);
       expect(report.criticalPath.plugins.at(-1)).to.equal('todos');
       expect(report.ok).to.equal(true);
+    });
+
+    it('refuses a second start() until stop()', async () => {
+      kernel = createKernel({ pluginDirs: [examplePlugins], logger: silentLogger, plugins: { auth: authConfig } });
+      await kernel.start();
+      const error = await kernel.start().catch((e: unknown) => e);
+      expect(ModuError.is(error) && error.code).to.equal('MODU_KERNEL_ALREADY_STARTED');
+      await kernel.stop();
+      expect((await kernel.start()).ok).to.equal(true);
     });
 
     it('emits a state event for every transition', async () => {
