@@ -1,3 +1,5 @@
+// One Reflect metadata polyfill for the host and every plugin: decorator metadata is shared through it.
+import 'reflect-metadata';
 import './errors/kernel-errors.js';
 
 // Plugins take Inversify's decorators from Modu, so that they always use the host's single copy.
