@@ -30,9 +30,14 @@ function denied(message: string, policy: GatePolicy, request: string): ModuError
  * Wraps `Module._load` and `Module._resolveFilename` once, so that a `require` (static, computed, or through
  * `createRequire` inside the plugin folder) from a file inside an admitted root gets the same rules as an ESM
  * import: ungranted dangerous built-ins and files outside the folder are denied with `MODU_PERMISSION_DENIED`,
- * and `modu` resolves to the host's copy. Requires from anywhere else are untouched.
+ * and `modu` resolves to the host's copy; `onGatedLoad` hears of every require from a plugin. Requires from
+ * anywhere else are untouched.
  */
-export function installCjsGate(policies: ReadonlyMap<string, GatePolicy>, hostIndexPath: string): void {
+export function installCjsGate(
+  policies: ReadonlyMap<string, GatePolicy>,
+  hostIndexPath: string,
+  onGatedLoad: (policy: GatePolicy) => void,
+): void {
   const loader = cjsLoader;
   const originalLoad = loader._load;
   const originalResolve = loader._resolveFilename;
@@ -46,6 +51,7 @@ export function installCjsGate(policies: ReadonlyMap<string, GatePolicy>, hostIn
     const policy = gated(parent);
     const denial = policy === undefined ? undefined : builtinDenial(request, policy);
     if (policy !== undefined && denial !== undefined) throw denied(denial, policy, request);
+    if (policy !== undefined) onGatedLoad(policy);
     return originalLoad.call(this, request, parent, isMain);
   };
   loader._resolveFilename = function gatedResolve(this: unknown, request, parent, isMain, options) {

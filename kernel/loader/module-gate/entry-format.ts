@@ -1,17 +1,36 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { readText } from '../../files/read-text.js';
 
-async function packageType(dir: string): Promise<string | undefined> {
+/** The `type` of a folder's package.json: a string, `null` for a package.json without one, undefined for none. */
+async function typeIn(dir: string): Promise<string | null | undefined> {
+  const text = await readText(join(dir, 'package.json')).catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const { type } = JSON.parse(text) as { type?: unknown };
+    return typeof type === 'string' ? type : null;
+  } catch {
+    return null;
+  }
+}
+
+// Folders above plugin roots are shared by every plugin and, as in Node's own package scope cache,
+// read once per process; folders inside a plugin are read afresh, so a reload sees its changes.
+const aboveRoots = new Map<string, Promise<string | null | undefined>>();
+
+function cachedTypeIn(dir: string): Promise<string | null | undefined> {
+  let type = aboveRoots.get(dir);
+  if (type === undefined) {
+    type = typeIn(dir);
+    aboveRoots.set(dir, type);
+  }
+  return type;
+}
+
+async function packageType(dir: string, root: string): Promise<string | undefined> {
   for (let at = dir; ; at = dirname(at)) {
-    const text = await readText(join(at, 'package.json')).catch(() => undefined);
-    if (text !== undefined) {
-      try {
-        const { type } = JSON.parse(text) as { type?: unknown };
-        return typeof type === 'string' ? type : undefined;
-      } catch {
-        return undefined;
-      }
-    }
+    const inside = at === root || at.startsWith(`${root}${sep}`);
+    const type = await (inside ? typeIn(at) : cachedTypeIn(at));
+    if (type !== undefined) return type ?? undefined;
     if (dirname(at) === at) return undefined;
   }
 }
@@ -21,8 +40,8 @@ async function packageType(dir: string): Promise<string | undefined> {
  * package.json says `"type": "commonjs"`. A `.js` file with no `type` is left to Node's own syntax
  * detection (through `import()`), since `require()` would cache an ESM file outside any generation.
  */
-export async function isCommonJsEntry(path: string): Promise<boolean> {
+export async function isCommonJsEntry(path: string, root: string): Promise<boolean> {
   if (path.endsWith('.cjs')) return true;
   if (!path.endsWith('.js')) return false;
-  return (await packageType(dirname(path))) === 'commonjs';
+  return (await packageType(dirname(path), root)) === 'commonjs';
 }

@@ -58,6 +58,8 @@ class PortGate implements ModuleGate {
   private readonly pending = new Map<number, () => void>();
   private readonly port;
   private nextId = 0;
+  /** Roots whose code went through require(): only these have CommonJS modules to evict. */
+  private readonly cjsRoots = new Set<string>();
 
   constructor() {
     const hostURL = new URL('../../index.js', import.meta.url);
@@ -71,7 +73,7 @@ class PortGate implements ModuleGate {
     port1.unref();
     const data: GateHooksData = { port: port2, hostURL: hostURL.href };
     register(new URL('./gate-hooks.js', import.meta.url), { data, transferList: [port2] });
-    installCjsGate(this.policies, fileURLToPath(hostURL));
+    installCjsGate(this.policies, fileURLToPath(hostURL), (policy) => this.cjsRoots.add(policy.root));
   }
 
   private send(root: string, policy: GatePolicy): Promise<void> {
@@ -95,7 +97,8 @@ class PortGate implements ModuleGate {
 
   async importEntry(entry: string, generation: string | number): Promise<Record<string, unknown>> {
     const path = resolvePath(entry);
-    if (policyFor(path, this.policies) === undefined) {
+    const policy = policyFor(path, this.policies);
+    if (policy === undefined) {
       throw new ModuError(
         'MODU_LOADER_NOT_ADMITTED',
         `${path} lies in no admitted plugin folder; admit the plugin first`,
@@ -107,7 +110,10 @@ class PortGate implements ModuleGate {
     try {
       // CommonJS through require(): import() would pin every generation's module.exports in Node's
       // ESM loader, beyond what release() can evict. A fresh require per call leaves no parent behind.
-      if (await isCommonJsEntry(path)) return { default: createRequire(import.meta.url)(path) as unknown };
+      if (await isCommonJsEntry(path, policy.root)) {
+        this.cjsRoots.add(policy.root);
+        return { default: createRequire(import.meta.url)(path) as unknown };
+      }
       const url = pathToFileURL(path);
       url.searchParams.set(GENERATION_PARAM, String(generation));
       return (await import(url.href)) as Record<string, unknown>;
@@ -124,7 +130,8 @@ class PortGate implements ModuleGate {
       this.policies.set(absolute, emptied);
       await this.send(absolute, emptied);
     }
-    evictCjs(cjsLoader, absolute);
+    // Walking the whole require cache per plugin would make a stop quadratic; ES-only plugins skip it.
+    if (this.cjsRoots.delete(absolute)) evictCjs(cjsLoader, absolute);
   }
 }
 
