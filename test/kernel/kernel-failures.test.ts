@@ -152,3 +152,56 @@ describe('Kernel.start() with a required plugin that fails', () => {
     expect(kernel.snapshot().find((p) => p.name === 'storage')?.state).to.equal('unloaded');
   });
 });
+
+describe('Kernel.start() with plugins that reach for capabilities', () => {
+  let plugins: Map<string, PluginSnapshot>;
+  let kernel: Kernel;
+
+  before(async () => {
+    const dir = await pluginsFolder(
+      'malicious/require-builtin',
+      'malicious/runtime-computed-import',
+      'benign/granted-fs',
+      'benign/granted-env',
+    );
+    kernel = createKernel({
+      pluginDirs: [dir],
+      logger: silentLogger,
+      plugins: {
+        'ok-granted-fs': { grants: ['node:fs'] },
+        'mal-runtime-computed-import': { grants: ['dynamic-code'] },
+      },
+    });
+    plugins = new Map((await kernel.start()).plugins.map((p) => [p.name, p]));
+  });
+  after(async () => {
+    await kernel.stop();
+    await removeScratch();
+  });
+
+  it('rejects code using a built-in it did not ask for, before any of it runs', () => {
+    const plugin = plugins.get('mal-require-builtin');
+    expect(plugin?.state).to.equal('failed');
+    expect(plugin?.failure?.phase).to.equal('validate');
+    expect(plugin?.failure?.error.code).to.equal('MODU_PERMISSION_DENIED');
+    expect(plugin?.failure?.error.message).to.match(/index\.js:\d+/);
+  });
+
+  it('rejects a plugin asking for what the host did not grant', () => {
+    const plugin = plugins.get('ok-granted-env');
+    expect(plugin?.state).to.equal('failed');
+    expect(plugin?.failure?.error.code).to.equal('MODU_PERMISSION_DENIED');
+    expect(plugin?.failure?.error.message).to.contain('env');
+  });
+
+  it('stops at load a built-in whose name is computed at run time', () => {
+    const plugin = plugins.get('mal-runtime-computed-import');
+    expect(plugin?.state).to.equal('failed');
+    expect(plugin?.failure?.phase).to.equal('load');
+    expect(plugin?.failure?.error.code).to.equal('MODU_PERMISSION_DENIED');
+  });
+
+  it('starts a plugin using a capability it asked for and was granted', () => {
+    expect(plugins.get('ok-granted-fs')?.state).to.equal('started');
+  });
+});
