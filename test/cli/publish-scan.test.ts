@@ -7,7 +7,7 @@ import { runCli } from '../../cli/main.js';
 import { modu } from '../helpers/cli.js';
 import { examplePlugins, fixturesDir } from '../helpers/fixtures.js';
 
-describe('publishScan (modu registry publish and serve)', () => {
+describe('modu registry publish and serve: the security scan', () => {
   let base = '';
   beforeEach(async () => {
     base = await mkdtemp(join(tmpdir(), 'modu-cli-publish-'));
