@@ -9,9 +9,9 @@ export interface SpecifierVerdict {
   readonly message: string;
 }
 
-/** True for `modu` and `modu/<sub>`: the host's own copy, always allowed. */
+/** True for `modu`: the host's plugin API, always allowed. */
 export function isHostSpecifier(specifier: string): boolean {
-  return specifier === 'modu' || specifier.startsWith('modu/');
+  return specifier === 'modu';
 }
 
 /**

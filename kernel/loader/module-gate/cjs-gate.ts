@@ -1,6 +1,7 @@
 import Module from 'node:module';
+import { isAbsolute } from 'node:path';
 import { ModuError } from '../../errors/modu-error.js';
-import { builtinDenial, escapeDenial, type GatePolicy, isPathSpecifier, policyFor } from './gate-policy.js';
+import { builtinDenial, escapeDenial, type GatePolicy, policyFor } from './gate-policy.js';
 
 /** The internals of the CommonJS loader the gate wraps; not in @types/node. */
 export interface CjsLoader {
@@ -29,21 +30,18 @@ function denied(message: string, policy: GatePolicy, request: string): ModuError
 /**
  * Wraps `Module._load` and `Module._resolveFilename` once, so that a `require` (static, computed, or through
  * `createRequire` inside the plugin folder) from a file inside an admitted root gets the same rules as an ESM
- * import: ungranted dangerous built-ins and files outside the folder are denied with `MODU_PERMISSION_DENIED`,
- * and `modu` resolves to the host's copy; `onGatedLoad` hears of every require from a plugin. Requires from
- * anywhere else are untouched.
+ * import: ungranted dangerous built-ins and files or packages outside the folder are denied with
+ * `MODU_PERMISSION_DENIED`, and `modu` resolves to `pluginModuPath`; `onGatedLoad` hears of every require from a
+ * plugin. Requires from anywhere else are untouched.
  */
 export function installCjsGate(
   policies: ReadonlyMap<string, GatePolicy>,
-  hostIndexPath: string,
+  pluginModuPath: string,
   onGatedLoad: (policy: GatePolicy) => void,
 ): void {
   const loader = cjsLoader;
   const originalLoad = loader._load;
   const originalResolve = loader._resolveFilename;
-  const host = new loader(hostIndexPath);
-  host.filename = hostIndexPath;
-  host.paths = loader._nodeModulePaths(hostIndexPath);
   const gated = (parent: CjsModule | undefined) =>
     typeof parent?.filename === 'string' ? policyFor(parent.filename, policies) : undefined;
 
@@ -57,10 +55,10 @@ export function installCjsGate(
   loader._resolveFilename = function gatedResolve(this: unknown, request, parent, isMain, options) {
     const policy = gated(parent);
     if (policy === undefined) return originalResolve.call(this, request, parent, isMain, options);
-    if (request === 'modu' || request.startsWith('modu/'))
-      return originalResolve.call(this, request, host, isMain, options);
+    if (request === 'modu') return pluginModuPath;
     const filename = originalResolve.call(this, request, parent, isMain, options);
-    const escaped = isPathSpecifier(request) ? escapeDenial(filename, policy) : undefined;
+    // Built-ins resolve to their names, and the load step above has judged them.
+    const escaped = isAbsolute(filename) ? escapeDenial(request, filename, policy) : undefined;
     if (escaped !== undefined) throw denied(escaped, policy, request);
     return filename;
   };

@@ -11,7 +11,6 @@ import {
   type GatePolicy,
   GENERATION_PARAM,
   isInside,
-  isPathSpecifier,
   policyFor,
   urlDenial,
 } from './gate-policy.js';
@@ -26,8 +25,8 @@ export interface GateMessage {
 /** What {@link initialize} receives from `module.register()`. */
 export interface GateHooksData {
   readonly port: MessagePort;
-  /** URL of the host's kernel entry: bare `modu` from plugin code resolves as if imported from here. */
-  readonly hostURL: string;
+  /** URL of plugin-modu.js: bare `modu` from plugin code resolves here. */
+  readonly pluginModuURL: string;
 }
 
 interface ResolveContext {
@@ -46,11 +45,11 @@ const policies = new Map<string, GatePolicy>();
 /** data: and http(s): modules a plugin imported (when granted): their own imports get the plugin's policy. */
 const derived = new Map<string, GatePolicy>();
 const MAX_DERIVED = 10_000;
-let hostURL = '';
+let pluginModuURL = '';
 
 /** Receives the policy port and the host URL once, when `module.register()` starts the hooks. */
 export function initialize(data: GateHooksData): void {
-  hostURL = data.hostURL;
+  pluginModuURL = data.pluginModuURL;
   data.port.on('message', (message: GateMessage) => {
     policies.set(message.root, message.policy);
     data.port.postMessage(message.id);
@@ -69,14 +68,14 @@ function gatedParent(parentURL: string | undefined): { policy: GatePolicy; gener
 }
 
 /**
- * Applies the policy of the plugin that imports: `modu` from the host, built-ins and URLs by grant, files inside
- * its folder only, and the parent's generation passed on to its children.
+ * Applies the policy of the plugin that imports: `modu` is the host's plugin API, built-ins and URLs load by
+ * grant, files (and packages) from inside its folder only, and the parent's generation passes on to its children.
  */
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {
   const parent = gatedParent(context.parentURL);
   if (parent === undefined) return next(specifier, context);
   const { policy, generation } = parent;
-  if (specifier === 'modu' || specifier.startsWith('modu/')) return next(specifier, { ...context, parentURL: hostURL });
+  if (specifier === 'modu') return { url: pluginModuURL, format: 'module', shortCircuit: true };
   const urlDenied = urlDenial(specifier, policy);
   if (urlDenied !== undefined) throw deniedError(urlDenied);
   const result = await next(specifier, context);
@@ -93,7 +92,7 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
   if (!result.url.startsWith('file:')) return result;
   const url = new URL(result.url);
   const path = fileURLToPath(url);
-  const escaped = isPathSpecifier(specifier) ? escapeDenial(path, policy) : undefined;
+  const escaped = escapeDenial(specifier, path, policy);
   if (escaped !== undefined) throw deniedError(escaped);
   // A child inside the same plugin joins its parent's generation, so a reload re-evaluates the whole graph.
   if (generation === null || !isInside(path, policy.root)) return result;

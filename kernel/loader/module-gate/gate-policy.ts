@@ -56,14 +56,20 @@ export function urlDenial(specifier: string, policy: GatePolicy): string | undef
   return `plugin "${policy.name}" may not import a ${scheme}: URL: it needs the ${capability} capability, which is not granted`;
 }
 
-/** Why `policy` may not load file `path` (outside its folder), or undefined. */
-export function escapeDenial(path: string, policy: GatePolicy): string | undefined {
+/**
+ * Why `policy` may not load file `path`, which `specifier` resolved to, or undefined when the file lies inside the
+ * plugin folder. A package resolves outside it when it is not bundled in the plugin's own node_modules: the host's
+ * packages run with the host's rights, unscanned, so a plugin may not borrow them.
+ */
+export function escapeDenial(specifier: string, path: string, policy: GatePolicy): string | undefined {
   if (isInside(path, policy.root)) return undefined;
-  return `plugin "${policy.name}" may not load ${path}: it is outside the plugin folder ${policy.root}`;
+  if (isPathSpecifier(specifier))
+    return `plugin "${policy.name}" may not load ${path}: it is outside the plugin folder ${policy.root}`;
+  return `plugin "${policy.name}" may not load the package '${specifier}' from ${path}: only packages bundled in the plugin's own node_modules load, and from 'modu' only the plugin API`;
 }
 
 /** True for a specifier that names a file by path (relative, absolute or file: URL) rather than a package. */
-export function isPathSpecifier(specifier: string): boolean {
+function isPathSpecifier(specifier: string): boolean {
   return (
     specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:') || isAbsolute(specifier)
   );

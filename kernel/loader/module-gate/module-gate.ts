@@ -9,11 +9,13 @@ import { isCommonJsEntry } from './entry-format.js';
 import { evictCjs } from './evict-cjs.js';
 import type { GateHooksData, GateMessage } from './gate-hooks.js';
 import { DENIED_CODE, type GatePolicy, GENERATION_PARAM, policyFor } from './gate-policy.js';
+import { pluginApi } from './plugin-api.js';
+import { providePluginApi } from './plugin-api-slot.js';
 
 /**
  * The one place where plugin code is imported. It applies each plugin's capability grants to every module the
  * plugin loads at run time (ESM through a resolve hook on Node's hooks thread, CommonJS through the require
- * loader), maps `modu` to the host's single copy, and gives each reload its own module generation.
+ * loader), maps `modu` to the host's plugin API (plugin-modu.js), and gives each reload its own module generation.
  *
  * This is NOT a sandbox. Plugin code runs in the host process with the host's rights; the gate only stops the
  * module-loading paths. `process.binding`, `process.dlopen`, `process.getBuiltinModule`, `module.constructor`,
@@ -62,7 +64,8 @@ class PortGate implements ModuleGate {
   private readonly cjsRoots = new Set<string>();
 
   constructor() {
-    const hostURL = new URL('../../index.js', import.meta.url);
+    providePluginApi(pluginApi);
+    const pluginModuURL = new URL('./plugin-modu.js', import.meta.url);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     port1.on('message', (id: number) => {
@@ -71,9 +74,9 @@ class PortGate implements ModuleGate {
       if (this.pending.size === 0) port1.unref();
     });
     port1.unref();
-    const data: GateHooksData = { port: port2, hostURL: hostURL.href };
+    const data: GateHooksData = { port: port2, pluginModuURL: pluginModuURL.href };
     register(new URL('./gate-hooks.js', import.meta.url), { data, transferList: [port2] });
-    installCjsGate(this.policies, fileURLToPath(hostURL), (policy) => this.cjsRoots.add(policy.root));
+    installCjsGate(this.policies, fileURLToPath(pluginModuURL), (policy) => this.cjsRoots.add(policy.root));
   }
 
   private send(root: string, policy: GatePolicy): Promise<void> {

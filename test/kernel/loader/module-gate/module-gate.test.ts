@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { definePlugin, gateDenial, ModuError, moduleGate } from '../../../../kernel/index.js';
+import { pluginApi } from '../../../../kernel/loader/module-gate/plugin-api.js';
 
 type Hooks = { onLoad(): unknown };
 
@@ -43,33 +44,59 @@ describe('moduleGate()', () => {
     return { name, root, entry: join(root, 'index.js') };
   }
 
-  describe('when an ESM plugin imports modu', () => {
-    it("gets the host's single copy", async () => {
-      const p = await plugin({ 'index.js': "export { definePlugin } from 'modu';\n" });
-      const ns = await gate.importEntry(p.entry, 1);
-      expect(ns.definePlugin).to.equal(definePlugin);
+  describe('when a plugin imports modu', () => {
+    it("gets the host's plugin API, from ESM and CommonJS", async () => {
+      const esm = await plugin({ 'index.js': "import * as modu from 'modu';\nexport default modu;\n" });
+      const api = (await gate.importEntry(esm.entry, 1)).default as Record<string, unknown>;
+      expect(Object.keys(api).sort()).to.deep.equal(Object.keys(pluginApi).sort());
+      expect(api.definePlugin).to.equal(definePlugin);
+      const cjs = await plugin({ 'index.js': "module.exports = require('modu').definePlugin;\n" }, [], 'commonjs');
+      expect((await gate.importEntry(cjs.entry, 1)).default).to.equal(definePlugin);
     });
-  });
 
-  describe('when a plugin names a subpath of modu', () => {
-    it("resolves it in the host's package, from ESM and CommonJS", async () => {
-      const hostPackage = fileURLToPath(new URL('../../../../../package.json', import.meta.url));
-      const esm = await plugin({ 'index.js': "export default import.meta.resolve('modu/package.json');\n" });
-      expect(fileURLToPath(String((await gate.importEntry(esm.entry, 1)).default))).to.equal(hostPackage);
-      const cjs = await plugin(
-        { 'index.js': "module.exports = require.resolve('modu/package.json');\n" },
-        [],
-        'commonjs',
+    it("never the host's own functions, which could admit it with any grant", async () => {
+      const esm = await plugin({ 'index.js': "export { moduleGate } from 'modu';\n" });
+      const error = await gate.importEntry(esm.entry, 1).then(
+        () => undefined,
+        (failure: unknown) => failure,
       );
-      expect((await gate.importEntry(cjs.entry, 1)).default).to.equal(hostPackage);
+      expect(error).to.be.instanceOf(SyntaxError);
+      expect((error as Error).message).to.contain("does not provide an export named 'moduleGate'");
+      const cjs = await plugin({ 'index.js': "module.exports = require('modu').createKernel;\n" }, [], 'commonjs');
+      expect((await gate.importEntry(cjs.entry, 1)).default).to.equal(undefined);
     });
   });
 
-  describe('when a CommonJS plugin requires modu', () => {
-    it("gets the host's single copy", async () => {
-      const p = await plugin({ 'index.js': "module.exports = require('modu').definePlugin;\n" }, [], 'commonjs');
-      const ns = await gate.importEntry(p.entry, 1);
-      expect(ns.default).to.equal(definePlugin);
+  describe('when a plugin imports a package', () => {
+    it('loads one bundled in its own node_modules, from ESM and CommonJS', async () => {
+      const bundled = {
+        'node_modules/helper/package.json': '{ "name": "helper", "main": "index.js" }',
+        'node_modules/helper/index.js': 'module.exports = { answer: 42 };\n',
+      };
+      const esm = await plugin({ ...bundled, 'index.js': "export { default } from 'helper';\n" });
+      expect((await gate.importEntry(esm.entry, 1)).default).to.deep.equal({ answer: 42 });
+      const cjs = await plugin({ ...bundled, 'index.js': "module.exports = require('helper');\n" }, [], 'commonjs');
+      expect((await gate.importEntry(cjs.entry, 1)).default).to.deep.equal({ answer: 42 });
+    });
+
+    it("denies one that resolves outside its folder: the host's packages and modu's subpaths", async () => {
+      const hostPackage = fileURLToPath(new URL('../../../../..', import.meta.url));
+      const linked = [
+        ['inversify', join(hostPackage, 'node_modules', 'inversify')],
+        ['modu/registry', hostPackage],
+      ];
+      for (const [specifier, target] of linked) {
+        for (const type of ['module', 'commonjs']) {
+          const load = type === 'module' ? `import '${specifier}';\n` : `require('${specifier}');\n`;
+          const p = await plugin({ 'index.js': load }, [], type);
+          const name = (specifier as string).split('/')[0] as string;
+          await mkdir(join(p.root, 'node_modules'));
+          await symlink(target as string, join(p.root, 'node_modules', name), 'dir');
+          const denied = await rejection(gate.importEntry(p.entry, 1));
+          expect(denied.code, `${specifier} from ${type}`).to.equal('MODU_PERMISSION_DENIED');
+          expect(denied.message).to.contain(`the package '${specifier}'`).and.contain("plugin's own node_modules");
+        }
+      }
     });
   });
 
