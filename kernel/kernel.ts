@@ -100,6 +100,7 @@ class ModuKernel implements Kernel {
       runtimeOf: (name) => this.#table.get(name)?.runtime,
       timeoutOf,
       blockedBy: (name) => this.#orchestrator.dependentsOf(name),
+      checkCode: (pkg, granted) => checkPluginCode(pkg, granted, cacheDir),
     });
     this.#orchestrator = new PluginOrchestrator({
       table: this.#table,
@@ -112,7 +113,6 @@ class ModuKernel implements Kernel {
         env,
         source,
         kernelVersion: KERNEL_VERSION,
-        checkCode: (pkg, granted) => checkPluginCode(pkg, granted, cacheDir),
       }),
     });
   }

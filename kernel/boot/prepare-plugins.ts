@@ -8,14 +8,12 @@ import { type DependencyGraph, resolveGraph, skippedDependents } from '../graph/
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import { errorReport } from '../runtime/error-report.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
-import type { ScanReport } from '../scanner/scan-types.js';
 import type { BootReport } from './boot-report.js';
 
-/** One plugin ready to load: its validated config, its capability grants, and its code's content hash. */
+/** One plugin ready to load: its validated config and its capability grants. */
 export interface PreparedPlugin {
   readonly config: Readonly<Record<string, unknown>>;
   readonly granted: readonly string[];
-  readonly codeHash: string;
 }
 
 /** The outcome of discovery, validation and resolution: what loads, in which waves, with what. */
@@ -25,7 +23,7 @@ export interface BootPlan {
   readonly ignored: BootReport['ignored'];
 }
 
-/** What preparing needs: where plugins are, the host config, the environment, and the code check. */
+/** What preparing needs: where plugins are, the host config and the environment. */
 export interface PrepareOptions {
   readonly pluginDirs: readonly string[];
   readonly config: HostConfig;
@@ -33,27 +31,25 @@ export interface PrepareOptions {
   /** Names the host configuration in messages (the modu.yaml path, or `createKernel options`). */
   readonly source: string;
   readonly kernelVersion: string;
-  /** Scans the code and checks its capabilities; throws to reject the plugin. */
-  readonly checkCode: (pkg: PluginPackage, granted: readonly string[]) => Promise<ScanReport>;
   /** Prepares only these plugins, leaving every other record as it is (load and reload). */
   readonly only?: ReadonlySet<string>;
 }
 
-async function prepareOne(
+function prepareOne(
   pkg: PluginPackage,
   options: PrepareOptions,
   variables: ReadonlyArray<readonly [string, string]>,
-): Promise<PreparedPlugin> {
+): PreparedPlugin {
   const section = options.config.plugins?.[pkg.manifest.name];
   const config = resolvePluginConfig(pkg.manifest, section?.config, variables, options.source);
-  const granted = section?.grants ?? [];
-  const report = await options.checkCode(pkg, granted);
-  return { config, granted, codeHash: report.contentHash };
+  return { config, granted: section?.grants ?? [] };
 }
 
 /**
  * Discovers, validates and resolves every plugin into the table: invalid ones are `failed` (phase
- * `validate` or `resolve`), those depending on them `skipped`, and the rest planned in waves.
+ * `validate` or `resolve`), those depending on them `skipped`, and the rest planned in waves. The code
+ * itself is checked later, plugin by plugin, ahead of its import (see PluginLifecycle), so that scanning
+ * overlaps with the waves.
  */
 export async function preparePlugins(table: PluginTable, options: PrepareOptions): Promise<BootPlan> {
   const discovery = await discoverPlugins(options.pluginDirs);
@@ -78,17 +74,15 @@ export async function preparePlugins(table: PluginTable, options: PrepareOptions
   const prepared = new Map<string, PreparedPlugin>();
   const invalid: string[] = [];
   const variables = pluginEnvVariables(options.env);
-  await Promise.all(
-    records.map(async (record) => {
-      try {
-        prepared.set(record.name, await prepareOne(record.pkg as PluginPackage, options, variables));
-      } catch (error) {
-        if (!ModuError.is(error)) throw error;
-        table.fail(record, 'validate', error);
-        invalid.push(record.name);
-      }
-    }),
-  );
+  for (const record of records) {
+    try {
+      prepared.set(record.name, prepareOne(record.pkg as PluginPackage, options, variables));
+    } catch (error) {
+      if (!ModuError.is(error)) throw error;
+      table.fail(record, 'validate', error);
+      invalid.push(record.name);
+    }
+  }
   const graph = resolveGraph(
     discovery.packages.map(({ manifest }) => manifest),
     options.kernelVersion,

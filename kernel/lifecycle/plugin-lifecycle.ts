@@ -3,14 +3,18 @@ import type { PluginContext, PluginDefinition } from '../authoring/plugin-defini
 import type { PreparedPlugin } from '../boot/prepare-plugins.js';
 import type { PluginHttp } from '../http/plugin-http.js';
 import { importPlugin, type LoadEnvironment, type LoadedPlugin, loadPlugin } from '../loader/load-plugin.js';
+import type { PluginPackage } from '../manifest/read-manifest.js';
 import type { PluginRecord } from '../runtime/plugin-record.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
+import type { ScanReport } from '../scanner/scan-types.js';
 import { type HookName, runHook } from './run-hook.js';
 
-/** What the lifecycle needs beyond loading: the table, the HTTP layer, and each plugin's inputs. */
+/** What the lifecycle needs beyond loading: the table, the HTTP layer, the code check, and each plugin's inputs. */
 export interface LifecycleEnvironment extends LoadEnvironment {
   readonly table: PluginTable;
   readonly http: PluginHttp;
+  /** Scans a plugin's code and checks its capabilities; throws to reject the plugin. */
+  readonly checkCode: (pkg: PluginPackage, granted: readonly string[]) => Promise<ScanReport>;
   readonly timeoutOf: (record: PluginRecord, hook: HookName) => number;
   readonly blockedBy: (name: string) => readonly string[];
 }
@@ -24,8 +28,8 @@ export interface LifecycleEnvironment extends LoadEnvironment {
 export class PluginLifecycle {
   readonly #env: LifecycleEnvironment;
   readonly #loaded = new Map<string, LoadedPlugin>();
-  /** Code imported ahead of the load waves, awaiting its plugin's turn. */
-  readonly #imports = new Map<string, Promise<PluginDefinition>>();
+  /** Code checked and imported ahead of the load waves, awaiting its plugin's turn. */
+  readonly #imports = new Map<string, { checked: Promise<string>; imported: Promise<PluginDefinition> }>();
 
   constructor(env: LifecycleEnvironment) {
     this.#env = env;
@@ -43,24 +47,37 @@ export class PluginLifecycle {
   }
 
   /**
-   * Imports a plugin's code ahead of its load: importing needs no other plugin, so the boot overlaps
-   * it with the waves, and `load` picks the result up. The code's content hash (with its grants) is its
-   * generation: an ES module whose files changed is imported afresh, unchanged code keeps its module
-   * instance (Node never frees ES modules, so importing unchanged code again would only grow the heap).
+   * Checks a plugin's code (scan and capabilities), then imports it, ahead of its load: neither needs
+   * another plugin, so the boot overlaps them with the waves, and `load` picks the result up. The code is
+   * imported only once its check passed. The code's content hash (with its grants) is its generation: an
+   * ES module whose files changed is imported afresh, unchanged code keeps its module instance (Node never
+   * frees ES modules, so importing unchanged code again would only grow the heap).
    */
   import(record: PluginRecord, prepared: PreparedPlugin): Promise<PluginDefinition> {
+    return this.#checkAndImport(record, prepared).imported;
+  }
+
+  #checkAndImport(record: PluginRecord, prepared: PreparedPlugin) {
     const known = this.#imports.get(record.name);
     if (known !== undefined) return known;
-    const pkg = record.pkg as NonNullable<PluginRecord['pkg']>;
-    // Grants are part of the version: a module evaluated under other grants is not reused.
-    const generation = createHash('sha256')
-      .update(`${prepared.codeHash}\n${prepared.granted.join(',')}`)
-      .digest('hex')
-      .slice(0, 16);
-    const imported = importPlugin({ pkg, granted: prepared.granted, generation }, this.#env.code);
-    imported.catch(() => {}); // observed when the plugin's turn comes, or dropped with `discard`
-    this.#imports.set(record.name, imported);
-    return imported;
+    const pkg = record.pkg as PluginPackage;
+    const checked = this.#env.table.timed(record, 'validate', async () => {
+      const report = await this.#env.checkCode(pkg, prepared.granted);
+      // Grants are part of the version: a module evaluated under other grants is not reused.
+      return createHash('sha256')
+        .update(`${report.contentHash}\n${prepared.granted.join(',')}`)
+        .digest('hex')
+        .slice(0, 16);
+    });
+    const imported = checked.then((generation) =>
+      importPlugin({ pkg, granted: prepared.granted, generation }, this.#env.code),
+    );
+    // Both are observed when the plugin's turn comes, or dropped with `discard`.
+    checked.catch(() => {});
+    imported.catch(() => {});
+    const entry = { checked, imported };
+    this.#imports.set(record.name, entry);
+    return entry;
   }
 
   /** Drops code imported for a plugin that will not load after all (a dependency failed). */
@@ -73,10 +90,18 @@ export class PluginLifecycle {
     const { table, http } = this.#env;
     const pkg = record.pkg;
     if (pkg === undefined) return false;
+    const code = this.#checkAndImport(record, prepared);
+    try {
+      await code.checked;
+    } catch (error) {
+      await this.discard(record);
+      table.fail(record, 'validate', error);
+      return false;
+    }
     table.transition(record, 'loading');
     try {
       await table.timed(record, 'load', async () => {
-        const definition = await this.import(record, prepared);
+        const definition = await code.imported;
         this.#imports.delete(record.name);
         const request = { pkg, config: prepared.config, granted: prepared.granted };
         const loaded = await loadPlugin(request, definition, this.#env);

@@ -23,14 +23,15 @@ export interface OrchestratorEnvironment {
 type StopErrors = Array<StopReport['errors'][number]>;
 
 /**
- * Moves groups of plugins through their lifecycle in dependency order: waves load and start one
- * after another, the plugins of a wave concurrently (bounded); stopping runs the waves in reverse.
- * A plugin that fails takes its dependents with it (`skipped`); every other plugin carries on.
+ * Moves groups of plugins through their lifecycle in dependency order: a plugin loads (and later starts)
+ * as soon as its dependencies have, so the boot follows the dependency graph rather than waiting for the
+ * slowest plugin of each wave; at most `concurrency` at once, in wave order. Stopping runs the waves in
+ * reverse. A plugin that fails takes its dependents with it (`skipped`); every other plugin carries on.
  */
 export class PluginOrchestrator {
   readonly #env: OrchestratorEnvironment;
   readonly #queue: PQueue;
-  readonly #imports = new PQueue({ concurrency: 4 });
+  readonly #imports = new PQueue({ concurrency: 16 });
   #plan: BootPlan | undefined;
 
   constructor(env: OrchestratorEnvironment) {
@@ -47,9 +48,10 @@ export class PluginOrchestrator {
   async bootAll(): Promise<BootPlan> {
     const plan = await preparePlugins(this.#env.table, this.#env.prepareOptions());
     this.#plan = plan;
-    this.#importAhead(plan.graph.waves.flat());
-    for (const wave of plan.graph.waves) await this.#eachReady(wave, 'discovered', (r) => this.#load(r));
-    for (const wave of plan.graph.waves) await this.#eachReady(wave, 'loaded', (r) => this.#start(r));
+    const order = plan.graph.waves.flat();
+    this.#importAhead(order);
+    await this.#afterDependencies(order, 'discovered', (record) => this.#load(record));
+    await this.#afterDependencies(order, 'loaded', (record) => this.#start(record));
     return plan;
   }
 
@@ -61,21 +63,19 @@ export class PluginOrchestrator {
     const wanted = new Set(names);
     const plan = await preparePlugins(this.#env.table, { ...this.#env.prepareOptions(), only: wanted });
     this.#plan = plan;
-    const waves = plan.graph.waves.map((wave) => wave.filter((name) => wanted.has(name)));
-    this.#importAhead(waves.flat());
-    for (const wave of waves) {
-      await this.#eachReady(wave, 'discovered', async (record) => {
-        // Dependencies brought up here loaded in an earlier wave (or failed, skipping this one); others must run.
-        const waiting = (plan.graph.edges.get(record.name) ?? []).filter(
-          (dep) => !wanted.has(dep) && this.#env.table.get(dep)?.state !== 'started',
-        );
-        if (waiting.length === 0) return this.#load(record);
-        const message = `${record.name} is skipped because ${waiting.join(', ')} is not running`;
-        const error = new ModuError('MODU_GRAPH_DEPENDENCY_FAILED', message, { details: { dependencies: waiting } });
-        this.#env.table.fail(record, 'resolve', error, 'skipped');
-      });
-    }
-    for (const wave of waves) await this.#eachReady(wave, 'loaded', (record) => this.#start(record));
+    const order = plan.graph.waves.flat().filter((name) => wanted.has(name));
+    this.#importAhead(order);
+    await this.#afterDependencies(order, 'discovered', async (record) => {
+      // Dependencies brought up here loaded before this one (or failed, skipping it); others must run.
+      const waiting = (plan.graph.edges.get(record.name) ?? []).filter(
+        (dep) => !wanted.has(dep) && this.#env.table.get(dep)?.state !== 'started',
+      );
+      if (waiting.length === 0) return this.#load(record);
+      const message = `${record.name} is skipped because ${waiting.join(', ')} is not running`;
+      const error = new ModuError('MODU_GRAPH_DEPENDENCY_FAILED', message, { details: { dependencies: waiting } });
+      this.#env.table.fail(record, 'resolve', error, 'skipped');
+    });
+    await this.#afterDependencies(order, 'loaded', (record) => this.#start(record));
   }
 
   /** Stops, then unloads, `names` in reverse dependency order, each wave in parallel, past errors. */
@@ -115,8 +115,8 @@ export class PluginOrchestrator {
   }
 
   /**
-   * Imports the code of `names` (in load order) ahead of their waves, a few at a time: the module
-   * hooks run on one thread, so importing overlaps with the hooks and services of earlier waves.
+   * Checks and imports the code of `names` (in load order) ahead of their waves, a few at a time: the scans,
+   * the file reads and the module hooks' thread then overlap with the services and hooks of earlier waves.
    */
   #importAhead(names: readonly string[]): void {
     const { table, lifecycle } = this.#env;
@@ -130,9 +130,30 @@ export class PluginOrchestrator {
     }
   }
 
-  async #eachReady(names: readonly string[], state: PluginRecord['state'], step: (r: PluginRecord) => Promise<void>) {
-    const ready = names.map((name) => this.#env.table.get(name)).filter((r): r is PluginRecord => r?.state === state);
-    await this.#queue.addAll(ready.map((record) => () => step(record)));
+  /**
+   * Runs `step` on each of `names` (in load order) that is still in `state`, once every one of its
+   * dependencies among `names` has had its own step: those steps mark the plugins that depend on a failure
+   * skipped before their turn comes.
+   */
+  async #afterDependencies(
+    names: readonly string[],
+    state: PluginRecord['state'],
+    step: (record: PluginRecord) => Promise<void>,
+  ): Promise<void> {
+    const edges = this.#plan?.graph.edges ?? new Map<string, readonly string[]>();
+    const done = new Map<string, Promise<void>>();
+    for (const name of names) {
+      const dependencies = (edges.get(name) ?? []).flatMap((dep) => done.get(dep) ?? []);
+      const turn = async () => {
+        await Promise.all(dependencies);
+        await this.#queue.add(async () => {
+          const record = this.#env.table.get(name);
+          if (record?.state === state) await step(record);
+        });
+      };
+      done.set(name, turn());
+    }
+    await Promise.all(done.values());
   }
 
   async #load(record: PluginRecord): Promise<void> {

@@ -176,6 +176,54 @@ describe('Kernel lifecycle', () => {
   });
 });
 
+describe('Kernel scheduling', () => {
+  let kernel: Kernel | undefined;
+  afterEach(() => kernel?.stop());
+  after(removeScratch);
+
+  /** A plugin with the given dependencies whose code runs `body` at import and `onLoad` in its hook. */
+  function plugin(name: string, deps: string[], { body = '', onLoad = '' } = {}) {
+    const dependencies = deps.length > 0 ? `dependencies:\n${deps.map((d) => `  ${d}: ^1.0.0\n`).join('')}` : '';
+    return {
+      'plugin.yaml': `name: ${name}\nversion: 1.0.0\nmain: index.js\nkernel: ^1.0.0\n${dependencies}`,
+      'index.js': `import { definePlugin } from 'modu';\n${body}\nexport default definePlugin({ onLoad: async () => { ${onLoad} } });\n`,
+    };
+  }
+
+  it('loads a plugin as soon as its dependencies have loaded, not when their whole wave has', async () => {
+    const dir = await pluginsFolder();
+    await writePlugin(dir, 'slow', plugin('slow', [], { onLoad: 'await new Promise((r) => setTimeout(r, 300));' }));
+    await writePlugin(dir, 'quick', plugin('quick', []));
+    await writePlugin(dir, 'after-quick', plugin('after-quick', ['quick']));
+    kernel = createKernel({ pluginDirs: [dir], logger: silentLogger });
+    const order: string[] = [];
+    kernel.on('state', (change) => {
+      if (change.to === 'loaded') order.push(change.plugin);
+    });
+    const report = await kernel.start();
+    expect(report.waves).to.deep.equal([['quick', 'slow'], ['after-quick']]);
+    expect(order).to.deep.equal(['quick', 'after-quick', 'slow']);
+  });
+
+  it("checks each plugin's code before importing it, and skips the dependents of rejected code", async () => {
+    globalThis.moduTestEvents = [];
+    const dir = await pluginsFolder();
+    const evaluated = "globalThis.moduTestEvents.push('rejected evaluated');";
+    await writePlugin(dir, 'rejected', plugin('rejected', [], { body: `import 'node:child_process';\n${evaluated}` }));
+    await writePlugin(dir, 'needs-rejected', plugin('needs-rejected', ['rejected']));
+    await writePlugin(dir, 'fine', plugin('fine', []));
+    kernel = createKernel({ pluginDirs: [dir], logger: silentLogger });
+    const plugins = new Map((await kernel.start()).plugins.map((p) => [p.name, p]));
+    expect(plugins.get('rejected')?.state).to.equal('failed');
+    expect(plugins.get('rejected')?.failure?.phase).to.equal('validate');
+    expect(plugins.get('rejected')?.failure?.error.code).to.equal('MODU_PERMISSION_DENIED');
+    expect(globalThis.moduTestEvents).to.deep.equal([]);
+    expect(plugins.get('needs-rejected')?.state).to.equal('skipped');
+    expect(plugins.get('needs-rejected')?.failure?.error.message).to.contain('rejected');
+    expect(plugins.get('fine')?.state).to.equal('started');
+  });
+});
+
 describe('Kernel configuration', () => {
   after(removeScratch);
 
@@ -207,6 +255,21 @@ export default definePlugin({ services: { Config: { factory: ({ config }) => con
     const config = (globalThis as unknown as { mailerConfig: unknown }).mailerConfig;
     expect(config).to.deep.equal({ host: 'smtp.local', port: 2525, tls: { enabled: true } });
     expect(Object.isFrozen(config)).to.equal(true);
+    await kernel.stop();
+  });
+
+  it('fails a plugin whose config schema is not a valid JSON Schema, naming it', async () => {
+    const dir = await pluginsFolder();
+    await writePlugin(dir, 'typo', {
+      'plugin.yaml':
+        'name: typo\nversion: 1.0.0\nmain: index.js\nkernel: ^1.0.0\nconfig: { type: object, properties: { port: { type: integr } } }\n',
+      'index.js': "import { definePlugin } from 'modu';\nexport default definePlugin({});\n",
+    });
+    const kernel = createKernel({ pluginDirs: [dir], logger: silentLogger });
+    const [plugin] = (await kernel.start()).plugins;
+    expect(plugin?.failure?.phase).to.equal('validate');
+    expect(plugin?.failure?.error.code).to.equal('MODU_CONFIG_SCHEMA_INVALID');
+    expect(plugin?.failure?.error.message).to.contain('plugins.typo.config').and.contain('type');
     await kernel.stop();
   });
 
