@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { HookContext, LifecycleHook, PluginContext } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
 import { gateDenial } from '../loader/module-gate/module-gate.js';
@@ -34,20 +33,24 @@ export interface HookRun {
 export async function runHook(hook: LifecycleHook | undefined, context: PluginContext, run: HookRun): Promise<void> {
   if (hook === undefined) return;
   const controller = new AbortController();
-  const timer = new AbortController();
   const started = performance.now();
   const hookContext: HookContext = { ...context, signal: controller.signal };
-  const timeout = delay(run.timeoutMs, undefined, { signal: timer.signal }).then(() => {
-    const spent = Math.round(performance.now() - started);
-    const blocks = run.blocks ?? [];
-    const blocked = blocks.length > 0 ? `; it blocks ${blocks.join(', ')}` : '';
-    const error = new ModuError(
-      'MODU_LIFECYCLE_TIMEOUT',
-      `${run.plugin}: ${run.hook} did not finish within ${run.timeoutMs} ms (stopped after ${spent} ms)${blocked}`,
-      { details: { plugin: run.plugin, phase: run.hook, timeoutMs: run.timeoutMs, spentMs: spent, blocks } },
-    );
-    controller.abort(error);
-    throw error;
+  // A plain timer, cleared when the hook is done: aborting a timers/promises delay instead would build an
+  // AbortError, stack trace included, for every hook of every plugin.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const spent = Math.round(performance.now() - started);
+      const blocks = run.blocks ?? [];
+      const blocked = blocks.length > 0 ? `; it blocks ${blocks.join(', ')}` : '';
+      const error = new ModuError(
+        'MODU_LIFECYCLE_TIMEOUT',
+        `${run.plugin}: ${run.hook} did not finish within ${run.timeoutMs} ms (stopped after ${spent} ms)${blocked}`,
+        { details: { plugin: run.plugin, phase: run.hook, timeoutMs: run.timeoutMs, spentMs: spent, blocks } },
+      );
+      controller.abort(error);
+      reject(error);
+    }, run.timeoutMs);
   });
   try {
     await Promise.race([Promise.resolve().then(() => hook.call(undefined, hookContext)), timeout]);
@@ -61,7 +64,6 @@ export async function runHook(hook: LifecycleHook | undefined, context: PluginCo
       cause,
     });
   } finally {
-    timer.abort();
-    timeout.catch(() => {});
+    clearTimeout(timer);
   }
 }
