@@ -1,5 +1,5 @@
 import type { PluginManifest } from '../manifest/manifest-schema.js';
-import { validate } from '../validation/validate.js';
+import { checkSchema, validate } from '../validation/validate.js';
 import { applyPluginEnv } from './apply-env-overrides.js';
 
 /**
@@ -16,10 +16,14 @@ export function resolvePluginConfig(
   source: string,
 ): Readonly<Record<string, unknown>> {
   const value = applyPluginEnv(manifest.name, hostValue ?? {}, env);
-  const schema = manifest.config ?? { type: 'object' };
   const file = `${source} (plugins.${manifest.name}.config)`;
+  const schema = manifest.config ?? anyObject;
+  // The plugin's own schema is checked against the JSON Schema meta-schema first.
+  if (schema !== anyObject) checkSchema(schema, { file });
   return deepFreeze(validate<Record<string, unknown>>(schema, value, { file }, 'MODU_CONFIG_INVALID'));
 }
+
+const anyObject = { type: 'object' };
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {

@@ -22,7 +22,9 @@ export interface ValidationProblem {
   readonly column?: number;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
+// Modu's own schemas are not checked against the meta-schema each time a process starts (compiling the
+// meta-schema alone costs tens of milliseconds); checkSchema() checks the schemas that users write.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, validateSchema: false });
 addFormats(ajv);
 ajv.addFormat('semver', (v: string) => semver.valid(v) !== null);
 ajv.addFormat('semver-range', (v: string) => semver.validRange(v) !== null);
@@ -74,12 +76,14 @@ export function formatProblems(file: string, problems: readonly ValidationProble
 }
 
 /**
- * Compiles a JSON Schema (once per schema) and returns its validator.
+ * Checks a JSON Schema written by a user (a plugin's `config`) against the meta-schema, compiles it (once per
+ * schema) and returns its validator.
  *
  * @throws ModuError `MODU_CONFIG_SCHEMA_INVALID` naming the source when the schema itself is invalid
  */
 export function checkSchema(schema: object, source: ValidationSource): ValidateFunction {
   try {
+    if (!compiledByObject.has(schema) && !ajv.validateSchema(schema)) throw new Error(ajv.errorsText(ajv.errors));
     return compile(schema);
   } catch (cause) {
     const reason = cause instanceof Error ? `: ${cause.message}` : '';
@@ -91,14 +95,14 @@ export function checkSchema(schema: object, source: ValidationSource): ValidateF
 }
 
 /**
- * Checks `value` against a JSON Schema (compiled once per schema object) and returns it with schema
- * defaults applied. Every problem is reported at once, each with its JSON pointer and, when the
+ * Checks `value` against a JSON Schema (compiled once per schema object; a schema a user wrote passes
+ * {@link checkSchema} first) and returns it with schema defaults applied. Every problem is reported at once, each with its JSON pointer and, when the
  * source can locate it, its line.
  *
  * @throws ModuError with `code` (for example `MODU_MANIFEST_INVALID`) and `details.problems`.
  */
 export function validate<T>(schema: object, value: unknown, source: ValidationSource, code: string): T {
-  const check = checkSchema(schema, source);
+  const check = compile(schema);
   if (check(value)) return value as T;
   const problems = (check.errors ?? []).map((error) => {
     const { pointer, message } = describe(error);
