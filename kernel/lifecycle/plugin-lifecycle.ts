@@ -47,6 +47,14 @@ export class PluginLifecycle {
   }
 
   /**
+   * Admits a plugin's folder to the module gate with its grants, ahead of its check and import: admission runs
+   * no code, and the gate sends the admissions of one tick (a whole boot) to its hooks thread as one message.
+   */
+  admit(record: PluginRecord, prepared: PreparedPlugin): Promise<void> {
+    return this.#env.code.admit({ name: record.name, root: record.root, granted: prepared.granted });
+  }
+
+  /**
    * Checks a plugin's code (scan and capabilities), then imports it, ahead of its load: neither needs
    * another plugin, so the boot overlaps them with the waves, and `load` picks the result up. The code is
    * imported only once its check passed. The code's content hash (with its grants) is its generation: an

@@ -124,6 +124,7 @@ export class PluginOrchestrator {
       const record = table.get(name);
       const prepared = this.#plan?.prepared.get(name);
       if (record === undefined || prepared === undefined) continue;
+      lifecycle.admit(record, prepared).catch(() => {}); // awaited again by the import
       void this.#imports.add(async () => {
         if (record.state === 'discovered') await lifecycle.import(record, prepared).catch(() => undefined);
       });

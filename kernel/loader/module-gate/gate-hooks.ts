@@ -15,11 +15,10 @@ import {
   urlDenial,
 } from './gate-policy.js';
 
-/** A policy update from the main thread, acknowledged by posting back its id. */
+/** Policy updates from the main thread (the policies of several folders at once), acknowledged by posting back its id. */
 export interface GateMessage {
   readonly id: number;
-  readonly root: string;
-  readonly policy: GatePolicy;
+  readonly policies: readonly GatePolicy[];
 }
 
 /** What {@link initialize} receives from `module.register()`. */
@@ -47,11 +46,11 @@ const derived = new Map<string, GatePolicy>();
 const MAX_DERIVED = 10_000;
 let pluginModuURL = '';
 
-/** Receives the policy port and the host URL once, when `module.register()` starts the hooks. */
+/** Receives the policy port and the plugin API's URL once, when `module.register()` starts the hooks. */
 export function initialize(data: GateHooksData): void {
   pluginModuURL = data.pluginModuURL;
   data.port.on('message', (message: GateMessage) => {
-    policies.set(message.root, message.policy);
+    for (const policy of message.policies) policies.set(policy.root, policy);
     data.port.postMessage(message.id);
   });
   data.port.unref();

@@ -55,8 +55,16 @@ export function gateDenial(error: unknown): ModuError | undefined {
   return new ModuError(DENIED_CODE, error.message, { cause: error });
 }
 
+function samePolicy(a: GatePolicy, b: GatePolicy): boolean {
+  return a.name === b.name && a.root === b.root && a.granted.join('\n') === b.granted.join('\n');
+}
+
 class PortGate implements ModuleGate {
   private readonly policies = new Map<string, GatePolicy>();
+  /** What the hooks thread was sent for each root, and when it acknowledged it. */
+  private readonly sent = new Map<string, { policy: GatePolicy; acknowledged: Promise<void> }>();
+  /** Policies waiting for this tick's message, and its acknowledgement. */
+  private batch: { policies: GatePolicy[]; acknowledged: Promise<void> } | undefined;
   private readonly pending = new Map<number, () => void>();
   private readonly port;
   private nextId = 0;
@@ -79,23 +87,37 @@ class PortGate implements ModuleGate {
     installCjsGate(this.policies, fileURLToPath(pluginModuURL), (policy) => this.cjsRoots.add(policy.root));
   }
 
-  private send(root: string, policy: GatePolicy): Promise<void> {
-    const id = this.nextId++;
-    const message: GateMessage = { id, root, policy };
-    return new Promise((resolveAck) => {
-      this.pending.set(id, resolveAck);
-      // Keep the process alive while an acknowledgement is due, and never otherwise.
-      this.port.ref();
-      this.port.postMessage(message);
-    });
+  /**
+   * Hands `policy` to the hooks thread and resolves once it is in force there. A policy it already has costs
+   * nothing, and the policies sent in one tick (a boot admits every plugin at once) travel as one message.
+   */
+  private send(policy: GatePolicy): Promise<void> {
+    this.policies.set(policy.root, policy);
+    const known = this.sent.get(policy.root);
+    if (known !== undefined && samePolicy(known.policy, policy)) return known.acknowledged;
+    if (this.batch === undefined) {
+      const policies: GatePolicy[] = [];
+      const acknowledged = new Promise<void>((resolveAck) => {
+        queueMicrotask(() => {
+          const id = this.nextId++;
+          this.pending.set(id, resolveAck);
+          this.batch = undefined;
+          // Keep the process alive while an acknowledgement is due, and never otherwise.
+          this.port.ref();
+          this.port.postMessage({ id, policies } satisfies GateMessage);
+        });
+      });
+      this.batch = { policies, acknowledged };
+    }
+    this.batch.policies.push(policy);
+    this.sent.set(policy.root, { policy, acknowledged: this.batch.acknowledged });
+    return this.batch.acknowledged;
   }
 
   async admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void> {
     const root = resolvePath(plugin.root);
     const granted = plugin.granted.map(normaliseCapability).filter((capability) => capability !== undefined);
-    const policy: GatePolicy = { name: plugin.name, root, granted };
-    this.policies.set(root, policy);
-    await this.send(root, policy);
+    await this.send({ name: plugin.name, root, granted });
   }
 
   async importEntry(entry: string, generation: string | number): Promise<Record<string, unknown>> {
@@ -128,11 +150,7 @@ class PortGate implements ModuleGate {
   async release(root: string): Promise<void> {
     const absolute = resolvePath(root);
     const policy = this.policies.get(absolute);
-    if (policy !== undefined) {
-      const emptied: GatePolicy = { ...policy, granted: [] };
-      this.policies.set(absolute, emptied);
-      await this.send(absolute, emptied);
-    }
+    if (policy !== undefined) await this.send({ ...policy, granted: [] });
     // Walking the whole require cache per plugin would make a stop quadratic; ES-only plugins skip it.
     if (this.cjsRoots.delete(absolute)) evictCjs(cjsLoader, absolute);
   }

@@ -179,6 +179,24 @@ describe('moduleGate()', () => {
     });
   });
 
+  describe('when a folder is admitted again', () => {
+    it('applies the latest grants, including several admissions in one tick', async () => {
+      const p = await plugin({
+        'index.js': "export default () => import('node:fs').then((fs) => typeof fs.readFile);\n",
+      });
+      const load = async (generation: number) =>
+        ((await gate.importEntry(p.entry, generation)).default as () => Promise<string>)();
+      expect((await rejection(load(1))).code).to.equal('MODU_PERMISSION_DENIED');
+      await gate.admit({ name: p.name, root: p.root, granted: ['node:fs'] });
+      expect(await load(2)).to.equal('function');
+      await Promise.all([
+        gate.admit({ name: p.name, root: p.root, granted: ['node:fs'] }),
+        gate.admit({ name: p.name, root: p.root, granted: [] }),
+      ]);
+      expect((await rejection(load(3))).code).to.equal('MODU_PERMISSION_DENIED');
+    });
+  });
+
   describe('when a plugin is released', () => {
     it("evicts exactly its CommonJS modules and the parents' links to them", async () => {
       const p = await plugin(
