@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import { createRequire, register } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -53,6 +54,15 @@ export function gateDenial(error: unknown): ModuError | undefined {
   if (ModuError.is(error)) return error.code === DENIED_CODE ? error : undefined;
   if (!(error instanceof Error) || (error as { code?: unknown }).code !== DENIED_CODE) return undefined;
   return new ModuError(DENIED_CODE, error.message, { cause: error });
+}
+
+/**
+ * The absolute path with every symbolic link resolved (or as given when it does not exist): Node's loaders
+ * name modules by their real paths, so a folder reached through a link must be gated under its real path.
+ */
+function realPath(path: string): Promise<string> {
+  const absolute = resolvePath(path);
+  return realpath(absolute).catch(() => absolute);
 }
 
 function samePolicy(a: GatePolicy, b: GatePolicy): boolean {
@@ -115,13 +125,13 @@ class PortGate implements ModuleGate {
   }
 
   async admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void> {
-    const root = resolvePath(plugin.root);
+    const root = await realPath(plugin.root);
     const granted = plugin.granted.map(normaliseCapability).filter((capability) => capability !== undefined);
     await this.send({ name: plugin.name, root, granted });
   }
 
   async importEntry(entry: string, generation: string | number): Promise<Record<string, unknown>> {
-    const path = resolvePath(entry);
+    const path = await realPath(entry);
     const policy = policyFor(path, this.policies);
     if (policy === undefined) {
       throw new ModuError(
@@ -148,7 +158,7 @@ class PortGate implements ModuleGate {
   }
 
   async release(root: string): Promise<void> {
-    const absolute = resolvePath(root);
+    const absolute = await realPath(root);
     const policy = this.policies.get(absolute);
     if (policy !== undefined) await this.send({ ...policy, granted: [] });
     // Walking the whole require cache per plugin would make a stop quadratic; ES-only plugins skip it.

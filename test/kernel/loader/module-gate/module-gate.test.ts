@@ -179,6 +179,24 @@ describe('moduleGate()', () => {
     });
   });
 
+  describe('when the plugin folder is reached through a symbolic link', () => {
+    it('gates it under its real path, ESM and CommonJS alike', async () => {
+      for (const type of ['module', 'commonjs']) {
+        // Admitted only through the link, as a host whose plugins folder is a link would.
+        const real = join(base, `real-${type}`);
+        await mkdir(real);
+        await writeFile(join(real, 'package.json'), JSON.stringify({ type }));
+        const load = type === 'module' ? "import 'node:child_process';\n" : "require('child_process');\n";
+        await writeFile(join(real, 'index.js'), load);
+        const linked = `${real}-link`;
+        await symlink(real, linked, 'dir');
+        await gate.admit({ name: `linked-${type}`, root: linked, granted: [] });
+        const denied = await rejection(gate.importEntry(join(linked, 'index.js'), 1));
+        expect(denied.code, type).to.equal('MODU_PERMISSION_DENIED');
+      }
+    });
+  });
+
   describe('when a folder is admitted again', () => {
     it('applies the latest grants, including several admissions in one tick', async () => {
       const p = await plugin({
