@@ -1,9 +1,14 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { readText } from '../../files/read-text.js';
 
 /** The `type` of a folder's package.json: a string, `null` for a package.json without one, undefined for none. */
 async function typeIn(dir: string): Promise<string | null | undefined> {
-  const text = await readText(join(dir, 'package.json')).catch(() => undefined);
+  const file = join(dir, 'package.json');
+  // Most plugin folders have none. A read that fails builds an error, stack trace and all, which costs more
+  // than the read; a stat costs one system call, as in Node's own module resolution.
+  if (!existsSync(file)) return undefined;
+  const text = await readText(file).catch(() => undefined);
   if (text === undefined) return undefined;
   try {
     const { type } = JSON.parse(text) as { type?: unknown };
