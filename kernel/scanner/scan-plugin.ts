@@ -9,7 +9,7 @@ import { scanSource } from './scan-source.js';
 import type { ScanFinding, ScanReport } from './scan-types.js';
 
 /** Bumped whenever a rule changes, so that cached reports of an older scanner are not reused. */
-export const SCANNER_VERSION = 2;
+export const SCANNER_VERSION = 3;
 
 /** How to scan a plugin folder. */
 export interface ScanPluginOptions {

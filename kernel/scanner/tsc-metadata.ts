@@ -1,16 +1,21 @@
-import type { AnyNode, Program } from 'acorn';
+import type { ESTree } from 'meriyah';
 
 // The `__metadata` helper tsc emits for `emitDecoratorMetadata`, whitespace removed.
 const HELPER =
   'function(k,v){if(typeofReflect==="object"&&typeofReflect.metadata==="function")returnReflect.metadata(k,v);}';
 
-function assignsHelper(node: unknown): boolean {
-  if (typeof node !== 'object' || node === null) return false;
-  const n = node as { type?: string; left?: { type?: string; name?: string } };
-  if (n.type === 'AssignmentExpression' && n.left?.type === 'Identifier' && n.left.name === '__metadata') return true;
-  return Object.values(node).some((child) =>
-    Array.isArray(child) ? child.some(assignsHelper) : typeof child === 'object' && assignsHelper(child),
-  );
+/** True when any node assigns `__metadata`; an explicit stack, so no depth of nesting overflows it. */
+function assignsHelper(program: ESTree.Program): boolean {
+  const pending: unknown[] = [program];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next !== 'object' || next === null) continue;
+    const n = next as { type?: string; left?: { type?: string; name?: string } };
+    if (n.type === 'AssignmentExpression' && n.left?.type === 'Identifier' && n.left.name === '__metadata') return true;
+    for (const child of Array.isArray(next) ? next : Object.values(next)) {
+      if (typeof child === 'object' && child !== null) pending.push(child);
+    }
+  }
+  return false;
 }
 
 /**
@@ -19,7 +24,7 @@ function assignsHelper(node: unknown): boolean {
  * those references are not escapes. In an ES module `this` is undefined, so the helper cannot be
  * swapped through `this.__metadata` as it could in CommonJS.
  */
-export function declaresTscMetadataHelper(program: Program, code: string): boolean {
+export function declaresTscMetadataHelper(program: ESTree.Program, code: string): boolean {
   const declared = program.body.some(
     (statement) =>
       statement.type === 'VariableDeclaration' &&
@@ -33,9 +38,9 @@ export function declaresTscMetadataHelper(program: Program, code: string): boole
 }
 
 /** True for a value passed as the type in `__metadata("design:…", value)`, directly or in its array. */
-export function isDesignMetadataArgument(node: AnyNode, ancestors: readonly AnyNode[], index: number): boolean {
+export function isDesignMetadataArgument(node: ESTree.Node, ancestors: readonly ESTree.Node[], index: number): boolean {
   let parent = ancestors[index - 1];
-  let argument: AnyNode = node;
+  let argument: ESTree.Node = node;
   if (parent?.type === 'ArrayExpression') {
     argument = parent;
     parent = ancestors[index - 2];

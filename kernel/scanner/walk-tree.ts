@@ -1,9 +1,9 @@
-import type { AnyNode } from 'acorn';
+import type { ESTree } from 'meriyah';
 
 /** Receives every node of a {@link walkTree} walk, before its children. */
-export type TreeVisitor = (node: AnyNode, ancestors: readonly AnyNode[], binding: boolean) => void;
+export type TreeVisitor = (node: ESTree.Node, ancestors: readonly ESTree.Node[], binding: boolean) => void;
 
-type Maybe = AnyNode | null | undefined;
+type Maybe = ESTree.Node | null | undefined;
 
 /**
  * Walks an ESTree in source order with one recursive descent and an explicit ancestor stack (ending with the
@@ -12,8 +12,8 @@ type Maybe = AnyNode | null | undefined;
  * expression in a pattern (`a.b = 1`) reads `a`, so it is walked as an expression. Input nested beyond the
  * stack throws RangeError, which the caller reports.
  */
-export function walkTree(root: AnyNode, visitor: TreeVisitor): void {
-  const ancestors: AnyNode[] = [];
+export function walkTree(root: ESTree.Node, visitor: TreeVisitor): void {
+  const ancestors: ESTree.Node[] = [];
   const each = (nodes: readonly Maybe[], binding = false): void => {
     for (const node of nodes) visit(node, binding);
   };
@@ -26,7 +26,7 @@ export function walkTree(root: AnyNode, visitor: TreeVisitor): void {
     ancestors.pop();
   };
 
-  function children(node: AnyNode, binding: boolean): void {
+  function children(node: ESTree.Node, binding: boolean): void {
     switch (node.type) {
       case 'Program':
       case 'BlockStatement':
@@ -109,7 +109,7 @@ export function walkTree(root: AnyNode, visitor: TreeVisitor): void {
       case 'FunctionDeclaration':
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
-        visit(node.id, true);
+        if (node.type !== 'ArrowFunctionExpression') visit(node.id, true);
         each(node.params, true);
         visit(node.body);
         break;
