@@ -58,8 +58,13 @@ export class FileWalk extends RootTracker {
         return;
       case 'CallExpression': {
         const reflective = reflectiveKey(node);
-        const message = `reads '${reflective?.name}' reflectively, out of the scanner's sight`;
-        if (reflective) this.add('computed-global-access', node, message);
+        if (reflective) {
+          this.add(
+            'computed-global-access',
+            node,
+            `reads '${reflective.name}' reflectively, out of the scanner's sight`,
+          );
+        }
         this.prototypeWrite(node);
         return;
       }

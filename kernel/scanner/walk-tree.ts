@@ -28,6 +28,12 @@ export function walkTree(root: ESTree.Node, visitor: TreeVisitor): void {
 
   function children(node: ESTree.Node, binding: boolean): void {
     switch (node.type) {
+      // The most frequent nodes have no children: matched first, they skip the comparisons below.
+      case 'Identifier':
+      case 'Literal':
+      case 'ThisExpression':
+      case 'PrivateIdentifier':
+        break;
       case 'Program':
       case 'BlockStatement':
       case 'StaticBlock':
