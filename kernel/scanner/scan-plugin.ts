@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path';
 import { readText } from '../files/read-text.js';
 import { listPluginFiles, type PluginEntry } from './list-plugin-files.js';
 import { readCachedReport, writeCachedReport } from './scan-cache.js';
+import { epochNow, type FileTask, scanFileTask } from './scan-file-task.js';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan-limits.js';
 import { SCAN_RULES, type ScanRule } from './scan-rules.js';
-import { scanSource } from './scan-source.js';
+import { scanOnThreads, scanThreadCount } from './scan-threads.js';
 import type { ScanFinding, ScanReport } from './scan-types.js';
 
 /** Bumped whenever a rule changes, so that cached reports of an older scanner are not reused. */
@@ -16,9 +17,15 @@ export interface ScanPluginOptions {
   /** Folder of cached reports (`<contentHash>.json`); without it nothing is cached. */
   readonly cacheDir?: string;
   readonly limits?: Partial<ScanLimits>;
+  /**
+   * JavaScript bytes from which a plugin's files are scanned on worker threads, in parallel (default 1 MiB):
+   * smaller plugins stay in this thread, where they cost no thread start. `Infinity` never uses threads.
+   */
+  readonly parallelFromBytes?: number;
 }
 
 const MIB = 1024 * 1024;
+const DEFAULT_PARALLEL_BYTES = MIB;
 const JS = /\.(js|mjs|cjs)$/;
 const TS = /\.(ts|tsx|mts|cts)$/;
 const DECLARATION = /\.d\.(ts|mts|cts)$/;
@@ -90,25 +97,40 @@ async function prepare(root: string, limits: ScanLimits): Promise<Prepared> {
 }
 
 /** Scans file after file under the plugin budget, yielding to the event loop between files so a host keeps serving. */
-async function scanAll(prepared: Prepared, limits: ScanLimits): Promise<ScanFinding[]> {
-  const findings = [...prepared.findings];
-  const deadline = performance.now() + limits.pluginTimeMs;
+async function scanInThread(tasks: readonly FileTask[]): Promise<Array<ScanFinding[] | undefined>> {
+  const results: Array<ScanFinding[] | undefined> = [];
   let lastYield = performance.now();
-  for (const { path, text } of prepared.code) {
-    const left = deadline - performance.now();
-    if (left <= 0) {
-      findings.push(
-        fileFinding('scan-timeout', path, `the plugin's ${limits.pluginTimeMs} ms scan budget ran out here`),
-      );
-      break;
-    }
-    // Parsing is linear but not interruptible, so a file's budget grows with its size.
-    const budget = limits.fileTimeMs * Math.max(1, text.length / MIB);
-    findings.push(...scanSource(text, { file: path, timeBudgetMs: Math.min(left, budget) }));
+  for (const task of tasks) {
+    const found = scanFileTask(task);
+    results.push(found);
+    if (found === undefined) break;
     if (performance.now() - lastYield > 20) {
       await new Promise((resolveYield) => setImmediate(resolveYield));
       lastYield = performance.now();
     }
+  }
+  return results;
+}
+
+/**
+ * Scans every file, on worker threads when the plugin has at least `parallelFromBytes` of JavaScript and the
+ * machine more than one core. Findings come in file order either way; past the plugin budget, the first file
+ * that found it spent gets a `scan-timeout` finding and no later file is reported.
+ */
+async function scanAll(prepared: Prepared, limits: ScanLimits, parallelFromBytes: number): Promise<ScanFinding[]> {
+  const deadline = epochNow() + limits.pluginTimeMs;
+  const tasks = prepared.code.map(({ path, text }) => ({ path, text, fileTimeMs: limits.fileTimeMs, deadline }));
+  const parallel = tasks.length > 1 && prepared.bytes >= parallelFromBytes && scanThreadCount() > 1;
+  const results = parallel ? await scanOnThreads(tasks) : await scanInThread(tasks);
+  const findings = [...prepared.findings];
+  for (const [i, task] of tasks.entries()) {
+    const found = results[i];
+    if (found === undefined) {
+      const message = `the plugin's ${limits.pluginTimeMs} ms scan budget ran out here`;
+      findings.push(fileFinding('scan-timeout', task.path, message));
+      break;
+    }
+    findings.push(...found);
   }
   return findings;
 }
@@ -131,7 +153,7 @@ export async function scanPlugin(root: string, options: ScanPluginOptions = {}):
     const cached = await readCachedReport(options.cacheDir, prepared.hash);
     if (cached) return { ...cached, fromCache: true };
   }
-  const findings = await scanAll(prepared, limits);
+  const findings = await scanAll(prepared, limits, options.parallelFromBytes ?? DEFAULT_PARALLEL_BYTES);
   const capabilities = new Set<string>();
   for (const finding of findings) if (finding.capability !== undefined) capabilities.add(finding.capability);
   const report: ScanReport = {
