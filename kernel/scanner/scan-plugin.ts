@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { readText } from '../files/read-text.js';
 import { listPluginFiles, type PluginEntry } from './list-plugin-files.js';
+import { fileFinding, PluginScan } from './plugin-scan.js';
 import { readCachedReport, writeCachedReport } from './scan-cache.js';
-import { epochNow, type FileTask, scanFileTask } from './scan-file-task.js';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan-limits.js';
-import { SCAN_RULES, type ScanRule } from './scan-rules.js';
-import { scanOnThreads, scanThreadCount } from './scan-threads.js';
+import { scanThreadCount } from './scan-threads.js';
 import type { ScanFinding, ScanReport } from './scan-types.js';
 
 /** Bumped whenever a rule changes, so that cached reports of an older scanner are not reused. */
@@ -30,16 +29,14 @@ const JS = /\.(js|mjs|cjs)$/;
 const TS = /\.(ts|tsx|mts|cts)$/;
 const DECLARATION = /\.d\.(ts|mts|cts)$/;
 
-interface Prepared {
-  readonly code: Array<{ readonly path: string; readonly text: string }>;
-  readonly findings: ScanFinding[];
-  readonly hash: string;
+/** A plugin folder listed and checked against the limits: which files to read, and what the listing found. */
+interface Listed {
+  readonly root: string;
+  readonly toRead: readonly PluginEntry[];
+  readonly findings: readonly ScanFinding[];
+  /** sha256 over the scanner version, the limits and the listing so far; {@link readCode} adds the contents. */
+  readonly hash: Hash;
   readonly bytes: number;
-}
-
-function fileFinding(rule: ScanRule, file: string, message: string, capability?: string): ScanFinding {
-  const base = { rule, severity: SCAN_RULES[rule].severity, file, line: 1, column: 1, message };
-  return capability === undefined ? base : { ...base, capability };
 }
 
 function entryFinding(entry: PluginEntry): ScanFinding | undefined {
@@ -57,7 +54,7 @@ function entryFinding(entry: PluginEntry): ScanFinding | undefined {
   return undefined;
 }
 
-async function prepare(root: string, limits: ScanLimits): Promise<Prepared> {
+async function listCode(root: string, limits: ScanLimits): Promise<Listed> {
   const listing = await listPluginFiles(root, limits.maxEntries);
   const hash = createHash('sha256').update(`modu-scan:${SCANNER_VERSION}:${JSON.stringify(limits)}\n`);
   const findings: ScanFinding[] = [];
@@ -83,56 +80,23 @@ async function prepare(root: string, limits: ScanLimits): Promise<Prepared> {
       toRead.push(entry);
     }
   }
-  const code: Prepared['code'][number][] = [];
-  for (let i = 0; i < toRead.length; i += 16) {
-    const batch = toRead.slice(i, i + 16);
-    const texts = await Promise.all(batch.map((entry) => readText(join(root, entry.path))));
+  return { root, toRead, findings, hash, bytes };
+}
+
+/** Reads the listed files in order, a few at a time, into the hash and, when given, the scan; returns them. */
+async function readCode(listed: Listed, scan: PluginScan | undefined): Promise<Array<[path: string, text: string]>> {
+  const code: Array<[string, string]> = [];
+  for (let i = 0; i < listed.toRead.length; i += 16) {
+    const batch = listed.toRead.slice(i, i + 16);
+    const texts = await Promise.all(batch.map((entry) => readText(join(listed.root, entry.path))));
     batch.forEach((entry, j) => {
       const text = texts[j] ?? '';
-      hash.update(`${entry.path}\0`).update(text);
-      code.push({ path: entry.path, text });
+      listed.hash.update(`${entry.path}\0`).update(text);
+      code.push([entry.path, text]);
+      scan?.add(entry.path, text);
     });
   }
-  return { code, findings, hash: hash.digest('hex'), bytes };
-}
-
-/** Scans file after file under the plugin budget, yielding to the event loop between files so a host keeps serving. */
-async function scanInThread(tasks: readonly FileTask[]): Promise<Array<ScanFinding[] | undefined>> {
-  const results: Array<ScanFinding[] | undefined> = [];
-  let lastYield = performance.now();
-  for (const task of tasks) {
-    const found = scanFileTask(task);
-    results.push(found);
-    if (found === undefined) break;
-    if (performance.now() - lastYield > 20) {
-      await new Promise((resolveYield) => setImmediate(resolveYield));
-      lastYield = performance.now();
-    }
-  }
-  return results;
-}
-
-/**
- * Scans every file, on worker threads when the plugin has at least `parallelFromBytes` of JavaScript and the
- * machine more than one core. Findings come in file order either way; past the plugin budget, the first file
- * that found it spent gets a `scan-timeout` finding and no later file is reported.
- */
-async function scanAll(prepared: Prepared, limits: ScanLimits, parallelFromBytes: number): Promise<ScanFinding[]> {
-  const deadline = epochNow() + limits.pluginTimeMs;
-  const tasks = prepared.code.map(({ path, text }) => ({ path, text, fileTimeMs: limits.fileTimeMs, deadline }));
-  const parallel = tasks.length > 1 && prepared.bytes >= parallelFromBytes && scanThreadCount() > 1;
-  const results = parallel ? await scanOnThreads(tasks) : await scanInThread(tasks);
-  const findings = [...prepared.findings];
-  for (const [i, task] of tasks.entries()) {
-    const found = results[i];
-    if (found === undefined) {
-      const message = `the plugin's ${limits.pluginTimeMs} ms scan budget ran out here`;
-      findings.push(fileFinding('scan-timeout', task.path, message));
-      break;
-    }
-    findings.push(...found);
-  }
-  return findings;
+  return code;
 }
 
 /**
@@ -148,18 +112,29 @@ async function scanAll(prepared: Prepared, limits: ScanLimits, parallelFromBytes
  */
 export async function scanPlugin(root: string, options: ScanPluginOptions = {}): Promise<ScanReport> {
   const limits = { ...DEFAULT_SCAN_LIMITS, ...options.limits };
-  const prepared = await prepare(resolve(root), limits);
+  const listed = await listCode(resolve(root), limits);
+  const parallelFrom = options.parallelFromBytes ?? DEFAULT_PARALLEL_BYTES;
+  const onThreads = listed.toRead.length > 1 && listed.bytes >= parallelFrom && scanThreadCount() > 1;
+  // On threads with no cache to consult first, each file is scanned while the next ones are read.
+  const early = onThreads && options.cacheDir === undefined ? new PluginScan(limits, onThreads) : undefined;
+  const code = await readCode(listed, early);
+  const contentHash = listed.hash.digest('hex');
   if (options.cacheDir !== undefined) {
-    const cached = await readCachedReport(options.cacheDir, prepared.hash);
+    const cached = await readCachedReport(options.cacheDir, contentHash);
     if (cached) return { ...cached, fromCache: true };
   }
-  const findings = await scanAll(prepared, limits, options.parallelFromBytes ?? DEFAULT_PARALLEL_BYTES);
+  let scan = early;
+  if (scan === undefined) {
+    scan = new PluginScan(limits, onThreads);
+    for (const [path, text] of code) scan.add(path, text);
+  }
+  const findings = [...listed.findings, ...(await scan.findings())];
   const capabilities = new Set<string>();
   for (const finding of findings) if (finding.capability !== undefined) capabilities.add(finding.capability);
   const report: ScanReport = {
-    contentHash: prepared.hash,
-    files: prepared.code.length,
-    bytes: prepared.bytes,
+    contentHash,
+    files: code.length,
+    bytes: listed.bytes,
     findings,
     capabilities: [...capabilities].sort(),
   };

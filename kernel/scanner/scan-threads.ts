@@ -17,6 +17,8 @@ function threadPool(): Piscina<FileTask, ScanFinding[] | undefined> {
     minThreads: 0,
     maxThreads: scanThreadCount(),
     idleTimeout: IDLE_MS,
+    // A few tasks queued at each worker: it starts the next file without waiting on this thread to hand it over.
+    concurrentTasksPerWorker: 4,
   });
   return pool;
 }
@@ -27,11 +29,9 @@ export function scanThreadCount(): number {
 }
 
 /**
- * Runs file tasks on a pool of worker threads shared by every scan of the process, started on first use, and
- * returns their results in task order. Piscina unrefs its workers and ends each after {@link IDLE_MS} idle,
- * so the pool never keeps a process alive.
+ * Runs a file task on a pool of worker threads shared by every scan of the process, started on first use.
+ * Piscina unrefs its workers and ends each after {@link IDLE_MS} idle, so the pool never keeps a process alive.
  */
-export function scanOnThreads(tasks: readonly FileTask[]): Promise<Array<ScanFinding[] | undefined>> {
-  const threads = threadPool();
-  return Promise.all(tasks.map((task) => threads.run(task)));
+export function scanOnThread(task: FileTask): Promise<ScanFinding[] | undefined> {
+  return threadPool().run(task);
 }
