@@ -32,6 +32,7 @@ export class FileWalk extends RootTracker {
 
   constructor(
     file: string,
+    private readonly code: string,
     private readonly script: boolean,
     private readonly deadline: number,
     designMetadata: boolean,
@@ -114,9 +115,10 @@ export class FileWalk extends RootTracker {
     ancestors: ESTree.Node[],
     binding: boolean,
   ): void {
-    // The parser gives the decoded name; a longer source range means it was written with \u escapes.
-    const written = (node.end ?? 0) - (node.start ?? 0) - (node.type === 'PrivateIdentifier' ? 1 : 0);
-    if (written !== node.name.length) {
+    // The parser gives the decoded name: the source differs from it, at the first escape at the latest, exactly
+    // when the name was written with \u escapes. A private name starts after its `#`.
+    const at = (node.start ?? 0) + (node.type === 'PrivateIdentifier' ? 1 : 0);
+    if (!this.code.startsWith(node.name, at)) {
       this.add('unicode-escape', node, `identifier '${node.name}' is written with Unicode escapes`);
     }
     if (binding || node.type !== 'Identifier') return;

@@ -65,7 +65,7 @@ function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[])
   // A .js file that parses as ESM still runs as CommonJS unless it has import or export declarations.
   const script =
     parsed.sourceType === 'script' || (requested !== 'module' && !parsed.ast.body.some(isModuleDeclaration));
-  const walk = new FileWalk(options.file, script, deadline, !script && declaresTscMetadataHelper(parsed.ast));
+  const walk = new FileWalk(options.file, code, script, deadline, !script && declaresTscMetadataHelper(parsed.ast));
   try {
     walk.run(parsed.ast);
   } catch (error) {
