@@ -1,4 +1,4 @@
-import type { AnyNode, Identifier, ImportDeclaration, MemberExpression, PrivateIdentifier, Program } from 'acorn';
+import type { ESTree } from 'meriyah';
 import { builtinName } from '../capabilities/capability-catalogue.js';
 import { classifySpecifier } from './classify-specifier.js';
 import {
@@ -32,6 +32,7 @@ export class FileWalk extends RootTracker {
 
   constructor(
     file: string,
+    private readonly code: string,
     private readonly script: boolean,
     private readonly deadline: number,
     designMetadata: boolean,
@@ -40,16 +41,16 @@ export class FileWalk extends RootTracker {
     this.designMetadata = designMetadata;
   }
 
-  run(ast: Program): void {
+  run(ast: ESTree.Program): void {
     // Top-level imports and aliases are read first: a function above them may already use the names.
     for (const statement of ast.body) {
       if (statement.type === 'ImportDeclaration') this.trackImport(statement);
       if (statement.type === 'VariableDeclaration') for (const d of statement.declarations) this.trackAlias(d);
     }
-    walkTree(ast, (node, ancestors, binding) => this.enter(node, ancestors as AnyNode[], binding));
+    walkTree(ast, (node, ancestors, binding) => this.enter(node, ancestors as ESTree.Node[], binding));
   }
 
-  private enter(node: AnyNode, ancestors: AnyNode[], binding: boolean): void {
+  private enter(node: ESTree.Node, ancestors: ESTree.Node[], binding: boolean): void {
     if ((++this.visits & 1023) === 0 && performance.now() > this.deadline) throw new ScanDeadline();
     switch (node.type) {
       case 'Identifier':
@@ -58,8 +59,13 @@ export class FileWalk extends RootTracker {
         return;
       case 'CallExpression': {
         const reflective = reflectiveKey(node);
-        const message = `reads '${reflective?.name}' reflectively, out of the scanner's sight`;
-        if (reflective) this.add('computed-global-access', node, message);
+        if (reflective) {
+          this.add(
+            'computed-global-access',
+            node,
+            `reads '${reflective.name}' reflectively, out of the scanner's sight`,
+          );
+        }
         this.prototypeWrite(node);
         return;
       }
@@ -99,15 +105,20 @@ export class FileWalk extends RootTracker {
     }
   }
 
-  private prototypeWrite(node: AnyNode): void {
+  private prototypeWrite(node: ESTree.Node): void {
     const write = prototypeWrite(node);
     if (write) this.add('prototype-pollution', write, 'writes into a built-in prototype that the host shares');
   }
 
-  private identifier(node: Identifier | PrivateIdentifier, ancestors: AnyNode[], binding: boolean): void {
-    // acorn gives the decoded name; a longer source range means it was written with \u escapes.
-    const written = node.end - node.start - (node.type === 'PrivateIdentifier' ? 1 : 0);
-    if (written !== node.name.length) {
+  private identifier(
+    node: ESTree.Identifier | ESTree.PrivateIdentifier,
+    ancestors: ESTree.Node[],
+    binding: boolean,
+  ): void {
+    // The parser gives the decoded name: the source differs from it, at the first escape at the latest, exactly
+    // when the name was written with \u escapes. A private name starts after its `#`.
+    const at = (node.start ?? 0) + (node.type === 'PrivateIdentifier' ? 1 : 0);
+    if (!this.code.startsWith(node.name, at)) {
       this.add('unicode-escape', node, `identifier '${node.name}' is written with Unicode escapes`);
     }
     if (binding || node.type !== 'Identifier') return;
@@ -120,7 +131,7 @@ export class FileWalk extends RootTracker {
   }
 
   /** Rules that hold on any object: `.constructor` reached as a value, `arguments.callee`, names built from pieces. */
-  private member(node: MemberExpression, ancestors: AnyNode[]): void {
+  private member(node: ESTree.MemberExpression, ancestors: ESTree.Node[]): void {
     const name = staticName(node);
     if (name === undefined || !SENSITIVE_MEMBERS.has(name)) return;
     const object = node.object;
@@ -155,7 +166,7 @@ export class FileWalk extends RootTracker {
   }
 
   /** Imports from `node:process` become aliases or findings; `createRequire` from `node:module` is a finding. */
-  private trackImport(node: ImportDeclaration): void {
+  private trackImport(node: ESTree.ImportDeclaration): void {
     const name = builtinName(String(node.source.value));
     for (const spec of node.specifiers) {
       const imported =
@@ -175,7 +186,7 @@ export class FileWalk extends RootTracker {
     }
   }
 
-  private specifier(source: { start: number; value?: unknown }, how: string): void {
+  private specifier(source: ESTree.StringLiteral, how: string): void {
     const verdict = classifySpecifier(String(source.value), this.file, how);
     if (verdict) this.add(verdict.rule, source, verdict.message, verdict.capability);
   }

@@ -1,9 +1,9 @@
-import type { Node } from 'acorn';
+import type { ESTree } from 'meriyah';
 
 const MAX_DEPTH = 32;
 const MAX_LENGTH = 512;
 
-type AnyNode = Node & Record<string, unknown>;
+type AnyNode = ESTree.Node & Record<string, unknown>;
 
 function memberName(node: AnyNode): string | undefined {
   const property = node.property as AnyNode;
@@ -66,7 +66,7 @@ function foldCall(node: AnyNode, depth: number): string | undefined {
  * template literals, `String.fromCharCode(…)`, `[…].join('')`, `.concat`, `.split('').reverse().join('')`.
  * Undefined for anything else, or when folding would go deeper or longer than a small bound.
  */
-export function foldString(node: Node, depth = 0): string | undefined {
+export function foldString(node: ESTree.Node, depth = 0): string | undefined {
   const n = node as AnyNode;
   if (depth > MAX_DEPTH) return undefined;
   let result: string | undefined;

@@ -41,17 +41,22 @@ export async function listPluginFiles(root: string, maxEntries: number): Promise
         details: { file: root },
       });
     });
-    for (const child of children) {
-      if (++seen > maxEntries) return { entries: sortEntries(entries), truncated: true };
-      const path = dir === '' ? child.name : `${dir}/${child.name}`;
-      const kind = kindOf(child);
-      if (kind === 'directory') {
-        pending.push(path);
-      } else {
+    const kept = children.slice(0, Math.max(0, maxEntries - seen));
+    seen += kept.length;
+    // The sizes of a folder's files are asked for together: one round trip to the file system, not one per file.
+    const listed = await Promise.all(
+      kept.map(async (child) => {
+        const path = dir === '' ? child.name : `${dir}/${child.name}`;
+        const kind = kindOf(child);
         const size = kind === 'file' ? (await lstat(join(root, path))).size : 0;
-        entries.push({ path, kind, size });
-      }
+        return { path, kind, size };
+      }),
+    );
+    for (const entry of listed) {
+      if (entry.kind === 'directory') pending.push(entry.path);
+      else entries.push({ path: entry.path, kind: entry.kind, size: entry.size });
     }
+    if (kept.length < children.length) return { entries: sortEntries(entries), truncated: true };
   }
   return { entries: sortEntries(entries), truncated: false };
 }

@@ -1,4 +1,4 @@
-import type { AnyNode, CallExpression, MemberExpression, ObjectPattern } from 'acorn';
+import type { ESTree } from 'meriyah';
 import { foldString } from './fold-string.js';
 import { ROOT_BY_NAME } from './sensitive-roots.js';
 
@@ -26,13 +26,13 @@ for (const name of ['callee', '_linkedBinding', 'createRequire', 'prepareStackTr
   SENSITIVE_MEMBERS.add(name);
 
 /** True when the parent only inspects the value: `typeof x`, `x === y`, a bare statement. */
-export function isInspection(parent: AnyNode): boolean {
+export function isInspection(parent: ESTree.Node): boolean {
   if (parent.type === 'UnaryExpression') return parent.operator === 'typeof';
   if (parent.type === 'BinaryExpression') return SAFE_COMPARISONS.has(parent.operator);
   return parent.type === 'ExpressionStatement';
 }
 
-function isStrictBody(body: readonly AnyNode[]): boolean {
+function isStrictBody(body: readonly ESTree.Node[]): boolean {
   const first = body[0];
   return first?.type === 'ExpressionStatement' && first.directive === 'use strict';
 }
@@ -41,7 +41,7 @@ function isStrictBody(body: readonly AnyNode[]): boolean {
  * True when `this` inside a sloppy-mode function (not arrow, method or class) is used as a value: called
  * plainly, such a function gets the global object as `this`, which then escapes the scanner's view.
  */
-export function escapesSloppyThis(node: AnyNode, ancestors: AnyNode[]): boolean {
+export function escapesSloppyThis(node: ESTree.Node, ancestors: ESTree.Node[]): boolean {
   const parent = ancestors[ancestors.length - 2];
   if (parent?.type === 'MemberExpression' && parent.object === node) return false;
   if (ancestors[0]?.type === 'Program' && isStrictBody(ancestors[0].body)) return false;
@@ -56,7 +56,7 @@ export function escapesSloppyThis(node: AnyNode, ancestors: AnyNode[]): boolean 
     const owner = ancestors[i - 1];
     if (owner?.type === 'MethodDefinition' || (owner?.type === 'Property' && (owner.method || owner.kind !== 'init')))
       return false;
-    if (scope.body.type === 'BlockStatement' && isStrictBody(scope.body.body)) return false;
+    if (scope.body?.type === 'BlockStatement' && isStrictBody(scope.body.body)) return false;
     return true;
   }
   return false;
@@ -66,7 +66,7 @@ export function escapesSloppyThis(node: AnyNode, ancestors: AnyNode[]): boolean 
  * True when `arguments` is read outside every non-arrow function: in a CommonJS module that is the module
  * wrapper's own arguments, `[exports, require, module, __filename, __dirname]`. Beyond the search depth: true.
  */
-export function isWrapperArguments(ancestors: readonly AnyNode[]): boolean {
+export function isWrapperArguments(ancestors: readonly ESTree.Node[]): boolean {
   const stop = Math.max(0, ancestors.length - MAX_SCOPE_SEARCH);
   for (let i = ancestors.length - 2; i >= 0; i--) {
     if (i < stop) return true;
@@ -83,7 +83,7 @@ const REFLECTIVE_READS = new Set(['get', 'getOwnPropertyDescriptor']);
  * to a sensitive member (`constructor`, `binding`, …): such a call reads what a member expression would,
  * without one.
  */
-export function reflectiveKey(call: CallExpression): { name: string } | undefined {
+export function reflectiveKey(call: ESTree.CallExpression): { name: string } | undefined {
   const callee = call.callee;
   if (callee.type !== 'MemberExpression' || callee.object.type !== 'Identifier') return undefined;
   const owner = callee.object.name;
@@ -99,23 +99,23 @@ export function reflectiveKey(call: CallExpression): { name: string } | undefine
 }
 
 /** True when a class body encloses the node within {@link MAX_SCOPE_SEARCH} levels (beyond: assumed not). */
-export function insideClass(ancestors: readonly AnyNode[]): boolean {
+export function insideClass(ancestors: readonly ESTree.Node[]): boolean {
   for (let i = ancestors.length - 1; i >= Math.max(0, ancestors.length - MAX_SCOPE_SEARCH); i--) {
     if (ancestors[i]?.type === 'ClassBody') return true;
   }
   return false;
 }
 
-export function staticName(node: MemberExpression): string | undefined {
+export function staticName(node: ESTree.MemberExpression): string | undefined {
   if (!node.computed) return node.property.type === 'Identifier' ? node.property.name : undefined;
   return foldString(node.property);
 }
 
 /** Where and why reading `.constructor` may reach the Function constructor, or undefined when it only inspects. */
 export function constructorUse(
-  node: MemberExpression,
-  parent: AnyNode | undefined,
-): { node: AnyNode; message: string } | undefined {
+  node: ESTree.MemberExpression,
+  parent: ESTree.Node | undefined,
+): { node: ESTree.Node; message: string } | undefined {
   if (parent === undefined) return undefined;
   const isThis = node.object.type === 'ThisExpression';
   if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.callee === node) {
@@ -130,7 +130,7 @@ export function constructorUse(
 }
 
 /** The property of an object pattern that destructures `constructor`, if any. */
-export function constructorKey(pattern: ObjectPattern): AnyNode | undefined {
+export function constructorKey(pattern: ESTree.ObjectPattern): ESTree.Node | undefined {
   for (const property of pattern.properties) {
     if (property.type === 'RestElement') continue;
     const key = property.key;
@@ -148,12 +148,12 @@ for (const name of ['Promise', 'RegExp', 'Map', 'Set', 'WeakMap', 'Error', 'Date
 const PROTOTYPE_WRITERS = new Set(['defineProperty', 'defineProperties', 'assign', 'setPrototypeOf']);
 
 /** True when a member chain reaches a shared prototype: `Object.prototype.x`, `a.__proto__.y`, `[].__proto__`. */
-function reachesSharedPrototype(node: AnyNode): boolean {
-  let current: AnyNode = node;
+function reachesSharedPrototype(node: ESTree.Node): boolean {
+  let current: ESTree.Node = node;
   for (let depth = 0; depth < MAX_SCOPE_SEARCH && current.type === 'MemberExpression'; depth++) {
     const name = staticName(current);
     if (name === '__proto__') return true;
-    const object: AnyNode = current.object;
+    const object: ESTree.Node = current.object;
     if (name === 'prototype' && object.type === 'Identifier' && SHARED_CONSTRUCTORS.has(object.name)) return true;
     current = object;
   }
@@ -164,7 +164,7 @@ function reachesSharedPrototype(node: AnyNode): boolean {
  * The node of a write into a prototype every module shares (`Object.prototype.shell = …`,
  * `Object.assign(Array.prototype, …)`, `x.__proto__.y = …`): a gadget for polluting the host's objects.
  */
-export function prototypeWrite(node: AnyNode): AnyNode | undefined {
+export function prototypeWrite(node: ESTree.Node): ESTree.Node | undefined {
   if (node.type === 'AssignmentExpression' || node.type === 'UpdateExpression') {
     const target = node.type === 'AssignmentExpression' ? node.left : node.argument;
     return target.type === 'MemberExpression' && reachesSharedPrototype(target.object) ? node : undefined;

@@ -1,11 +1,4 @@
-import type {
-  AnyNode,
-  CallExpression,
-  MemberExpression,
-  NewExpression,
-  ObjectPattern,
-  VariableDeclarator,
-} from 'acorn';
+import type { ESTree } from 'meriyah';
 import { builtinName, isHarmlessBuiltin } from '../capabilities/capability-catalogue.js';
 import { classifySpecifier } from './classify-specifier.js';
 import { foldString } from './fold-string.js';
@@ -34,27 +27,30 @@ export abstract class RootTracker {
   protected readonly aliases = new Map<string, SensitiveRoot>();
   private readonly counts = new Map<string, number>();
   /** Initialisers of tracked aliases: reading them is not an escape. */
-  private readonly tracked = new Set<AnyNode>();
+  private readonly tracked = new Set<ESTree.Node>();
 
   /** Set for ES modules declaring tsc's unchanged `__metadata` helper: its `design:*` types are not escapes. */
   protected designMetadata = false;
 
   constructor(protected readonly file: string) {}
 
-  /** Records a finding; past {@link MAX_PER_KIND} of one rule and capability the rest add nothing new. */
-  add(rule: ScanRule, node: { start: number }, message: string, capability?: string): void {
+  /**
+   * Records a finding at `node.start` (always set: files are parsed with ranges); past {@link MAX_PER_KIND} of one
+   * rule and capability the rest add nothing new.
+   */
+  add(rule: ScanRule, node: { readonly start?: number }, message: string, capability?: string): void {
     const kind = capability === undefined ? rule : `${rule} ${capability}`;
     const count = this.counts.get(kind) ?? 0;
     if (count >= MAX_PER_KIND) return;
     this.counts.set(kind, count + 1);
     this.found.push(
       capability === undefined
-        ? { rule, start: node.start, message }
-        : { rule, start: node.start, message, capability },
+        ? { rule, start: node.start ?? 0, message }
+        : { rule, start: node.start ?? 0, message, capability },
     );
   }
   /** `require(x)` and `import(x)`: a literal (or foldable) name is classified, anything else is computed. */
-  protected load(arg: AnyNode | undefined, node: AnyNode, ancestors: AnyNode[], how: string): void {
+  protected load(arg: ESTree.Node | undefined, node: ESTree.Node, ancestors: ESTree.Node[], how: string): void {
     const name = arg === undefined || arg.type === 'SpreadElement' ? undefined : foldString(arg);
     if (name === undefined) {
       const rule = how === 'import()' ? 'computed-import' : 'computed-require';
@@ -72,7 +68,7 @@ export abstract class RootTracker {
   protected memberVerdict(
     root: SensitiveRoot,
     name: string | undefined,
-    node: AnyNode,
+    node: ESTree.Node,
   ): 'same-root' | 'builtin' | undefined {
     const outcome = memberOutcome(root, name);
     if (outcome === undefined || outcome === 'same-root' || outcome === 'builtin') return outcome;
@@ -85,7 +81,7 @@ export abstract class RootTracker {
    * `const p = require('node:process')`, `const g = globalThis` and the like at the top level: `p` and `g` are
    * then followed like the root itself instead of the declaration being a finding.
    */
-  protected trackAlias(declarator: VariableDeclarator): void {
+  protected trackAlias(declarator: ESTree.VariableDeclarator): void {
     const init = declarator.init;
     if (declarator.id.type !== 'Identifier' || init === null || init === undefined) return;
     let root: SensitiveRoot | undefined;
@@ -107,7 +103,7 @@ export abstract class RootTracker {
     this.tracked.add(init);
   }
 
-  protected reference(root: SensitiveRoot, ancestors: AnyNode[], index: number): void {
+  protected reference(root: SensitiveRoot, ancestors: ESTree.Node[], index: number): void {
     const node = ancestors[index];
     const parent = ancestors[index - 1];
     if (node === undefined || parent === undefined || isInspection(parent) || this.tracked.has(node)) return;
@@ -128,7 +124,12 @@ export abstract class RootTracker {
     }
   }
 
-  private memberOf(root: SensitiveRoot, member: MemberExpression, ancestors: AnyNode[], index: number): void {
+  private memberOf(
+    root: SensitiveRoot,
+    member: ESTree.MemberExpression,
+    ancestors: ESTree.Node[],
+    index: number,
+  ): void {
     const name = staticName(member);
     if (root === 'global') {
       const inner = name === undefined ? undefined : ROOT_BY_NAME[name];
@@ -142,7 +143,7 @@ export abstract class RootTracker {
     if (outcome === 'builtin') this.builtinCall(ancestors[index - 1], member);
   }
 
-  private builtinCall(parent: AnyNode | undefined, callee: AnyNode): void {
+  private builtinCall(parent: ESTree.Node | undefined, callee: ESTree.Node): void {
     if (parent?.type !== 'CallExpression' || parent.callee !== callee) {
       this.add('computed-builtin', callee, 'process.getBuiltinModule used as a value: its argument cannot be checked');
       return;
@@ -162,7 +163,11 @@ export abstract class RootTracker {
     }
   }
 
-  private call(root: SensitiveRoot, call: CallExpression | NewExpression, ancestors: AnyNode[]): void {
+  private call(
+    root: SensitiveRoot,
+    call: ESTree.CallExpression | ESTree.NewExpression,
+    ancestors: ESTree.Node[],
+  ): void {
     if (root === 'require' && call.type === 'CallExpression') {
       this.load(call.arguments[0], call, ancestors, 'require');
       return;
@@ -171,7 +176,7 @@ export abstract class RootTracker {
     this.add(verdict.rule, call, verdict.message);
   }
 
-  private destructure(root: SensitiveRoot, pattern: ObjectPattern): void {
+  private destructure(root: SensitiveRoot, pattern: ESTree.ObjectPattern): void {
     for (const property of pattern.properties) {
       if (property.type === 'RestElement') {
         const verdict = escapeVerdict(root, `...rest of ${root}`);

@@ -1,38 +1,42 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { readText } from '../files/read-text.js';
 import { listPluginFiles, type PluginEntry } from './list-plugin-files.js';
+import { fileFinding, PluginScan } from './plugin-scan.js';
 import { readCachedReport, writeCachedReport } from './scan-cache.js';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan-limits.js';
-import { SCAN_RULES, type ScanRule } from './scan-rules.js';
-import { scanSource } from './scan-source.js';
+import { scanThreadCount } from './scan-threads.js';
 import type { ScanFinding, ScanReport } from './scan-types.js';
 
 /** Bumped whenever a rule changes, so that cached reports of an older scanner are not reused. */
-export const SCANNER_VERSION = 2;
+export const SCANNER_VERSION = 3;
 
 /** How to scan a plugin folder. */
 export interface ScanPluginOptions {
   /** Folder of cached reports (`<contentHash>.json`); without it nothing is cached. */
   readonly cacheDir?: string;
   readonly limits?: Partial<ScanLimits>;
+  /**
+   * JavaScript bytes from which a plugin's files are scanned on worker threads, in parallel (default 1 MiB):
+   * smaller plugins stay in this thread, where they cost no thread start. `Infinity` never uses threads.
+   */
+  readonly parallelFromBytes?: number;
 }
 
 const MIB = 1024 * 1024;
+const DEFAULT_PARALLEL_BYTES = MIB;
 const JS = /\.(js|mjs|cjs)$/;
 const TS = /\.(ts|tsx|mts|cts)$/;
 const DECLARATION = /\.d\.(ts|mts|cts)$/;
 
-interface Prepared {
-  readonly code: Array<{ readonly path: string; readonly text: string }>;
-  readonly findings: ScanFinding[];
-  readonly hash: string;
+/** A plugin folder listed and checked against the limits: which files to read, and what the listing found. */
+interface Listed {
+  readonly root: string;
+  readonly toRead: readonly PluginEntry[];
+  readonly findings: readonly ScanFinding[];
+  /** sha256 over the scanner version, the limits and the listing so far; {@link readCode} adds the contents. */
+  readonly hash: Hash;
   readonly bytes: number;
-}
-
-function fileFinding(rule: ScanRule, file: string, message: string, capability?: string): ScanFinding {
-  const base = { rule, severity: SCAN_RULES[rule].severity, file, line: 1, column: 1, message };
-  return capability === undefined ? base : { ...base, capability };
 }
 
 function entryFinding(entry: PluginEntry): ScanFinding | undefined {
@@ -50,7 +54,7 @@ function entryFinding(entry: PluginEntry): ScanFinding | undefined {
   return undefined;
 }
 
-async function prepare(root: string, limits: ScanLimits): Promise<Prepared> {
+async function listCode(root: string, limits: ScanLimits): Promise<Listed> {
   const listing = await listPluginFiles(root, limits.maxEntries);
   const hash = createHash('sha256').update(`modu-scan:${SCANNER_VERSION}:${JSON.stringify(limits)}\n`);
   const findings: ScanFinding[] = [];
@@ -76,41 +80,23 @@ async function prepare(root: string, limits: ScanLimits): Promise<Prepared> {
       toRead.push(entry);
     }
   }
-  const code: Prepared['code'][number][] = [];
-  for (let i = 0; i < toRead.length; i += 16) {
-    const batch = toRead.slice(i, i + 16);
-    const texts = await Promise.all(batch.map((entry) => readText(join(root, entry.path))));
-    batch.forEach((entry, j) => {
-      const text = texts[j] ?? '';
-      hash.update(`${entry.path}\0`).update(text);
-      code.push({ path: entry.path, text });
-    });
-  }
-  return { code, findings, hash: hash.digest('hex'), bytes };
+  return { root, toRead, findings, hash, bytes };
 }
 
-/** Scans file after file under the plugin budget, yielding to the event loop between files so a host keeps serving. */
-async function scanAll(prepared: Prepared, limits: ScanLimits): Promise<ScanFinding[]> {
-  const findings = [...prepared.findings];
-  const deadline = performance.now() + limits.pluginTimeMs;
-  let lastYield = performance.now();
-  for (const { path, text } of prepared.code) {
-    const left = deadline - performance.now();
-    if (left <= 0) {
-      findings.push(
-        fileFinding('scan-timeout', path, `the plugin's ${limits.pluginTimeMs} ms scan budget ran out here`),
-      );
-      break;
-    }
-    // Parsing is linear but not interruptible, so a file's budget grows with its size.
-    const budget = limits.fileTimeMs * Math.max(1, text.length / MIB);
-    findings.push(...scanSource(text, { file: path, timeBudgetMs: Math.min(left, budget) }));
-    if (performance.now() - lastYield > 20) {
-      await new Promise((resolveYield) => setImmediate(resolveYield));
-      lastYield = performance.now();
-    }
+/** Reads the listed files in order, a few at a time, into the hash and, when given, the scan; returns them. */
+async function readCode(listed: Listed, scan: PluginScan | undefined): Promise<Array<[path: string, text: string]>> {
+  const code: Array<[string, string]> = [];
+  for (let i = 0; i < listed.toRead.length; i += 16) {
+    const batch = listed.toRead.slice(i, i + 16);
+    const texts = await Promise.all(batch.map((entry) => readText(join(listed.root, entry.path))));
+    batch.forEach((entry, j) => {
+      const text = texts[j] ?? '';
+      listed.hash.update(`${entry.path}\0`).update(text);
+      code.push([entry.path, text]);
+      scan?.add(entry.path, text);
+    });
   }
-  return findings;
+  return code;
 }
 
 /**
@@ -126,18 +112,29 @@ async function scanAll(prepared: Prepared, limits: ScanLimits): Promise<ScanFind
  */
 export async function scanPlugin(root: string, options: ScanPluginOptions = {}): Promise<ScanReport> {
   const limits = { ...DEFAULT_SCAN_LIMITS, ...options.limits };
-  const prepared = await prepare(resolve(root), limits);
+  const listed = await listCode(resolve(root), limits);
+  const parallelFrom = options.parallelFromBytes ?? DEFAULT_PARALLEL_BYTES;
+  const onThreads = listed.toRead.length > 1 && listed.bytes >= parallelFrom && scanThreadCount() > 1;
+  // On threads with no cache to consult first, each file is scanned while the next ones are read.
+  const early = onThreads && options.cacheDir === undefined ? new PluginScan(limits, onThreads) : undefined;
+  const code = await readCode(listed, early);
+  const contentHash = listed.hash.digest('hex');
   if (options.cacheDir !== undefined) {
-    const cached = await readCachedReport(options.cacheDir, prepared.hash);
+    const cached = await readCachedReport(options.cacheDir, contentHash);
     if (cached) return { ...cached, fromCache: true };
   }
-  const findings = await scanAll(prepared, limits);
+  let scan = early;
+  if (scan === undefined) {
+    scan = new PluginScan(limits, onThreads);
+    for (const [path, text] of code) scan.add(path, text);
+  }
+  const findings = [...listed.findings, ...(await scan.findings())];
   const capabilities = new Set<string>();
   for (const finding of findings) if (finding.capability !== undefined) capabilities.add(finding.capability);
   const report: ScanReport = {
-    contentHash: prepared.hash,
-    files: prepared.code.length,
-    bytes: prepared.bytes,
+    contentHash,
+    files: code.length,
+    bytes: listed.bytes,
     findings,
     capabilities: [...capabilities].sort(),
   };

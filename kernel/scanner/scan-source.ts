@@ -1,3 +1,4 @@
+import { isParseError } from 'meriyah';
 import { FileWalk, ScanDeadline } from './file-walk.js';
 import { type ParsedSource, parseSource, type SourceType } from './parse-source.js';
 import type { RawFinding } from './root-tracker.js';
@@ -21,7 +22,7 @@ function defaultSourceType(file: string): SourceType {
   return 'unknown';
 }
 
-/** Line and column (1-based) of each offset, ascending, counting line breaks the way acorn does. */
+/** Line and column (1-based) of each offset, ascending, counting line breaks as ECMAScript does. */
 function positions(code: string, offsets: readonly number[]): Array<{ line: number; column: number }> {
   const breaks = /\r\n?|[\n\u2028\u2029]/g;
   let line = 1;
@@ -46,12 +47,11 @@ function parseOrReport(code: string, requested: SourceType, found: RawFinding[])
   try {
     return parseSource(code, requested);
   } catch (error) {
-    // acorn turns its own stack overflow into a SyntaxError; both mean the input nests too deep.
-    if (error instanceof RangeError || (error instanceof SyntaxError && error.message.includes('stack space'))) {
+    if (error instanceof RangeError) {
       found.push({ rule: 'too-complex', start: 0, message: 'nesting too deep to parse' });
-    } else if (error instanceof SyntaxError) {
-      const pos = (error as SyntaxError & { pos?: number }).pos ?? 0;
-      found.push({ rule: 'parse-error', start: pos, message: `does not parse as ESM or CommonJS: ${error.message}` });
+    } else if (isParseError(error)) {
+      const message = `does not parse as ESM or CommonJS: ${error.description}`;
+      found.push({ rule: 'parse-error', start: error.start, message });
     } else throw error;
     return undefined;
   }
@@ -65,7 +65,7 @@ function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[])
   // A .js file that parses as ESM still runs as CommonJS unless it has import or export declarations.
   const script =
     parsed.sourceType === 'script' || (requested !== 'module' && !parsed.ast.body.some(isModuleDeclaration));
-  const walk = new FileWalk(options.file, script, deadline, !script && declaresTscMetadataHelper(parsed.ast, code));
+  const walk = new FileWalk(options.file, code, script, deadline, !script && declaresTscMetadataHelper(parsed.ast));
   try {
     walk.run(parsed.ast);
   } catch (error) {

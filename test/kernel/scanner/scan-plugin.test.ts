@@ -1,8 +1,25 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { scanPlugin } from '../../../kernel/index.js';
+
+const JS = /\.(js|mjs|cjs)$/;
+
+/** Every JavaScript file of the malicious corpus, keyed `<technique>/<path>`: many files, many findings. */
+async function maliciousSources(): Promise<Record<string, string>> {
+  const corpus = fileURLToPath(new URL('../../../../fixtures/malicious/', import.meta.url));
+  const files: Record<string, string> = {};
+  for (const entry of await readdir(corpus, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !JS.test(entry.name)) continue;
+    const path = join(entry.parentPath, entry.name);
+    files[path.slice(corpus.length)] = await readFile(path, 'utf8');
+  }
+  return files;
+}
 
 describe('scanPlugin()', () => {
   const roots: string[] = [];
@@ -69,6 +86,40 @@ describe('scanPlugin()', () => {
       expect(crowded.findings.map((f) => f.rule)).to.include('plugin-too-large');
       const slow = await scanPlugin(root, { limits: { pluginTimeMs: 0 } });
       expect(slow.findings.map((f) => `${f.file} ${f.rule}`)).to.deep.equal(['a.js scan-timeout']);
+    });
+  });
+
+  describe('when a plugin is scanned on worker threads', () => {
+    it('reports exactly what a scan in this thread reports, in the same order', async () => {
+      const root = await folder(await maliciousSources());
+      const inThread = await scanPlugin(root, { parallelFromBytes: Number.POSITIVE_INFINITY });
+      const threaded = await scanPlugin(root, { parallelFromBytes: 0 });
+      expect(inThread.files).to.be.above(60);
+      expect(inThread.findings.length).to.be.above(60);
+      expect(threaded).to.deep.equal(inThread);
+    });
+
+    it('keeps the plugin time budget', async () => {
+      const root = await folder({ 'a.js': '1;', 'b.js': '2;', 'c.js': '3;' });
+      const slow = await scanPlugin(root, { limits: { pluginTimeMs: 0 }, parallelFromBytes: 0 });
+      expect(slow.findings.map((f) => `${f.file} ${f.rule}`)).to.deep.equal(['a.js scan-timeout']);
+    });
+
+    it('does not keep the process alive once the scan is done', async () => {
+      const root = await folder({ 'a.js': "require('fs');", 'b.js': 'eval(1);' });
+      const kernel = new URL('../../../kernel/index.js', import.meta.url).href;
+      const script = [
+        `const { scanPlugin } = await import(${JSON.stringify(kernel)});`,
+        `const report = await scanPlugin(${JSON.stringify(root)}, { parallelFromBytes: 0 });`,
+        "console.log(report.findings.map((f) => f.rule).join(' '));",
+      ].join('\n');
+      // The pool's workers idle for 10 s before they exit: a process they kept alive would run past the timeout.
+      const started = performance.now();
+      const run = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+        timeout: 8_000,
+      });
+      expect(run.stdout.trim()).to.equal('import-builtin eval');
+      expect(performance.now() - started).to.be.below(8_000);
     });
   });
 

@@ -146,6 +146,11 @@ describe('scanSource()', () => {
       expect(rules("\\u0072equire('fs')")).to.deep.equal(['unicode-escape', 'import-builtin']);
       expect(rules('process.\\u{65}nv')).to.include('unicode-escape');
     });
+
+    it('reports escaped private names and nothing for plain ones', () => {
+      expect(rules('class A { #\\u0078 = 1; }')).to.deep.equal(['unicode-escape']);
+      expect(rules('class A { #x = 1; m(o) { return #x in o && this.#x; } }')).to.deep.equal([]);
+    });
   });
 
   describe('when dangerous names are only mentioned', () => {
@@ -172,6 +177,12 @@ describe('scanSource()', () => {
       expect(rules('const g = (function () { return this; })();')).to.deep.equal(['sloppy-this']);
       expect(rules("'use strict';\nconst g = (function () { return this; })();")).to.deep.equal([]);
     });
+
+    it('parses what Node runs: a hashbang, HTML-like comments and a top-level new.target', () => {
+      expect(rules("#!/usr/bin/env node\nrequire('fs');")).to.deep.equal(['import-builtin']);
+      expect(rules("<!-- a comment in a script\nrequire('fs');\n--> another")).to.deep.equal(['import-builtin']);
+      expect(rules("if (new.target) return;\nrequire('fs');")).to.deep.equal(['import-builtin']);
+    });
   });
 
   describe('when the input is broken or hostile', () => {
@@ -182,6 +193,16 @@ describe('scanSource()', () => {
     it('reports too-complex for nesting beyond the stack', () => {
       const deep = `${'('.repeat(200_000)}1${')'.repeat(200_000)}`;
       expect(rules(deep)).to.deep.equal(['too-complex']);
+    });
+
+    it('reports too-complex for a long chain in a module that declares the decorator-metadata helper', () => {
+      const helper = [
+        'var __metadata = (this && this.__metadata) || function (k, v) {',
+        '  if (typeof Reflect === "object" && typeof Reflect.metadata === "function") return Reflect.metadata(k, v);',
+        '};',
+      ].join('\n');
+      const chain = `export const x = ${"'a' + ".repeat(200_000)}'a';`;
+      expect(rules(`${helper}\n${chain}`)).to.deep.equal(['too-complex']);
     });
 
     it('reports a scan-timeout when the walk budget runs out', () => {
