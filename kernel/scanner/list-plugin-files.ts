@@ -2,14 +2,16 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModuError } from '../errors/modu-error.js';
+import type { FileIdentity } from './scan-index.js';
 
-/** One entry of a plugin folder, never followed through a link. */
-export interface PluginEntry {
+/** One entry of a plugin folder, never followed through a link; the identity is all zeros for non-files. */
+export interface PluginEntry extends FileIdentity {
   /** Path relative to the plugin root, with forward slashes. */
   readonly path: string;
   readonly kind: 'file' | 'symlink' | 'special';
-  readonly size: number;
 }
+
+const NO_IDENTITY: FileIdentity = { size: 0, mtimeMs: 0, ctimeMs: 0, ino: 0 };
 
 /** The folder listing of a plugin and whether it stopped at the entry limit. */
 export interface PluginListing {
@@ -43,18 +45,19 @@ export async function listPluginFiles(root: string, maxEntries: number): Promise
     });
     const kept = children.slice(0, Math.max(0, maxEntries - seen));
     seen += kept.length;
-    // The sizes of a folder's files are asked for together: one round trip to the file system, not one per file.
+    // A folder's files are looked at together: one round trip to the file system, not one per file.
     const listed = await Promise.all(
       kept.map(async (child) => {
         const path = dir === '' ? child.name : `${dir}/${child.name}`;
         const kind = kindOf(child);
-        const size = kind === 'file' ? (await lstat(join(root, path))).size : 0;
-        return { path, kind, size };
+        if (kind !== 'file') return { path, kind, ...NO_IDENTITY };
+        const { size, mtimeMs, ctimeMs, ino } = await lstat(join(root, path));
+        return { path, kind, size, mtimeMs, ctimeMs, ino };
       }),
     );
     for (const entry of listed) {
       if (entry.kind === 'directory') pending.push(entry.path);
-      else entries.push({ path: entry.path, kind: entry.kind, size: entry.size });
+      else entries.push({ ...entry, kind: entry.kind });
     }
     if (kept.length < children.length) return { entries: sortEntries(entries), truncated: true };
   }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { readText } from '../files/read-text.js';
 import { listPluginFiles, type PluginEntry } from './list-plugin-files.js';
 import { fileFinding, PluginScan } from './plugin-scan.js';
-import { readCachedReport, writeCachedReport } from './scan-cache.js';
+import { ScanIndex } from './scan-index.js';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan-limits.js';
 import { scanThreadCount } from './scan-threads.js';
 import type { ScanFinding, ScanReport } from './scan-types.js';
@@ -13,7 +13,7 @@ export const SCANNER_VERSION = 3;
 
 /** How to scan a plugin folder. */
 export interface ScanPluginOptions {
-  /** Folder of cached reports (`<contentHash>.json`); without it nothing is cached. */
+  /** Folder of the scan cache (see {@link ScanIndex}); without it nothing is cached. */
   readonly cacheDir?: string;
   readonly limits?: Partial<ScanLimits>;
   /**
@@ -34,9 +34,22 @@ interface Listed {
   readonly root: string;
   readonly toRead: readonly PluginEntry[];
   readonly findings: readonly ScanFinding[];
-  /** sha256 over the scanner version, the limits and the listing so far; {@link readCode} adds the contents. */
+  /** sha256 over the scanner version, the limits and the listing; {@link contentHashOf} adds the contents. */
   readonly hash: Hash;
   readonly bytes: number;
+  /** When the listing began: a file whose identity is remembered must have settled before then. */
+  readonly listedAt: number;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The plugin's content hash: the listing, and each file to scan by the sha256 of its text, in order. */
+function contentHashOf(listed: Listed, shas: readonly string[]): string {
+  const hash = listed.hash.copy();
+  listed.toRead.forEach((entry, i) => {
+    hash.update(`${entry.path}\0${shas[i]}\0`);
+  });
+  return hash.digest('hex');
 }
 
 function entryFinding(entry: PluginEntry): ScanFinding | undefined {
@@ -55,6 +68,7 @@ function entryFinding(entry: PluginEntry): ScanFinding | undefined {
 }
 
 async function listCode(root: string, limits: ScanLimits): Promise<Listed> {
+  const listedAt = Date.now();
   const listing = await listPluginFiles(root, limits.maxEntries);
   const hash = createHash('sha256').update(`modu-scan:${SCANNER_VERSION}:${JSON.stringify(limits)}\n`);
   const findings: ScanFinding[] = [];
@@ -80,10 +94,10 @@ async function listCode(root: string, limits: ScanLimits): Promise<Listed> {
       toRead.push(entry);
     }
   }
-  return { root, toRead, findings, hash, bytes };
+  return { root, toRead, findings, hash, bytes, listedAt };
 }
 
-/** Reads the listed files in order, a few at a time, into the hash and, when given, the scan; returns them. */
+/** Reads the listed files in order, a few at a time, into the scan when given one; returns them. */
 async function readCode(listed: Listed, scan: PluginScan | undefined): Promise<Array<[path: string, text: string]>> {
   const code: Array<[string, string]> = [];
   for (let i = 0; i < listed.toRead.length; i += 16) {
@@ -91,7 +105,6 @@ async function readCode(listed: Listed, scan: PluginScan | undefined): Promise<A
     const texts = await Promise.all(batch.map((entry) => readText(join(listed.root, entry.path))));
     batch.forEach((entry, j) => {
       const text = texts[j] ?? '';
-      listed.hash.update(`${entry.path}\0`).update(text);
       code.push([entry.path, text]);
       scan?.add(entry.path, text);
     });
@@ -99,10 +112,22 @@ async function readCode(listed: Listed, scan: PluginScan | undefined): Promise<A
   return code;
 }
 
+/** The cached report of a plugin none of whose files changed since they were last read, without reading them. */
+function unchangedReport(listed: Listed, index: ScanIndex): ScanReport | undefined {
+  const shas: string[] = [];
+  for (const entry of listed.toRead) {
+    const sha = index.shaOf(join(listed.root, entry.path), entry);
+    if (sha === undefined) return undefined;
+    shas.push(sha);
+  }
+  return index.report(contentHashOf(listed, shas));
+}
+
 /**
  * Scans every file of a plugin folder (async I/O, links never followed) and returns its report: findings with
  * file:line:column and the capabilities the code needs. With `cacheDir`, a report is reused for the same content
- * hash across restarts; a corrupt cache file is ignored and rewritten.
+ * hash across restarts, and files unchanged since they were last read are not read again; a corrupt cache is
+ * ignored and rewritten.
  *
  * @throws ModuError `MODU_FILE_MISSING` when `root` is not a readable folder.
  *
@@ -113,15 +138,26 @@ async function readCode(listed: Listed, scan: PluginScan | undefined): Promise<A
 export async function scanPlugin(root: string, options: ScanPluginOptions = {}): Promise<ScanReport> {
   const limits = { ...DEFAULT_SCAN_LIMITS, ...options.limits };
   const listed = await listCode(resolve(root), limits);
+  const index = options.cacheDir === undefined ? undefined : await ScanIndex.open(options.cacheDir, SCANNER_VERSION);
+  const unchanged = index === undefined ? undefined : unchangedReport(listed, index);
+  if (unchanged !== undefined) return { ...unchanged, fromCache: true };
   const parallelFrom = options.parallelFromBytes ?? DEFAULT_PARALLEL_BYTES;
   const onThreads = listed.toRead.length > 1 && listed.bytes >= parallelFrom && scanThreadCount() > 1;
   // On threads with no cache to consult first, each file is scanned while the next ones are read.
   const early = onThreads && options.cacheDir === undefined ? new PluginScan(limits, onThreads) : undefined;
   const code = await readCode(listed, early);
-  const contentHash = listed.hash.digest('hex');
-  if (options.cacheDir !== undefined) {
-    const cached = await readCachedReport(options.cacheDir, contentHash);
-    if (cached) return { ...cached, fromCache: true };
+  const shas = code.map(([, text]) => sha256(text));
+  const contentHash = contentHashOf(listed, shas);
+  if (index !== undefined) {
+    listed.toRead.forEach((entry, i) => {
+      index.remember(join(listed.root, entry.path), entry, shas[i] as string, listed.listedAt);
+    });
+    const cached = index.report(contentHash);
+    // The cache is an optimisation: a folder we cannot write to must not fail the scan, nor wait for it.
+    if (cached) {
+      index.save().catch(() => undefined);
+      return { ...cached, fromCache: true };
+    }
   }
   let scan = early;
   if (scan === undefined) {
@@ -138,7 +174,6 @@ export async function scanPlugin(root: string, options: ScanPluginOptions = {}):
     findings,
     capabilities: [...capabilities].sort(),
   };
-  // The cache is an optimisation: a folder we cannot write to must not fail the scan.
-  if (options.cacheDir !== undefined) await writeCachedReport(options.cacheDir, report).catch(() => undefined);
+  await index?.store(report).catch(() => undefined);
   return report;
 }

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { scanPlugin } from '../../../kernel/index.js';
+import { type ScanReport, scanPlugin } from '../../../kernel/index.js';
+import { SCAN_INDEX_FILE } from '../../../kernel/scanner/scan-index.js';
 
 const JS = /\.(js|mjs|cjs)$/;
 
@@ -131,27 +132,71 @@ describe('scanPlugin()', () => {
   });
 
   describe('when given a cache folder', () => {
-    it('writes the report by content hash, reuses it, and rewrites a corrupt entry', async () => {
-      const root = await folder({ 'index.js': "require('fs');\n" });
-      const cacheDir = join(root, '..', `${root.split('/').pop()}-cache`);
+    const kernel = new URL('../../../kernel/index.js', import.meta.url).href;
+    /** Scans in a fresh process, which reads the cache from disk as a restarted host does. */
+    async function scanInChild(root: string, cacheDir: string): Promise<ScanReport> {
+      const script = [
+        `const { scanPlugin } = await import(${JSON.stringify(kernel)});`,
+        `const report = await scanPlugin(${JSON.stringify(root)}, { cacheDir: ${JSON.stringify(cacheDir)} });`,
+        'console.log(JSON.stringify(report));',
+      ].join('\n');
+      const run = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+      return JSON.parse(run.stdout) as ScanReport;
+    }
+
+    async function cacheFolder(): Promise<string> {
+      const cacheDir = await mkdtemp(join(tmpdir(), 'modu-scan-cache-'));
       roots.push(cacheDir);
+      return cacheDir;
+    }
+
+    it('stores the report under the content hash, reuses it across restarts, and rescans changed code', async () => {
+      const root = await folder({ 'index.js': "require('fs');\n" });
+      const cacheDir = await cacheFolder();
       const first = await scanPlugin(root, { cacheDir });
       expect(first.fromCache).to.equal(undefined);
-      expect(await readdir(cacheDir)).to.deep.equal([`${first.contentHash}.json`]);
-      const second = await scanPlugin(root, { cacheDir });
+      const index = JSON.parse(await readFile(join(cacheDir, SCAN_INDEX_FILE), 'utf8'));
+      expect(index.reports[first.contentHash].capabilities).to.deep.equal(['node:fs']);
+      const second = await scanInChild(root, cacheDir);
       expect(second.fromCache).to.equal(true);
       expect(second.findings).to.deep.equal(first.findings);
-
-      await writeFile(join(cacheDir, `${first.contentHash}.json`), '{ not json');
-      const third = await scanPlugin(root, { cacheDir });
-      expect(third.fromCache).to.equal(undefined);
-      const stored = JSON.parse(await readFile(join(cacheDir, `${first.contentHash}.json`), 'utf8'));
-      expect(stored.capabilities).to.deep.equal(['node:fs']);
 
       await writeFile(join(root, 'index.js'), "require('net');\n");
       const changed = await scanPlugin(root, { cacheDir });
       expect(changed.contentHash).to.not.equal(first.contentHash);
       expect(changed.capabilities).to.deep.equal(['node:net']);
+    });
+
+    it('starts afresh from a corrupt cache, and rewrites it', async () => {
+      const root = await folder({ 'index.js': "require('fs');\n" });
+      const cacheDir = await cacheFolder();
+      await writeFile(join(cacheDir, SCAN_INDEX_FILE), '{ not json');
+      const report = await scanInChild(root, cacheDir);
+      expect(report.fromCache).to.equal(undefined);
+      const index = JSON.parse(await readFile(join(cacheDir, SCAN_INDEX_FILE), 'utf8'));
+      expect(index.reports[report.contentHash].capabilities).to.deep.equal(['node:fs']);
+    });
+
+    it('does not read a file again while its size, times and inode are the ones it was read with', async () => {
+      // Two plugins whose listings match (same names and sizes) and whose code differs.
+      const fs = await folder({ 'index.js': "require('fs');\n" });
+      const vm = await folder({ 'index.js': "require('vm');\n" });
+      // A file is remembered only once it has not changed for 2 s (file times have a coarse clock).
+      await new Promise((resolveWait) => setTimeout(resolveWait, 2_100));
+      const cacheDir = await cacheFolder();
+      await scanPlugin(fs, { cacheDir });
+      const vmReport = await scanPlugin(vm, { cacheDir });
+      // Point the fs plugin's file at the vm plugin's text: only a scan that does not read it can be fooled.
+      const file = join(cacheDir, SCAN_INDEX_FILE);
+      const index = JSON.parse(await readFile(file, 'utf8'));
+      index.files[join(fs, 'index.js')][4] = index.files[join(vm, 'index.js')][4];
+      await writeFile(file, JSON.stringify(index));
+      const unread = await scanInChild(fs, cacheDir);
+      expect(unread.fromCache).to.equal(true);
+      expect(unread.capabilities).to.deep.equal(vmReport.capabilities).and.deep.equal(['node:vm']);
+      // Touching the file changes its ctime: it is read again, and its own report comes back.
+      await writeFile(join(fs, 'index.js'), "require('fs');\n");
+      expect((await scanInChild(fs, cacheDir)).capabilities).to.deep.equal(['node:fs']);
     });
   });
 
