@@ -26,6 +26,8 @@ export interface GateHooksData {
   readonly port: MessagePort;
   /** URL of plugin-modu.js: bare `modu` from plugin code resolves here. */
   readonly pluginModuURL: string;
+  /** URL of module-gate.js, the one module that imports plugin entries. */
+  readonly gateURL: string;
 }
 
 interface ResolveContext {
@@ -45,10 +47,12 @@ const policies = new Map<string, GatePolicy>();
 const derived = new Map<string, GatePolicy>();
 const MAX_DERIVED = 10_000;
 let pluginModuURL = '';
+let gateURL = '';
 
 /** Receives the policy port and the plugin API's URL once, when `module.register()` starts the hooks. */
 export function initialize(data: GateHooksData): void {
   pluginModuURL = data.pluginModuURL;
+  gateURL = data.gateURL;
   data.port.on('message', (message: GateMessage) => {
     for (const policy of message.policies) policies.set(policy.root, policy);
     data.port.postMessage(message.id);
@@ -71,6 +75,11 @@ function gatedParent(parentURL: string | undefined): { policy: GatePolicy; gener
  * grant, files (and packages) from inside its folder only, and the parent's generation passes on to its children.
  */
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {
+  // The gate hands over entries as file URLs of real paths inside admitted folders: nothing left to resolve.
+  if (context.parentURL === gateURL && specifier.startsWith('file:')) {
+    const entry = new URL(specifier);
+    if (policyFor(fileURLToPath(entry), policies) !== undefined) return { url: specifier, shortCircuit: true };
+  }
   const parent = gatedParent(context.parentURL);
   if (parent === undefined) return next(specifier, context);
   const { policy, generation } = parent;
