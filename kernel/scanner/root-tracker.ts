@@ -35,7 +35,7 @@ export abstract class RootTracker {
   constructor(protected readonly file: string) {}
 
   /**
-   * Records a finding at `node.start` (always set: files are parsed with ranges); past {@link MAX_PER_KIND} of one
+   * Records a finding at `node.start` (always set: files are parsed with offsets); past {@link MAX_PER_KIND} of one
    * rule and capability the rest add nothing new.
    */
   add(rule: ScanRule, node: { readonly start?: number }, message: string, capability?: string): void {

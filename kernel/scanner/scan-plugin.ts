@@ -23,8 +23,7 @@ export interface ScanPluginOptions {
   readonly parallelFromBytes?: number;
 }
 
-const MIB = 1024 * 1024;
-const DEFAULT_PARALLEL_BYTES = MIB;
+const DEFAULT_PARALLEL_BYTES = 1024 * 1024;
 const JS = /\.(js|mjs|cjs)$/;
 const TS = /\.(ts|tsx|mts|cts)$/;
 const DECLARATION = /\.d\.(ts|mts|cts)$/;

@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import type { FileTask } from './scan-file-task.js';
 import type { ScanFinding } from './scan-types.js';
 
-/** Most worker threads a scan uses: the sources are copied to them, so past a few they save little. */
+/** Most worker threads the pool starts, whatever the cores: each costs a start and its own compiled scanner. */
 const MAX_THREADS = 4;
 /** How long an idle worker waits for the next scan before it exits, in milliseconds. */
 const IDLE_MS = 10_000;
