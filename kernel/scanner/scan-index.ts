@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { readText } from '../files/read-text.js';
 import type { ScanReport } from './scan-types.js';
@@ -23,9 +24,16 @@ interface IndexData {
   readonly reports: Record<string, ScanReport>;
 }
 
-/** The file under the cache folder. */
-export const SCAN_INDEX_FILE = 'scan-index.json';
-const MAX_FILES = 100_000;
+/**
+ * The index file under `cacheDir` for the plugin at `root`: one per folder of plugins, so that a boot reads
+ * the index of the plugins it loads, not of every plugin this cache has seen.
+ */
+export function scanIndexFile(cacheDir: string, root: string): string {
+  const folder = createHash('sha256').update(dirname(root)).digest('hex').slice(0, 16);
+  return join(cacheDir, `index-${folder}.json`);
+}
+
+const MAX_FILES = 50_000;
 const MAX_REPORTS = 20_000;
 /**
  * A file written less than this long before it was read may be written again within the same timestamp tick
@@ -56,9 +64,9 @@ function putNewest<T>(map: Map<string, T>, key: string, value: T, max: number): 
 }
 
 /**
- * The scan cache of one folder, read once per process: for each file scanned, its identity and the sha256 of
- * its text (so an unchanged file is not read again), and for each plugin content hash, its report. A boot of
- * unchanged plugins then costs a listing of each folder and nothing more. Writes are atomic and coalesced;
+ * The scan cache of one folder of plugins, read once per process: for each file scanned, its identity and the
+ * sha256 of its text (so an unchanged file is not read again), and for each plugin content hash, its report. A
+ * boot of unchanged plugins then costs a listing of each plugin folder and one read of the index. Writes are atomic and coalesced;
  * two processes writing at once may drop each other's newest entries, which only costs a scan later.
  * The folder must be writable by the host alone: whoever can write it can forge reports.
  */
@@ -77,9 +85,12 @@ export class ScanIndex {
     this.#reports = new Map(Object.entries(data?.reports ?? {}));
   }
 
-  /** The index under `cacheDir` for scanner version `scanner`; missing, corrupt or older ones start empty. */
-  static open(cacheDir: string, scanner: number): Promise<ScanIndex> {
-    const file = join(cacheDir, SCAN_INDEX_FILE);
+  /**
+   * The index under `cacheDir` that holds the plugin at `root`, for scanner version `scanner`; missing, corrupt
+   * or older ones start empty.
+   */
+  static open(cacheDir: string, root: string, scanner: number): Promise<ScanIndex> {
+    const file = scanIndexFile(cacheDir, root);
     const key = `${scanner}\0${file}`;
     let index = opened.get(key);
     if (index === undefined) {
@@ -142,7 +153,7 @@ export class ScanIndex {
           files: Object.fromEntries(this.#files),
           reports: Object.fromEntries(this.#reports),
         };
-        await mkdir(join(this.#file, '..'), { recursive: true });
+        await mkdir(dirname(this.#file), { recursive: true });
         await writeFileAtomic(this.#file, `${JSON.stringify(data)}\n`);
       }
     } finally {

@@ -137,7 +137,8 @@ function unchangedReport(listed: Listed, index: ScanIndex): ScanReport | undefin
 export async function scanPlugin(root: string, options: ScanPluginOptions = {}): Promise<ScanReport> {
   const limits = { ...DEFAULT_SCAN_LIMITS, ...options.limits };
   const listed = await listCode(resolve(root), limits);
-  const index = options.cacheDir === undefined ? undefined : await ScanIndex.open(options.cacheDir, SCANNER_VERSION);
+  const { cacheDir } = options;
+  const index = cacheDir === undefined ? undefined : await ScanIndex.open(cacheDir, listed.root, SCANNER_VERSION);
   const unchanged = index === undefined ? undefined : unchangedReport(listed, index);
   if (unchanged !== undefined) return { ...unchanged, fromCache: true };
   const parallelFrom = options.parallelFromBytes ?? DEFAULT_PARALLEL_BYTES;

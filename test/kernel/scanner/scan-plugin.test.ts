@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { type ScanReport, scanPlugin } from '../../../kernel/index.js';
-import { SCAN_INDEX_FILE } from '../../../kernel/scanner/scan-index.js';
+import { scanIndexFile } from '../../../kernel/scanner/scan-index.js';
 
 const JS = /\.(js|mjs|cjs)$/;
 
@@ -155,7 +155,7 @@ describe('scanPlugin()', () => {
       const cacheDir = await cacheFolder();
       const first = await scanPlugin(root, { cacheDir });
       expect(first.fromCache).to.equal(undefined);
-      const index = JSON.parse(await readFile(join(cacheDir, SCAN_INDEX_FILE), 'utf8'));
+      const index = JSON.parse(await readFile(scanIndexFile(cacheDir, root), 'utf8'));
       expect(index.reports[first.contentHash].capabilities).to.deep.equal(['node:fs']);
       const second = await scanInChild(root, cacheDir);
       expect(second.fromCache).to.equal(true);
@@ -170,10 +170,10 @@ describe('scanPlugin()', () => {
     it('starts afresh from a corrupt cache, and rewrites it', async () => {
       const root = await folder({ 'index.js': "require('fs');\n" });
       const cacheDir = await cacheFolder();
-      await writeFile(join(cacheDir, SCAN_INDEX_FILE), '{ not json');
+      await writeFile(scanIndexFile(cacheDir, root), '{ not json');
       const report = await scanInChild(root, cacheDir);
       expect(report.fromCache).to.equal(undefined);
-      const index = JSON.parse(await readFile(join(cacheDir, SCAN_INDEX_FILE), 'utf8'));
+      const index = JSON.parse(await readFile(scanIndexFile(cacheDir, root), 'utf8'));
       expect(index.reports[report.contentHash].capabilities).to.deep.equal(['node:fs']);
     });
 
@@ -187,7 +187,7 @@ describe('scanPlugin()', () => {
       await scanPlugin(fs, { cacheDir });
       const vmReport = await scanPlugin(vm, { cacheDir });
       // Point the fs plugin's file at the vm plugin's text: only a scan that does not read it can be fooled.
-      const file = join(cacheDir, SCAN_INDEX_FILE);
+      const file = scanIndexFile(cacheDir, fs);
       const index = JSON.parse(await readFile(file, 'utf8'));
       index.files[join(fs, 'index.js')][4] = index.files[join(vm, 'index.js')][4];
       await writeFile(file, JSON.stringify(index));
