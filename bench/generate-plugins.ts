@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** A deterministic pseudo-random generator (mulberry32), so that runs compare like for like. */
 export function seeded(seed: number): () => number {
@@ -24,7 +25,11 @@ export interface GeneratedPlugin {
 // Outside the package, as a host's plugins folder is: `import 'modu'` resolves through the module gate.
 const benchRoot = join(tmpdir(), 'modu-bench');
 
-/** Writes plugin folders (plugin.yaml + index.js, each exporting one service) into a fresh folder. */
+/**
+ * Writes plugin folders (plugin.yaml + index.js, each exporting one service) into a fresh folder, then waits
+ * until they are as settled as a restarted host's plugins: the scan cache trusts a file's identity only once
+ * it has not changed for 2 s.
+ */
 export async function writePlugins(label: string, plugins: readonly GeneratedPlugin[]): Promise<string> {
   const root = join(benchRoot, label);
   await rm(root, { recursive: true, force: true });
@@ -45,6 +50,7 @@ export async function writePlugins(label: string, plugins: readonly GeneratedPlu
       }),
     );
   }
+  await delay(2_100);
   return root;
 }
 
