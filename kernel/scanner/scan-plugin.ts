@@ -144,7 +144,7 @@ export async function scanPlugin(root: string, options: ScanPluginOptions = {}):
   const parallelFrom = options.parallelFromBytes ?? DEFAULT_PARALLEL_BYTES;
   const onThreads = listed.toRead.length > 1 && listed.bytes >= parallelFrom && scanThreadCount() > 1;
   // On threads with no cache to consult first, each file is scanned while the next ones are read.
-  const early = onThreads && options.cacheDir === undefined ? new PluginScan(limits, onThreads) : undefined;
+  const early = onThreads && index === undefined ? new PluginScan(limits, onThreads) : undefined;
   const code = await readCode(listed, early);
   const shas = code.map(([, text]) => sha256(text));
   const contentHash = contentHashOf(listed, shas);
