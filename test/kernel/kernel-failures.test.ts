@@ -117,7 +117,7 @@ describe('Kernel.start() with broken plugins', () => {
 
   it('fails a plugin that uses a service of a plugin it does not depend on', () => {
     const message = expectFailure('invisible-service', 'failed', 'load', 'MODU_CONTAINER_NOT_VISIBLE');
-    expect(message).to.contain('settings/Settings').and.to.contain('not among its dependencies');
+    expect(message).to.contain('auth/Tokens').and.to.contain('not among its dependencies');
   });
 
   it('fails a config that does not match the schema, naming the field', () => {
