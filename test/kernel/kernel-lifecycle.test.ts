@@ -192,7 +192,7 @@ describe('Kernel scheduling', () => {
 
   it('loads a plugin as soon as its dependencies have loaded, not when their whole wave has', async () => {
     const dir = await pluginsFolder();
-    await writePlugin(dir, 'slow', plugin('slow', [], { onLoad: 'await new Promise((r) => setTimeout(r, 300));' }));
+    await writePlugin(dir, 'slow', plugin('slow', [], { onLoad: 'await new Promise((r) => setTimeout(r, 500));' }));
     await writePlugin(dir, 'quick', plugin('quick', []));
     await writePlugin(dir, 'after-quick', plugin('after-quick', ['quick']));
     kernel = createKernel({ pluginDirs: [dir], logger: silentLogger });
