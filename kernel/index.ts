@@ -61,7 +61,7 @@ export { resolvePluginConfig } from './config/plugin-config.js';
 export type { PluginService } from './container/plugin-services.js';
 export { pluginServices } from './container/plugin-services.js';
 export { Service } from './container/service-decorator.js';
-export type { Discovery, DiscoveryProblem } from './discovery/discover-plugins.js';
+export type { Discovery, DiscoveryOptions, DiscoveryProblem } from './discovery/discover-plugins.js';
 export { discoverPlugins } from './discovery/discover-plugins.js';
 export type { ErrorSpec } from './errors/catalogue.js';
 export { defineErrors, errorCatalogue, errorSpec } from './errors/catalogue.js';

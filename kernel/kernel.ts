@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Container } from 'inversify';
 import PQueue from 'p-queue';
 import type { Registry } from 'prom-client';
@@ -89,7 +89,7 @@ class ModuKernel implements Kernel {
     // Plugin routes are the hot path: only requests under the endpoints' prefix try the host first.
     this.http = (request) => (request.path.startsWith(hostPaths) ? both(request) : routes(request));
     const timeoutOf = (record: PluginRecord, hook: HookName) => this.#timeoutOf(record, hook);
-    const cacheDir = resolve(this.#config.cacheDir ?? '.modu/cache');
+    const scanCache = join(resolve(this.#config.cacheDir ?? '.modu/cache'), 'scan');
     const lifecycle = new PluginLifecycle({
       table: this.#table,
       http: this.#http,
@@ -100,7 +100,7 @@ class ModuKernel implements Kernel {
       runtimeOf: (name) => this.#table.get(name)?.runtime,
       timeoutOf,
       blockedBy: (name) => this.#orchestrator.dependentsOf(name),
-      checkCode: (pkg, granted) => checkPluginCode(pkg, granted, cacheDir),
+      checkCode: (pkg, granted) => checkPluginCode(pkg, granted, scanCache),
     });
     this.#orchestrator = new PluginOrchestrator({
       table: this.#table,
@@ -113,6 +113,7 @@ class ModuKernel implements Kernel {
         env,
         source,
         kernelVersion: KERNEL_VERSION,
+        scanCache,
       }),
     });
   }

@@ -1,13 +1,12 @@
-import { join } from 'node:path';
 import { assertCapabilities } from '../capabilities/check-capabilities.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import { scanPlugin } from '../scanner/scan-plugin.js';
 import type { ScanReport } from '../scanner/scan-types.js';
 
 /**
- * Scans a plugin's code (cached by content hash under `cacheDir`, across restarts) and checks that
- * it asks for every capability its code uses and that the host grants everything it asks for;
- * returns the scan, whose content hash names the code's version.
+ * Scans a plugin's code (the folder as discovery listed it; cached by content hash in the scan cache `cacheDir`,
+ * across restarts) and checks that it asks for every capability its code uses and that the host grants everything
+ * it asks for; returns the scan, whose content hash names the code's version.
  *
  * @throws ModuError `MODU_PERMISSION_DENIED` with each capability and file:line, `MODU_PERMISSION_UNKNOWN`
  */
@@ -16,7 +15,7 @@ export async function checkPluginCode(
   granted: readonly string[],
   cacheDir: string,
 ): Promise<ScanReport> {
-  const report = await scanPlugin(pkg.root, { cacheDir: join(cacheDir, 'scan') });
+  const report = await scanPlugin(pkg.root, pkg.listing ? { cacheDir, listing: pkg.listing } : { cacheDir });
   assertCapabilities({
     plugin: pkg.manifest.name,
     manifestFile: pkg.manifestFile,

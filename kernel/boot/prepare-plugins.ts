@@ -31,6 +31,8 @@ export interface PrepareOptions {
   /** Names the host configuration in messages (the modu.yaml path, or `createKernel options`). */
   readonly source: string;
   readonly kernelVersion: string;
+  /** The scan cache folder, which also keeps validated manifests (see discoverPlugins). */
+  readonly scanCache?: string;
   /** Prepares only these plugins, leaving every other record as it is (load and reload). */
   readonly only?: ReadonlySet<string>;
 }
@@ -52,7 +54,10 @@ function prepareOne(
  * overlaps with the waves.
  */
 export async function preparePlugins(table: PluginTable, options: PrepareOptions): Promise<BootPlan> {
-  const discovery = await discoverPlugins(options.pluginDirs);
+  const discovery = await discoverPlugins(
+    options.pluginDirs,
+    options.scanCache === undefined ? {} : { cacheDir: options.scanCache },
+  );
   const touch = (name: string | undefined) =>
     options.only === undefined || (name !== undefined && options.only.has(name));
   const required = (name: string) => options.config.plugins?.[name]?.required === true;

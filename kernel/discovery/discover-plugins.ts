@@ -1,9 +1,23 @@
+import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { ModuError } from '../errors/modu-error.js';
-import { MANIFEST_FILE, type PluginPackage, readManifest } from '../manifest/read-manifest.js';
+import { manifestSchema, type PluginManifest } from '../manifest/manifest-schema.js';
+import {
+  checkManifest,
+  MANIFEST_FILE,
+  type PluginPackage,
+  packageOf,
+  readManifest,
+} from '../manifest/read-manifest.js';
+import { listPluginFiles, type PluginEntry, type PluginListing } from '../scanner/list-plugin-files.js';
+import { ScanIndex } from '../scanner/scan-index.js';
+import { DEFAULT_SCAN_LIMITS } from '../scanner/scan-limits.js';
+import { SCANNER_VERSION } from '../scanner/scan-plugin.js';
+import { readYamlFile } from '../validation/read-yaml-file.js';
+import { KERNEL_VERSION } from '../version.js';
 
 /** A folder that was looked at but holds no usable plugin, and why. */
 export interface DiscoveryProblem {
@@ -45,17 +59,69 @@ async function candidateFolders(root: string): Promise<string[]> {
   return [...folders, ...scoped.flat()].sort();
 }
 
-async function inspect(folder: string): Promise<PluginPackage | DiscoveryProblem> {
+/** How discovery reads the plugin folders. */
+export interface DiscoveryOptions {
+  /**
+   * The scan cache folder (see scanPlugin): a manifest whose file is unchanged since it was last validated is
+   * taken from there instead of being read, parsed and validated again.
+   */
+  readonly cacheDir?: string;
+}
+
+function notAPlugin(folder: string): DiscoveryProblem {
+  const error = new ModuError('MODU_DISCOVERY_NOT_A_PLUGIN', `${folder} has no ${MANIFEST_FILE}`, {
+    details: { folder },
+  });
+  return { folder, error };
+}
+
+let manifestVersion: string | undefined;
+
+/** Names a validated manifest in the cache: its text's sha256, under this kernel's manifest schema. */
+function manifestKey(sha: string): string {
+  manifestVersion ??= createHash('sha256')
+    .update(`${KERNEL_VERSION}\n${JSON.stringify(manifestSchema)}`)
+    .digest('hex')
+    .slice(0, 16);
+  return `manifest:${manifestVersion}:${sha}`;
+}
+
+/** The validated manifest of a listed plugin folder: from the cache while the file is unchanged, else read. */
+async function listedManifest(folder: string, file: PluginEntry, listing: PluginListing, index: ScanIndex | undefined) {
+  const path = join(folder, MANIFEST_FILE);
+  const sha = index?.shaOf(path, file);
+  const known = sha === undefined ? undefined : index?.derived(manifestKey(sha));
+  if (known !== undefined) return known as PluginManifest;
+  const yaml = await readYamlFile(path);
+  const manifest = checkManifest(yaml.value, yaml);
+  if (index !== undefined) {
+    const read = createHash('sha256').update(yaml.text).digest('hex');
+    index.remember(path, file, read, listing.listedAt);
+    index.storeDerived(manifestKey(read), manifest);
+    // The cache is an optimisation: a folder we cannot write to must not fail discovery, nor hold it up.
+    index.save().catch(() => undefined);
+  }
+  return manifest;
+}
+
+/**
+ * Lists a candidate folder once, for its manifest and for the code check that scans it later (see PluginPackage),
+ * and reads its manifest. A folder that cannot be listed whole is left to readManifest, whose errors name the file.
+ */
+async function inspect(folder: string, options: DiscoveryOptions): Promise<PluginPackage | DiscoveryProblem> {
   try {
-    return await readManifest(folder);
+    const listing = await listPluginFiles(folder, DEFAULT_SCAN_LIMITS.maxEntries).catch(() => undefined);
+    const file = listing?.entries.find((entry) => entry.path === MANIFEST_FILE);
+    if (listing?.truncated === false && file === undefined) return notAPlugin(folder);
+    if (listing === undefined || file?.kind !== 'file') return await readManifest(folder);
+    const { cacheDir } = options;
+    const index = cacheDir === undefined ? undefined : await ScanIndex.open(cacheDir, folder, SCANNER_VERSION);
+    return await packageOf(folder, await listedManifest(folder, file, listing, index), listing);
   } catch (error) {
     if (!ModuError.is(error)) throw error;
     if (error.code !== 'MODU_FILE_MISSING' || error.details.file !== join(folder, MANIFEST_FILE))
       return { folder, error };
-    const notPlugin = new ModuError('MODU_DISCOVERY_NOT_A_PLUGIN', `${folder} has no ${MANIFEST_FILE}`, {
-      details: { folder },
-    });
-    return { folder, error: notPlugin };
+    return notAPlugin(folder);
   }
 }
 
@@ -66,7 +132,7 @@ async function inspect(folder: string): Promise<PluginPackage | DiscoveryProblem
  *
  * @throws ModuError `MODU_DISCOVERY_ROOT_MISSING`
  */
-export async function discoverPlugins(roots: readonly string[]): Promise<Discovery> {
+export async function discoverPlugins(roots: readonly string[], options: DiscoveryOptions = {}): Promise<Discovery> {
   const folders: string[] = [];
   for (const root of roots.map((r) => resolve(r))) {
     if (!(await exists(root))) {
@@ -77,7 +143,7 @@ export async function discoverPlugins(roots: readonly string[]): Promise<Discove
     folders.push(...(await candidateFolders(root)));
   }
   // Bounded, so that ten thousand plugins never exhaust file descriptors.
-  const results = await new PQueue({ concurrency: 64 }).addAll(folders.map((folder) => () => inspect(folder)));
+  const results = await new PQueue({ concurrency: 64 }).addAll(folders.map((folder) => () => inspect(folder, options)));
   const packages: PluginPackage[] = [];
   const problems: DiscoveryProblem[] = [];
   const byName = new Map<string, PluginPackage>();

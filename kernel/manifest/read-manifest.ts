@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ModuError } from '../errors/modu-error.js';
+import type { PluginListing } from '../scanner/list-plugin-files.js';
 import { readYamlFile } from '../validation/read-yaml-file.js';
 import { validate } from '../validation/validate.js';
 import { manifestSchema, type PluginManifest } from './manifest-schema.js';
@@ -17,6 +18,8 @@ export interface PluginPackage {
   readonly manifest: PluginManifest;
   /** Absolute path of the entry module named by `main`. */
   readonly entry: string;
+  /** The folder's files as discovery listed them, which the code check then scans. */
+  readonly listing?: PluginListing;
 }
 
 /** Validates an already parsed manifest value. @throws ModuError `MODU_MANIFEST_INVALID` */
@@ -43,12 +46,26 @@ export function resolveEntry(root: string, manifest: PluginManifest, manifestFil
  */
 export async function readManifest(root: string): Promise<PluginPackage> {
   const absoluteRoot = resolve(root);
-  const manifestFile = join(absoluteRoot, MANIFEST_FILE);
-  const yaml = await readYamlFile(manifestFile);
-  const manifest = checkManifest(yaml.value, yaml);
-  const entry = resolveEntry(absoluteRoot, manifest, manifestFile);
-  const found = await stat(entry).catch(() => undefined);
-  if (!found?.isFile()) {
+  const yaml = await readYamlFile(join(absoluteRoot, MANIFEST_FILE));
+  return packageOf(absoluteRoot, checkManifest(yaml.value, yaml));
+}
+
+/**
+ * The package of the plugin at absolute `root` whose manifest passed the schema, once `main` proved to be a file
+ * inside the folder: found in `listing` when given, else on disk.
+ *
+ * @throws ModuError `MODU_MANIFEST_INVALID`, `MODU_MANIFEST_MAIN_MISSING`
+ */
+export async function packageOf(
+  root: string,
+  manifest: PluginManifest,
+  listing?: PluginListing,
+): Promise<PluginPackage> {
+  const manifestFile = join(root, MANIFEST_FILE);
+  const entry = resolveEntry(root, manifest, manifestFile);
+  const path = relative(root, entry).split(sep).join('/');
+  const listed = listing?.entries.some((e) => e.path === path && e.kind === 'file') === true;
+  if (!listed && !(await stat(entry).catch(() => undefined))?.isFile()) {
     throw new ModuError(
       'MODU_MANIFEST_MAIN_MISSING',
       `${manifestFile} /main names ${manifest.main}, which is not a file`,
@@ -57,5 +74,7 @@ export async function readManifest(root: string): Promise<PluginPackage> {
       },
     );
   }
-  return { root: absoluteRoot, manifestFile, manifest, entry };
+  return listing === undefined
+    ? { root, manifestFile, manifest, entry }
+    : { root, manifestFile, manifest, entry, listing };
 }

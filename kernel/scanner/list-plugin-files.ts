@@ -13,10 +13,14 @@ export interface PluginEntry extends FileIdentity {
 
 const NO_IDENTITY: FileIdentity = { size: 0, mtimeMs: 0, ctimeMs: 0, ino: 0 };
 
-/** The folder listing of a plugin and whether it stopped at the entry limit. */
+/** The folder listing of a plugin, whether it stopped at the entry limit, and when it began. */
 export interface PluginListing {
   readonly entries: readonly PluginEntry[];
   readonly truncated: boolean;
+  /** The entry limit it was listed under. */
+  readonly maxEntries: number;
+  /** When the listing began, in milliseconds since the epoch: a file changed shortly before may change again unseen. */
+  readonly listedAt: number;
 }
 
 function kindOf(entry: Dirent): PluginEntry['kind'] | 'directory' {
@@ -53,6 +57,7 @@ function lstatAll(paths: readonly string[]): Promise<Stats[]> {
  * capabilities, and a dot-folder is as importable as any other.
  */
 export async function listPluginFiles(root: string, maxEntries: number): Promise<PluginListing> {
+  const listedAt = Date.now();
   const entries: PluginEntry[] = [];
   const pending = [''];
   let seen = 0;
@@ -81,9 +86,9 @@ export async function listPluginFiles(root: string, maxEntries: number): Promise
       const { size, mtimeMs, ctimeMs, ino } = stats[i] as Stats;
       entries.push({ path, kind: 'file', size, mtimeMs, ctimeMs, ino });
     });
-    if (kept.length < children.length) return { entries: sortEntries(entries), truncated: true };
+    if (kept.length < children.length) return { entries: sortEntries(entries), truncated: true, maxEntries, listedAt };
   }
-  return { entries: sortEntries(entries), truncated: false };
+  return { entries: sortEntries(entries), truncated: false, maxEntries, listedAt };
 }
 
 function sortEntries(entries: PluginEntry[]): PluginEntry[] {

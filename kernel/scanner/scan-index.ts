@@ -22,6 +22,8 @@ interface IndexData {
   readonly scanner: number;
   readonly files: Record<string, FileRecord>;
   readonly reports: Record<string, ScanReport>;
+  /** Values derived from file contents (a validated manifest, say), by a key naming the contents and the derivation. */
+  readonly derived?: Record<string, unknown>;
 }
 
 /**
@@ -35,6 +37,7 @@ export function scanIndexFile(cacheDir: string, root: string): string {
 
 const MAX_FILES = 50_000;
 const MAX_REPORTS = 20_000;
+const MAX_DERIVED = 20_000;
 /**
  * A file written less than this long before it was read may be written again within the same timestamp tick
  * (file times are kept at the kernel's coarse clock), so its identity is not remembered.
@@ -49,7 +52,8 @@ function isIndexData(value: unknown, scanner: number): value is IndexData {
     typeof data.files === 'object' &&
     data.files !== null &&
     typeof data.reports === 'object' &&
-    data.reports !== null
+    data.reports !== null &&
+    (data.derived === undefined || (typeof data.derived === 'object' && data.derived !== null))
   );
 }
 
@@ -64,9 +68,10 @@ function putNewest<T>(map: Map<string, T>, key: string, value: T, max: number): 
 }
 
 /**
- * The scan cache of one folder of plugins, read once per process: for each file scanned, its identity and the
- * sha256 of its text (so an unchanged file is not read again), and for each plugin content hash, its report. A
- * boot of unchanged plugins then costs a listing of each plugin folder and one read of the index. Writes are atomic and coalesced;
+ * The scan cache of one folder of plugins, read once per process: for each file read, its identity and the
+ * sha256 of its text (so an unchanged file is not read again), for each plugin content hash its report, and values
+ * derived from file contents (discovery keeps validated manifests here). A boot of unchanged plugins then costs a
+ * listing of each plugin folder and one read of the index. Writes are atomic and coalesced;
  * two processes writing at once may drop each other's newest entries, which only costs a scan later.
  * The folder must be writable by the host alone: whoever can write it can forge reports.
  */
@@ -75,6 +80,7 @@ export class ScanIndex {
   readonly #scanner: number;
   readonly #files: Map<string, FileRecord>;
   readonly #reports: Map<string, ScanReport>;
+  readonly #derived: Map<string, unknown>;
   #writing: Promise<void> | undefined;
   #dirty = false;
 
@@ -83,6 +89,7 @@ export class ScanIndex {
     this.#scanner = scanner;
     this.#files = new Map(Object.entries(data?.files ?? {}));
     this.#reports = new Map(Object.entries(data?.reports ?? {}));
+    this.#derived = new Map(Object.entries(data?.derived ?? {}));
   }
 
   /**
@@ -137,6 +144,17 @@ export class ScanIndex {
     return this.save();
   }
 
+  /** A value stored by {@link storeDerived}; the key must name the contents it came from (their sha256) and how. */
+  derived(key: string): unknown {
+    return this.#derived.get(key);
+  }
+
+  /** Keeps a value derived from file contents; it is written with the next {@link save}. */
+  storeDerived(key: string, value: unknown): void {
+    putNewest(this.#derived, key, value, MAX_DERIVED);
+    this.#dirty = true;
+  }
+
   /** Writes what changed since the last write (nothing when nothing did); resolves once it is on disk. */
   save(): Promise<void> {
     if (!this.#dirty) return this.#writing ?? Promise.resolve();
@@ -152,6 +170,7 @@ export class ScanIndex {
           scanner: this.#scanner,
           files: Object.fromEntries(this.#files),
           reports: Object.fromEntries(this.#reports),
+          derived: Object.fromEntries(this.#derived),
         };
         await mkdir(dirname(this.#file), { recursive: true });
         await writeFileAtomic(this.#file, `${JSON.stringify(data)}\n`);

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { readText } from '../files/read-text.js';
-import { listPluginFiles, type PluginEntry } from './list-plugin-files.js';
+import { listPluginFiles, type PluginEntry, type PluginListing } from './list-plugin-files.js';
 import { fileFinding, PluginScan } from './plugin-scan.js';
 import { ScanIndex } from './scan-index.js';
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan-limits.js';
@@ -21,6 +21,11 @@ export interface ScanPluginOptions {
    * smaller plugins stay in this thread, where they cost no thread start. `Infinity` never uses threads.
    */
   readonly parallelFromBytes?: number;
+  /**
+   * The plugin folder as already listed (discovery lists each folder once, for the manifest and this scan);
+   * without it, or when it was listed under another entry limit than this scan's, the folder is listed here.
+   */
+  readonly listing?: PluginListing;
 }
 
 const DEFAULT_PARALLEL_BYTES = 1024 * 1024;
@@ -66,9 +71,8 @@ function entryFinding(entry: PluginEntry): ScanFinding | undefined {
   return undefined;
 }
 
-async function listCode(root: string, limits: ScanLimits): Promise<Listed> {
-  const listedAt = Date.now();
-  const listing = await listPluginFiles(root, limits.maxEntries);
+async function listCode(root: string, limits: ScanLimits, given: PluginListing | undefined): Promise<Listed> {
+  const listing = given?.maxEntries === limits.maxEntries ? given : await listPluginFiles(root, limits.maxEntries);
   const hash = createHash('sha256').update(`modu-scan:${SCANNER_VERSION}:${JSON.stringify(limits)}\n`);
   const findings: ScanFinding[] = [];
   if (listing.truncated)
@@ -93,7 +97,7 @@ async function listCode(root: string, limits: ScanLimits): Promise<Listed> {
       toRead.push(entry);
     }
   }
-  return { root, toRead, findings, hash, bytes, listedAt };
+  return { root, toRead, findings, hash, bytes, listedAt: listing.listedAt };
 }
 
 /** Reads the listed files in order, a few at a time, into the scan when given one; returns them. */
@@ -136,7 +140,7 @@ function unchangedReport(listed: Listed, index: ScanIndex): ScanReport | undefin
  */
 export async function scanPlugin(root: string, options: ScanPluginOptions = {}): Promise<ScanReport> {
   const limits = { ...DEFAULT_SCAN_LIMITS, ...options.limits };
-  const listed = await listCode(resolve(root), limits);
+  const listed = await listCode(resolve(root), limits, options.listing);
   const { cacheDir } = options;
   const index = cacheDir === undefined ? undefined : await ScanIndex.open(cacheDir, listed.root, SCANNER_VERSION);
   const unchanged = index === undefined ? undefined : unchangedReport(listed, index);

@@ -4,9 +4,10 @@ import { ModuError } from '../errors/modu-error.js';
 import { readText } from '../files/read-text.js';
 import type { ValidationSource } from './validate.js';
 
-/** A parsed YAML file and a way to find where a JSON pointer sits in it. */
+/** A parsed YAML file, its text, and a way to find where a JSON pointer sits in it. */
 export interface YamlFile extends ValidationSource {
   readonly value: unknown;
+  readonly text: string;
 }
 
 function pointerToPath(pointer: string): string[] {
@@ -58,7 +59,7 @@ export function parseYaml(text: string, file: string): YamlFile {
       cause,
     });
   }
-  return { file, value, locate: locator(text) };
+  return { file, value, text, locate: locator(text) };
 }
 
 /** Reads and parses a YAML file with async I/O. @throws ModuError `MODU_YAML_INVALID`, `MODU_FILE_UNREADABLE` */
