@@ -13,11 +13,10 @@ function invalid(plugin: string, name: string, why: string, cause?: unknown): Mo
   });
 }
 
-async function build(scope: Container, plugin: string, name: string, cls: Newable<Guard>): Promise<Guard> {
+async function build(scope: ClassScope, plugin: string, name: string, cls: Newable<Guard>): Promise<Guard> {
   let instance: Guard;
   try {
-    if (!scope.isCurrentBound(cls)) scope.bind(cls).toSelf().inSingletonScope();
-    instance = await scope.getAsync<Guard>(cls);
+    instance = await scope.build(cls);
   } catch (cause) {
     throw invalid(plugin, name, `could not be built by its container (${(cause as Error).message})`, cause);
   }
@@ -42,7 +41,7 @@ function declarations(runtime: PluginRuntime): Array<[string, GuardDefinition]> 
  *
  * @throws ModuError `MODU_GUARD_INVALID`, `MODU_LOADER_EXPORT_MISSING`
  */
-export async function declareGuards(runtime: PluginRuntime, scope: Container): Promise<GuardEntry[]> {
+export async function declareGuards(runtime: PluginRuntime, scope: ClassScope): Promise<GuardEntry[]> {
   const exported = new Set(runtime.manifest.exports?.guards ?? []);
   const entries: GuardEntry[] = [];
   for (const [name, definition] of declarations(runtime)) {
@@ -71,7 +70,27 @@ export async function declareGuards(runtime: PluginRuntime, scope: Container): P
   return entries;
 }
 
-/** A child of the plugin's container that builds its guard and controller classes. */
-export function classScope(runtime: PluginRuntime): Container {
-  return new Container({ parent: runtime.container });
+/**
+ * The child of a plugin's container that builds its guard and controller classes, so that they can inject its
+ * services. It is made on first use: most plugins have neither, and a container costs its allocations at every load.
+ */
+export class ClassScope {
+  readonly #parent: Container;
+  #container: Container | undefined;
+
+  constructor(runtime: PluginRuntime) {
+    this.#parent = runtime.container;
+  }
+
+  /** The instance of `cls`, built once, as a singleton of this scope. */
+  build<T>(cls: Newable<T>): Promise<T> {
+    this.#container ??= new Container({ parent: this.#parent });
+    if (!this.#container.isCurrentBound(cls)) this.#container.bind(cls).toSelf().inSingletonScope();
+    return this.#container.getAsync<T>(cls);
+  }
+
+  /** Unbinds every class it built. */
+  release(): Promise<void> {
+    return this.#container?.unbindAllAsync() ?? Promise.resolve();
+  }
 }

@@ -1,7 +1,7 @@
-import type { Container } from 'inversify';
 import type { HttpMethod, Newable, RequestContext, RouteDefinition } from '../authoring/plugin-definition.js';
 import { controllerMetadata } from '../authoring/route-decorators.js';
 import { ModuError } from '../errors/modu-error.js';
+import type { ClassScope } from '../guards/declare-guards.js';
 import type { GuardChainCompiler } from '../guards/guard-registry.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import { type CompiledRoute, routeStats } from './compiled-route.js';
@@ -46,13 +46,12 @@ function fromDefinitions(routes: readonly RouteDefinition[]): RouteSource[] {
   }));
 }
 
-async function fromController(runtime: PluginRuntime, scope: Container, cls: Newable): Promise<RouteSource[]> {
+async function fromController(runtime: PluginRuntime, scope: ClassScope, cls: Newable): Promise<RouteSource[]> {
   const meta = controllerMetadata(cls);
   if (meta === undefined) throw invalid(runtime.name, cls.name, 'is listed in `controllers` without @Controller()');
   let instance: Record<string | symbol, unknown>;
   try {
-    if (!scope.isCurrentBound(cls)) scope.bind(cls).toSelf().inSingletonScope();
-    instance = (await scope.getAsync(cls)) as Record<string | symbol, unknown>;
+    instance = (await scope.build(cls)) as Record<string | symbol, unknown>;
   } catch (cause) {
     throw new ModuError(
       'MODU_CONTAINER_RESOLVE_FAILED',
@@ -83,7 +82,7 @@ async function fromController(runtime: PluginRuntime, scope: Container, cls: New
 export async function compileRoutes(
   runtime: PluginRuntime,
   mounted: MountedPlugin,
-  scope: Container,
+  scope: ClassScope,
   guards: GuardChainCompiler,
 ): Promise<CompiledRoute[]> {
   const sources = fromDefinitions(runtime.definition.routes ?? []);

@@ -1,8 +1,7 @@
-import type { Container } from 'inversify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
-import { classScope, declareGuards } from '../guards/declare-guards.js';
+import { ClassScope, declareGuards } from '../guards/declare-guards.js';
 import { GuardRegistry } from '../guards/guard-registry.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import type { BreakerOptions } from './circuit-breaker.js';
@@ -52,7 +51,7 @@ export interface PluginHttpOptions {
 interface Mount {
   readonly plugin: MountedPlugin;
   readonly routes: readonly CompiledRoute[];
-  readonly scope: Container;
+  readonly scope: ClassScope;
 }
 
 function notMounted(name: string): ModuError {
@@ -96,7 +95,7 @@ class PluginRouteTable implements PluginHttp {
       throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' is already mounted; unmount it first.`);
     }
     const plugin = new MountedPlugin(runtime, this.#options.breaker);
-    const scope = classScope(runtime);
+    const scope = new ClassScope(runtime);
     let routes: CompiledRoute[];
     try {
       const entries = await declareGuards(runtime, scope);
@@ -158,9 +157,9 @@ class PluginRouteTable implements PluginHttp {
   }
 
   /** Drops the guard and controller instances built for a plugin (their deactivation hooks run). */
-  #release(scope: Container): void {
+  #release(scope: ClassScope): void {
     scope
-      .unbindAllAsync()
+      .release()
       .catch((error: unknown) => this.#options.logger?.warn({ err: error }, 'releasing plugin HTTP classes failed'));
   }
 }

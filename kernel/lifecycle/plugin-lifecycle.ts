@@ -30,6 +30,8 @@ export class PluginLifecycle {
   readonly #loaded = new Map<string, LoadedPlugin>();
   /** Code checked and imported ahead of the load waves, awaiting its plugin's turn. */
   readonly #imports = new Map<string, { checked: Promise<string>; imported: Promise<PluginDefinition> }>();
+  /** Admissions to the module gate awaiting their plugin's import. */
+  readonly #admissions = new Map<string, Promise<void>>();
 
   constructor(env: LifecycleEnvironment) {
     this.#env = env;
@@ -47,11 +49,16 @@ export class PluginLifecycle {
   }
 
   /**
-   * Admits a plugin's folder to the module gate with its grants, ahead of its check and import: admission runs
+   * Admits a plugin's folder to the module gate with its grants, once, ahead of its check and import: admission runs
    * no code, and the gate sends the admissions of one tick (a whole boot) to its hooks thread as one message.
    */
   admit(record: PluginRecord, prepared: PreparedPlugin): Promise<void> {
-    return this.#env.code.admit({ name: record.name, root: record.root, granted: prepared.granted });
+    let admitted = this.#admissions.get(record.name);
+    if (admitted === undefined) {
+      admitted = this.#env.code.admit({ name: record.name, root: record.root, granted: prepared.granted });
+      this.#admissions.set(record.name, admitted);
+    }
+    return admitted;
   }
 
   /**
@@ -77,9 +84,10 @@ export class PluginLifecycle {
         .digest('hex')
         .slice(0, 16);
     });
-    const imported = checked.then((generation) =>
-      importPlugin({ pkg, granted: prepared.granted, generation }, this.#env.code),
-    );
+    const imported = checked.then(async (generation) => {
+      await this.admit(record, prepared);
+      return importPlugin({ pkg, generation }, this.#env.code);
+    });
     // Both are observed when the plugin's turn comes, or dropped with `discard`.
     checked.catch(() => {});
     imported.catch(() => {});
@@ -90,7 +98,13 @@ export class PluginLifecycle {
 
   /** Drops code imported for a plugin that will not load after all (a dependency failed). */
   async discard(record: PluginRecord): Promise<void> {
-    if (this.#imports.delete(record.name)) await this.#env.code.release(record.root);
+    if (this.#forget(record.name)) await this.#env.code.release(record.root);
+  }
+
+  /** Forgets the admission and the code imported ahead for a plugin; true when there was any. */
+  #forget(name: string): boolean {
+    const admitted = this.#admissions.delete(name);
+    return this.#imports.delete(name) || admitted;
   }
 
   /** Loads a plugin; resolves to false (plugin marked failed) when any part of loading fails. */
@@ -110,7 +124,7 @@ export class PluginLifecycle {
     try {
       await table.timed(record, 'load', async () => {
         const definition = await code.imported;
-        this.#imports.delete(record.name);
+        this.#forget(record.name);
         const request = { pkg, config: prepared.config, granted: prepared.granted };
         const loaded = await loadPlugin(request, definition, this.#env);
         record.runtime = loaded.runtime;
@@ -119,7 +133,7 @@ export class PluginLifecycle {
         await http.mount(loaded.runtime);
       });
     } catch (error) {
-      this.#imports.delete(record.name);
+      this.#forget(record.name);
       await this.#release(record);
       table.fail(record, 'load', error);
       return false;

@@ -31,8 +31,8 @@ export interface LoadRequest {
   readonly granted: readonly string[];
 }
 
-/** What importing a plugin's code needs: its package, its grants and the generation (code version) to import. */
-export interface ImportRequest extends Pick<LoadRequest, 'pkg' | 'granted'> {
+/** What importing a plugin's code needs: its package and the generation (code version) to import. */
+export interface ImportRequest extends Pick<LoadRequest, 'pkg'> {
   readonly generation: string;
 }
 
@@ -43,7 +43,14 @@ export interface LoadedPlugin {
   readonly dispose: () => Promise<unknown[]>;
 }
 
-async function importDefinition(code: ModuleGate, request: ImportRequest): Promise<PluginDefinition> {
+/**
+ * Brings a plugin's code in through the module gate, which must have admitted its folder: imports its entry module
+ * and returns its definition. It needs nothing of other plugins, so it may run ahead of the load waves.
+ *
+ * @throws ModuError `MODU_LOADER_IMPORT_FAILED`, `MODU_LOADER_NO_DEFINITION`, `MODU_PERMISSION_DENIED`,
+ *   `MODU_LOADER_NOT_ADMITTED`
+ */
+export async function importPlugin(request: ImportRequest, code: ModuleGate): Promise<PluginDefinition> {
   const { pkg } = request;
   let namespace: Record<string, unknown>;
   try {
@@ -98,18 +105,6 @@ function importsOf(dependencies: ReadonlySet<string>, env: LoadEnvironment): Ser
     const exported = owner.manifest.exports?.services ?? [];
     return exported.map((service) => ({ token: `${name}/${service}`, from: owner.container }));
   });
-}
-
-/**
- * Brings a plugin's code in through the module gate: admits its policy, imports its entry module and
- * returns its definition. It needs nothing of other plugins, so it may run ahead of the load waves.
- *
- * @throws ModuError `MODU_LOADER_IMPORT_FAILED`, `MODU_LOADER_NO_DEFINITION`, `MODU_PERMISSION_DENIED`
- */
-export async function importPlugin(request: ImportRequest, code: ModuleGate): Promise<PluginDefinition> {
-  const { name } = request.pkg.manifest;
-  await code.admit({ name, root: request.pkg.root, granted: request.granted });
-  return importDefinition(code, request);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { normaliseCapability } from '../../capabilities/capability-catalogue.js';
@@ -86,6 +86,8 @@ class PortGate implements ModuleGate {
   private nextId = 0;
   /** Roots whose code went through require(): only these have CommonJS modules to evict. */
   private readonly cjsRoots = new Set<string>();
+  /** The real path of each admitted root, by its absolute path as admitted: one system call per admission. */
+  private readonly realRoots = new Map<string, string>();
 
   constructor() {
     providePluginApi(pluginApi);
@@ -132,28 +134,35 @@ class PortGate implements ModuleGate {
 
   async admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void> {
     const root = realPath(plugin.root);
+    this.realRoots.set(resolvePath(plugin.root), root);
     const granted = plugin.granted.map(normaliseCapability).filter((capability) => capability !== undefined);
     await this.send({ name: plugin.name, root, granted });
   }
 
-  async importEntry(entry: string, generation: string | number): Promise<Record<string, unknown>> {
-    const path = realPath(entry);
-    const policy = policyFor(path, this.policies);
-    if (policy === undefined) {
-      throw new ModuError(
-        'MODU_LOADER_NOT_ADMITTED',
-        `${path} lies in no admitted plugin folder; admit the plugin first`,
-        {
-          details: { entry: path },
-        },
-      );
+  /**
+   * The path of `entry` under the real path of the admitted root that holds it, else its real path. A link inside
+   * a plugin folder is not followed: it is rejected by the scan, and loads, if at all, gated as the plugin's code.
+   */
+  private realEntry(entry: string): string {
+    const absolute = resolvePath(entry);
+    for (let dir = dirname(absolute); dir !== dirname(dir); dir = dirname(dir)) {
+      const real = this.realRoots.get(dir);
+      if (real !== undefined) return `${real}${absolute.slice(dir.length)}`;
     }
+    return realPath(absolute);
+  }
+
+  async importEntry(entry: string, generation: string | number): Promise<Record<string, unknown>> {
+    const path = this.realEntry(entry);
+    const policy = this.admittedPolicy(path);
     try {
       // CommonJS through require(): import() would pin every generation's module.exports in Node's
       // ESM loader, beyond what release() can evict. A fresh require per call leaves no parent behind.
       if (await isCommonJsEntry(path, policy.root)) {
-        this.cjsRoots.add(policy.root);
-        return { default: createRequire(import.meta.url)(path) as unknown };
+        // require() names a module by its real path, and the CommonJS gate finds its policy by that name.
+        const real = realPath(path);
+        this.cjsRoots.add(this.admittedPolicy(real).root);
+        return { default: createRequire(import.meta.url)(real) as unknown };
       }
       const url = pathToFileURL(path);
       url.searchParams.set(GENERATION_PARAM, String(generation));
@@ -163,8 +172,21 @@ class PortGate implements ModuleGate {
     }
   }
 
+  /** The policy of the admitted folder holding `path`. @throws ModuError `MODU_LOADER_NOT_ADMITTED` */
+  private admittedPolicy(path: string): GatePolicy {
+    const policy = policyFor(path, this.policies);
+    if (policy !== undefined) return policy;
+    throw new ModuError(
+      'MODU_LOADER_NOT_ADMITTED',
+      `${path} lies in no admitted plugin folder; admit the plugin first`,
+      {
+        details: { entry: path },
+      },
+    );
+  }
+
   async release(root: string): Promise<void> {
-    const absolute = realPath(root);
+    const absolute = this.realRoots.get(resolvePath(root)) ?? realPath(root);
     const policy = this.policies.get(absolute);
     if (policy !== undefined) await this.send({ ...policy, granted: [] });
     // Walking the whole require cache per plugin would make a stop quadratic; ES-only plugins skip it.

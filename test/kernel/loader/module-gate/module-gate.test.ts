@@ -197,6 +197,22 @@ describe('moduleGate()', () => {
     });
   });
 
+  describe('when the entry is a symbolic link to a file outside the plugin folder', () => {
+    it('gates ESM code as the plugin, and refuses a CommonJS entry, which Node would run under the outside path', async () => {
+      const outside = join(base, 'outside');
+      await mkdir(outside, { recursive: true });
+      for (const type of ['module', 'commonjs']) {
+        const target = join(outside, `${type}.js`);
+        await writeFile(target, type === 'module' ? "import 'node:child_process';\n" : "require('child_process');\n");
+        await writeFile(join(outside, 'package.json'), JSON.stringify({ type }));
+        const linked = await plugin({}, [], type);
+        await symlink(target, linked.entry);
+        const error = await rejection(gate.importEntry(linked.entry, 1));
+        expect(error.code, type).to.equal(type === 'module' ? 'MODU_PERMISSION_DENIED' : 'MODU_LOADER_NOT_ADMITTED');
+      }
+    });
+  });
+
   describe('when a folder is admitted again', () => {
     it('applies the latest grants, including several admissions in one tick', async () => {
       const p = await plugin({
