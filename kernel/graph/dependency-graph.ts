@@ -41,7 +41,34 @@ export interface DependencyGraph {
   readonly waves: readonly LoadWave[];
 }
 
-function checkDependencies(plugin: GraphInput, plugins: ReadonlyMap<string, GraphInput>): GraphProblem[] {
+/** Whether a version satisfies a semver range (prereleases included). */
+type Satisfies = (version: string, range: string) => boolean;
+
+/**
+ * `semver.satisfies`, with each range parsed once: the plugins of a host share a handful of ranges, and parsing one
+ * costs more than testing a version against it.
+ */
+function rangeTester(): Satisfies {
+  const ranges = new Map<string, semver.Range | null>();
+  return (version, range) => {
+    let parsed = ranges.get(range);
+    if (parsed === undefined) {
+      try {
+        parsed = new semver.Range(range, { includePrerelease: true });
+      } catch {
+        parsed = null; // not a range: satisfied by nothing, as semver.satisfies has it
+      }
+      ranges.set(range, parsed);
+    }
+    return parsed?.test(version) === true;
+  };
+}
+
+function checkDependencies(
+  plugin: GraphInput,
+  plugins: ReadonlyMap<string, GraphInput>,
+  satisfies: Satisfies,
+): GraphProblem[] {
   const problems: GraphProblem[] = [];
   const check = (deps: Readonly<Record<string, string>> | undefined, optional: boolean) => {
     for (const [dep, range] of Object.entries(deps ?? {})) {
@@ -55,7 +82,7 @@ function checkDependencies(plugin: GraphInput, plugins: ReadonlyMap<string, Grap
             details: { dependency: dep, range },
           });
         }
-      } else if (!semver.satisfies(found.version, range, { includePrerelease: true })) {
+      } else if (!satisfies(found.version, range)) {
         problems.push({
           code: 'MODU_GRAPH_VERSION_MISMATCH',
           plugin: plugin.name,
@@ -70,8 +97,8 @@ function checkDependencies(plugin: GraphInput, plugins: ReadonlyMap<string, Grap
   return problems;
 }
 
-function checkKernel(plugin: GraphInput, kernelVersion: string): GraphProblem[] {
-  if (semver.satisfies(kernelVersion, plugin.kernel, { includePrerelease: true })) return [];
+function checkKernel(plugin: GraphInput, kernelVersion: string, satisfies: Satisfies): GraphProblem[] {
+  if (satisfies(kernelVersion, plugin.kernel)) return [];
   return [
     {
       code: 'MODU_MANIFEST_KERNEL_MISMATCH',
@@ -101,7 +128,11 @@ export function resolveGraph(inputs: readonly GraphInput[], kernelVersion: strin
     const deps = [...Object.keys(plugin.dependencies ?? {}), ...Object.keys(plugin.optionalDependencies ?? {})];
     edges.set(plugin.name, [...new Set(deps.filter((dep) => plugins.has(dep)))].sort());
   }
-  const problems = inputs.flatMap((p) => [...checkKernel(p, kernelVersion), ...checkDependencies(p, plugins)]);
+  const satisfies = rangeTester();
+  const problems = inputs.flatMap((p) => [
+    ...checkKernel(p, kernelVersion, satisfies),
+    ...checkDependencies(p, plugins, satisfies),
+  ]);
   const cycles = findCycles(edges);
   for (const cycle of cycles) {
     for (const member of new Set(cycle)) {
