@@ -97,9 +97,7 @@ async function listedManifest(folder: string, file: PluginEntry, listing: Plugin
   if (index !== undefined) {
     const read = createHash('sha256').update(yaml.text).digest('hex');
     index.remember(path, file, read, listing.listedAt);
-    index.storeDerived(manifestKey(read), manifest);
-    // The cache is an optimisation: a folder we cannot write to must not fail discovery, nor hold it up.
-    index.save().catch(() => undefined);
+    if (index.derived(manifestKey(read)) === undefined) index.storeDerived(manifestKey(read), manifest);
   }
   return manifest;
 }
@@ -108,7 +106,11 @@ async function listedManifest(folder: string, file: PluginEntry, listing: Plugin
  * Lists a candidate folder once, for its manifest and for the code check that scans it later (see PluginPackage),
  * and reads its manifest. A folder that cannot be listed whole is left to readManifest, whose errors name the file.
  */
-async function inspect(folder: string, options: DiscoveryOptions): Promise<PluginPackage | DiscoveryProblem> {
+async function inspect(
+  folder: string,
+  options: DiscoveryOptions,
+  indexes: Set<ScanIndex>,
+): Promise<PluginPackage | DiscoveryProblem> {
   try {
     const listing = await listPluginFiles(folder, DEFAULT_SCAN_LIMITS.maxEntries).catch(() => undefined);
     const file = listing?.entries.find((entry) => entry.path === MANIFEST_FILE);
@@ -116,6 +118,7 @@ async function inspect(folder: string, options: DiscoveryOptions): Promise<Plugi
     if (listing === undefined || file?.kind !== 'file') return await readManifest(folder);
     const { cacheDir } = options;
     const index = cacheDir === undefined ? undefined : await ScanIndex.open(cacheDir, folder, SCANNER_VERSION);
+    if (index !== undefined) indexes.add(index);
     return await packageOf(folder, await listedManifest(folder, file, listing, index), listing);
   } catch (error) {
     if (!ModuError.is(error)) throw error;
@@ -142,8 +145,14 @@ export async function discoverPlugins(roots: readonly string[], options: Discove
     }
     folders.push(...(await candidateFolders(root)));
   }
+  const indexes = new Set<ScanIndex>();
   // Bounded, so that ten thousand plugins never exhaust file descriptors.
-  const results = await new PQueue({ concurrency: 64 }).addAll(folders.map((folder) => () => inspect(folder, options)));
+  const results = await new PQueue({ concurrency: 64 }).addAll(
+    folders.map((folder) => () => inspect(folder, options, indexes)),
+  );
+  // Written before discovery resolves, once, and only with news. The cache is an optimisation: a folder that cannot
+  // be written to must not fail discovery.
+  await Promise.all([...indexes].map((index) => index.save().catch(() => undefined)));
   const packages: PluginPackage[] = [];
   const problems: DiscoveryProblem[] = [];
   const byName = new Map<string, PluginPackage>();
