@@ -23,7 +23,7 @@ export interface GeneratedPlugin {
 }
 
 // Outside the package, as a host's plugins folder is: `import 'modu'` resolves through the module gate.
-const benchRoot = join(tmpdir(), 'modu-bench');
+export const benchRoot = join(tmpdir(), 'modu-bench');
 
 /**
  * Writes plugin folders (plugin.yaml + index.js, each exporting one service) into a fresh folder, then waits

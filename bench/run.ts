@@ -4,6 +4,7 @@
  */
 const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   boot: () => import('./boot.js'),
+  'gate-imports': () => import('./gate-imports.js'),
   'parallel-loading': () => import('./parallel-loading.js'),
   registry: () => import('./registry.js'),
   reload: () => import('./reload.js'),
