@@ -87,7 +87,12 @@ function manifestKey(sha: string): string {
 }
 
 /** The validated manifest of a listed plugin folder: from the cache while the file is unchanged, else read. */
-async function listedManifest(folder: string, file: PluginEntry, listing: PluginListing, index: ScanIndex | undefined) {
+async function listedManifest(
+  folder: string,
+  file: PluginEntry,
+  listing: PluginListing,
+  index: ScanIndex | undefined,
+): Promise<PluginManifest> {
   const path = join(folder, MANIFEST_FILE);
   const sha = index?.shaOf(path, file);
   const known = sha === undefined ? undefined : index?.derived(manifestKey(sha));

@@ -71,6 +71,8 @@ export class PluginOrchestrator {
         (dep) => !wanted.has(dep) && this.#env.table.get(dep)?.state !== 'started',
       );
       if (waiting.length === 0) return this.#load(record);
+      // Its code was checked and imported ahead: dropped, so that a later load reads the folder afresh.
+      await this.#env.lifecycle.discard(record);
       const message = `${record.name} is skipped because ${waiting.join(', ')} is not running`;
       const error = new ModuError('MODU_GRAPH_DEPENDENCY_FAILED', message, { details: { dependencies: waiting } });
       this.#env.table.fail(record, 'resolve', error, 'skipped');

@@ -173,6 +173,16 @@ describe('Kernel lifecycle', () => {
       expect(snapshot.state).to.equal('skipped');
       expect(snapshot.failure?.error.message).to.contain('base is not running');
     });
+
+    it('loads the code on disk once a skipped plugin can load, not the code read when it was skipped', async () => {
+      await kernel.start();
+      await kernel.unload('base');
+      expect((await kernel.load('mid')).state).to.equal('skipped');
+      await writePlugin(dir, 'mid', tracedPlugin('mid', { deps: ['base'], label: 'v2' }));
+      await kernel.load('base');
+      expect((await kernel.load('mid')).state).to.equal('started');
+      expect(globalThis.moduTestLabels.mid).to.equal('v2');
+    });
   });
 });
 

@@ -141,7 +141,8 @@ class PortGate implements ModuleGate {
 
   /**
    * The path of `entry` under the real path of the admitted root that holds it, else its real path. A link inside
-   * a plugin folder is not followed: it is rejected by the scan, and loads, if at all, gated as the plugin's code.
+   * the folder is not followed here (the scan rejects links anyway): an ES module entry that is one loads under its
+   * own path, gated as the plugin's code, and a CommonJS entry is required by its real path (see importEntry).
    */
   private realEntry(entry: string): string {
     const absolute = resolvePath(entry);
