@@ -28,10 +28,13 @@ export interface LifecycleEnvironment extends LoadEnvironment {
 export class PluginLifecycle {
   readonly #env: LifecycleEnvironment;
   readonly #loaded = new Map<string, LoadedPlugin>();
-  /** Code checked and imported ahead of the load waves, awaiting its plugin's turn. */
-  readonly #imports = new Map<string, { checked: Promise<string>; imported: Promise<PluginDefinition> }>();
-  /** Admissions to the module gate awaiting their plugin's import. */
-  readonly #admissions = new Map<string, Promise<void>>();
+  /**
+   * Code checked and imported ahead of the load waves, awaiting its plugin's turn; by record, which each discovery
+   * makes afresh, so that code read for one discovery is never used for a later one.
+   */
+  readonly #imports = new WeakMap<PluginRecord, { checked: Promise<string>; imported: Promise<PluginDefinition> }>();
+  /** Admissions to the module gate awaiting their plugin's import, by record likewise. */
+  readonly #admissions = new WeakMap<PluginRecord, Promise<void>>();
 
   constructor(env: LifecycleEnvironment) {
     this.#env = env;
@@ -53,10 +56,10 @@ export class PluginLifecycle {
    * no code, and the gate sends the admissions of one tick (a whole boot) to its hooks thread as one message.
    */
   admit(record: PluginRecord, prepared: PreparedPlugin): Promise<void> {
-    let admitted = this.#admissions.get(record.name);
+    let admitted = this.#admissions.get(record);
     if (admitted === undefined) {
       admitted = this.#env.code.admit({ name: record.name, root: record.root, granted: prepared.granted });
-      this.#admissions.set(record.name, admitted);
+      this.#admissions.set(record, admitted);
     }
     return admitted;
   }
@@ -73,7 +76,7 @@ export class PluginLifecycle {
   }
 
   #checkAndImport(record: PluginRecord, prepared: PreparedPlugin) {
-    const known = this.#imports.get(record.name);
+    const known = this.#imports.get(record);
     if (known !== undefined) return known;
     const pkg = record.pkg as PluginPackage;
     const checked = this.#env.table.timed(record, 'validate', async () => {
@@ -92,19 +95,19 @@ export class PluginLifecycle {
     checked.catch(() => {});
     imported.catch(() => {});
     const entry = { checked, imported };
-    this.#imports.set(record.name, entry);
+    this.#imports.set(record, entry);
     return entry;
   }
 
   /** Drops code imported for a plugin that will not load after all (a dependency failed). */
   async discard(record: PluginRecord): Promise<void> {
-    if (this.#forget(record.name)) await this.#env.code.release(record.root);
+    if (this.#forget(record)) await this.#env.code.release(record.root);
   }
 
   /** Forgets the admission and the code imported ahead for a plugin; true when there was any. */
-  #forget(name: string): boolean {
-    const admitted = this.#admissions.delete(name);
-    return this.#imports.delete(name) || admitted;
+  #forget(record: PluginRecord): boolean {
+    const admitted = this.#admissions.delete(record);
+    return this.#imports.delete(record) || admitted;
   }
 
   /** Loads a plugin; resolves to false (plugin marked failed) when any part of loading fails. */
@@ -124,7 +127,7 @@ export class PluginLifecycle {
     try {
       await table.timed(record, 'load', async () => {
         const definition = await code.imported;
-        this.#forget(record.name);
+        this.#forget(record);
         const request = { pkg, config: prepared.config, granted: prepared.granted };
         const loaded = await loadPlugin(request, definition, this.#env);
         record.runtime = loaded.runtime;
@@ -133,7 +136,7 @@ export class PluginLifecycle {
         await http.mount(loaded.runtime);
       });
     } catch (error) {
-      this.#forget(record.name);
+      this.#forget(record);
       await this.#release(record);
       table.fail(record, 'load', error);
       return false;
