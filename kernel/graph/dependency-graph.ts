@@ -45,22 +45,29 @@ export interface DependencyGraph {
 type Satisfies = (version: string, range: string) => boolean;
 
 /**
- * `semver.satisfies`, with each range parsed once: the plugins of a host share a handful of ranges, and parsing one
- * costs more than testing a version against it.
+ * `semver.satisfies`, with each range and version parsed once: the plugins of a host share a handful of ranges, and
+ * parsing costs more than testing a version against a range.
  */
 function rangeTester(): Satisfies {
+  const options = { includePrerelease: true };
   const ranges = new Map<string, semver.Range | null>();
-  return (version, range) => {
-    let parsed = ranges.get(range);
-    if (parsed === undefined) {
+  const versions = new Map<string, semver.SemVer | null>();
+  const parsed = <T>(cache: Map<string, T | null>, text: string, parse: (text: string) => T): T | null => {
+    let value = cache.get(text);
+    if (value === undefined) {
       try {
-        parsed = new semver.Range(range, { includePrerelease: true });
+        value = parse(text);
       } catch {
-        parsed = null; // not a range: satisfied by nothing, as semver.satisfies has it
+        value = null; // not a range or a version: satisfied by nothing, as semver.satisfies has it
       }
-      ranges.set(range, parsed);
+      cache.set(text, value);
     }
-    return parsed?.test(version) === true;
+    return value;
+  };
+  return (version, range) => {
+    const semverVersion = parsed(versions, version, (text) => new semver.SemVer(text, options));
+    const semverRange = parsed(ranges, range, (text) => new semver.Range(text, options));
+    return semverVersion !== null && semverRange?.test(semverVersion) === true;
   };
 }
 
