@@ -12,7 +12,7 @@ import {
   packageOf,
   readManifest,
 } from '../manifest/read-manifest.js';
-import { listPluginFiles, type PluginEntry, type PluginListing } from '../scanner/list-plugin-files.js';
+import { listPluginFiles, type PluginEntry, type PluginListing, readEntries } from '../scanner/list-plugin-files.js';
 import { ScanIndex } from '../scanner/scan-index.js';
 import { DEFAULT_SCAN_LIMITS } from '../scanner/scan-limits.js';
 import { SCANNER_VERSION } from '../scanner/scan-plugin.js';
@@ -109,7 +109,8 @@ async function listedManifest(
 
 /**
  * Lists a candidate folder once, for its manifest and for the code check that scans it later (see PluginPackage),
- * and reads its manifest. A folder that cannot be listed whole is left to readManifest, whose errors name the file.
+ * and reads its manifest; a folder without a manifest is not listed beyond its top level. A folder that cannot be
+ * listed whole is left to readManifest, whose errors name the file.
  */
 async function inspect(
   folder: string,
@@ -117,9 +118,13 @@ async function inspect(
   indexes: Set<ScanIndex>,
 ): Promise<PluginPackage | DiscoveryProblem> {
   try {
-    const listing = await listPluginFiles(folder, DEFAULT_SCAN_LIMITS.maxEntries).catch(() => undefined);
+    const top = await readEntries(folder).catch(() => undefined);
+    if (top !== undefined && !top.some((entry) => entry.name === MANIFEST_FILE)) return notAPlugin(folder);
+    const listing =
+      top === undefined
+        ? undefined
+        : await listPluginFiles(folder, DEFAULT_SCAN_LIMITS.maxEntries, top).catch(() => undefined);
     const file = listing?.entries.find((entry) => entry.path === MANIFEST_FILE);
-    if (listing?.truncated === false && file === undefined) return notAPlugin(folder);
     if (listing === undefined || file?.kind !== 'file') return await readManifest(folder);
     const { cacheDir } = options;
     const index = cacheDir === undefined ? undefined : await ScanIndex.open(cacheDir, folder, SCANNER_VERSION);

@@ -29,10 +29,12 @@ function kindOf(entry: Dirent): PluginEntry['kind'] | 'directory' {
   return entry.isFile() ? 'file' : 'special';
 }
 
-// The callback API: on Node 20 each fs.promises call costs about twice as much main-thread time, which
-// adds up over the thousands of entries a boot lists.
-const readEntries = promisify((dir: string, done: (error: Error | null, entries: Dirent[]) => void) =>
-  readdir(dir, { withFileTypes: true }, done),
+/**
+ * The entries of one folder, with their types. The callback API: on Node 20 each fs.promises call costs about twice
+ * as much main-thread time, which adds up over the thousands of folders a boot lists.
+ */
+export const readEntries: (dir: string) => Promise<Dirent[]> = promisify(
+  (dir: string, done: (error: Error | null, entries: Dirent[]) => void) => readdir(dir, { withFileTypes: true }, done),
 );
 
 /** The lstat of every path, all requested at once, in one promise rather than one per file. */
@@ -54,16 +56,22 @@ function lstatAll(paths: readonly string[]): Promise<Stats[]> {
 /**
  * Lists every file under a plugin root with async I/O, sorted, without following links. Nothing is skipped:
  * `node_modules` holds bundled dependencies that run with the plugin's rights and so must ask for the same
- * capabilities, and a dot-folder is as importable as any other.
+ * capabilities, and a dot-folder is as importable as any other. `rootEntries` are the root's own entries when the
+ * caller has already read them (see {@link readEntries}).
  */
-export async function listPluginFiles(root: string, maxEntries: number): Promise<PluginListing> {
+export async function listPluginFiles(
+  root: string,
+  maxEntries: number,
+  rootEntries?: readonly Dirent[],
+): Promise<PluginListing> {
   const listedAt = Date.now();
   const entries: PluginEntry[] = [];
   const pending = [''];
   let seen = 0;
   while (pending.length > 0) {
     const dir = pending.pop() ?? '';
-    const children = await readEntries(join(root, dir)).catch((error: unknown) => {
+    const read = dir === '' && rootEntries !== undefined ? Promise.resolve(rootEntries) : readEntries(join(root, dir));
+    const children = await read.catch((error: unknown) => {
       if (dir !== '') throw error;
       throw new ModuError('MODU_FILE_MISSING', `${root} is not a readable plugin folder`, {
         cause: error,
