@@ -102,7 +102,8 @@ async function listedManifest(
   if (index !== undefined) {
     const read = createHash('sha256').update(yaml.text).digest('hex');
     index.remember(path, file, read, listing.listedAt);
-    if (index.derived(manifestKey(read)) === undefined) index.storeDerived(manifestKey(read), manifest);
+    const key = manifestKey(read);
+    if (index.derived(key) === undefined) index.storeDerived(key, manifest);
   }
   return manifest;
 }
