@@ -157,9 +157,9 @@ export async function scanPlugin(root: string, options: ScanPluginOptions = {}):
       index.remember(join(listed.root, entry.path), entry, shas[i] as string, listed.listedAt);
     });
     const cached = index.report(contentHash);
-    // The cache is an optimisation: a folder we cannot write to must not fail the scan, nor wait for it.
+    // Written before the scan resolves, as a new report is; a folder we cannot write to must not fail the scan.
     if (cached) {
-      index.save().catch(() => undefined);
+      await index.save().catch(() => undefined);
       return { ...cached, fromCache: true };
     }
   }
