@@ -45,8 +45,8 @@ export interface DependencyGraph {
 type Satisfies = (version: string, range: string) => boolean;
 
 /**
- * `semver.satisfies`, with each range and version parsed once: the plugins of a host share a handful of ranges, and
- * parsing costs more than testing a version against a range.
+ * `semver.satisfies`, with each range and version parsed once and each pair tested once: the plugins of a host share a
+ * handful of ranges and versions (most ask for `^1.0.0` of a `1.0.0`).
  */
 function rangeTester(): Satisfies {
   const options = { includePrerelease: true };
@@ -64,10 +64,17 @@ function rangeTester(): Satisfies {
     }
     return value;
   };
+  const answers = new Map<string, boolean>();
   return (version, range) => {
-    const semverVersion = parsed(versions, version, (text) => new semver.SemVer(text, options));
-    const semverRange = parsed(ranges, range, (text) => new semver.Range(text, options));
-    return semverVersion !== null && semverRange?.test(semverVersion) === true;
+    const key = `${range}\0${version}`;
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      const semverVersion = parsed(versions, version, (text) => new semver.SemVer(text, options));
+      const semverRange = parsed(ranges, range, (text) => new semver.Range(text, options));
+      answer = semverVersion !== null && semverRange?.test(semverVersion) === true;
+      answers.set(key, answer);
+    }
+    return answer;
   };
 }
 

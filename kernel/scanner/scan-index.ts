@@ -31,9 +31,17 @@ interface IndexData {
  * the index of the plugins it loads, not of every plugin this cache has seen.
  */
 export function scanIndexFile(cacheDir: string, root: string): string {
-  const folder = createHash('sha256').update(dirname(root)).digest('hex').slice(0, 16);
+  const parent = dirname(root);
+  let folder = folderNames.get(parent);
+  if (folder === undefined) {
+    folder = createHash('sha256').update(parent).digest('hex').slice(0, 16);
+    folderNames.set(parent, folder);
+  }
   return join(cacheDir, `index-${folder}.json`);
 }
+
+/** The hashed name of each folder of plugins seen: a boot asks once per plugin, for a handful of folders. */
+const folderNames = new Map<string, string>();
 
 const MAX_FILES = 50_000;
 const MAX_REPORTS = 20_000;
