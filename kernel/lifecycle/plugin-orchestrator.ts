@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoads } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import type { StopReport } from '../boot/boot-report.js';
 import { type BootPlan, type PrepareOptions, preparePlugins } from '../boot/prepare-plugins.js';
@@ -118,7 +119,8 @@ export class PluginOrchestrator {
 
   /**
    * Checks and imports the code of `names` (in load order) ahead of their waves, a few at a time: the scans,
-   * the file reads and the module hooks' thread then overlap with the services and hooks of earlier waves.
+   * the file reads and the module hooks' thread then overlap with the services and hooks of earlier waves. Each
+   * step first waits for the event loop's next check phase, so that the plugins ready to load go first.
    */
   #importAhead(names: readonly string[]): void {
     const { table, lifecycle } = this.#env;
@@ -128,6 +130,8 @@ export class PluginOrchestrator {
       if (record === undefined || prepared === undefined) continue;
       lifecycle.admit(record, prepared).catch(() => {}); // awaited again by the import
       void this.#imports.add(async () => {
+        // Behind the plugins whose turn has come: their loads continue in promise callbacks, which run first.
+        await yieldToLoads();
         if (record.state === 'discovered') await lifecycle.import(record, prepared).catch(() => undefined);
       });
     }
