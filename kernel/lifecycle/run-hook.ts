@@ -32,9 +32,20 @@ export interface HookRun {
  */
 export async function runHook(hook: LifecycleHook | undefined, context: PluginContext, run: HookRun): Promise<void> {
   if (hook === undefined) return;
-  const controller = new AbortController();
   const started = performance.now();
-  const hookContext: HookContext = { ...context, signal: controller.signal };
+  // The signal is made when the hook first reads it (most never do), already aborted if the time is up by then.
+  let controller: AbortController | undefined;
+  let expired: ModuError | undefined;
+  const hookContext: HookContext = {
+    ...context,
+    get signal() {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (expired !== undefined) controller.abort(expired);
+      }
+      return controller.signal;
+    },
+  };
   // A plain timer, cleared when the hook is done: aborting a timers/promises delay instead would build an
   // AbortError, stack trace included, for every hook of every plugin.
   let timer: NodeJS.Timeout | undefined;
@@ -43,13 +54,13 @@ export async function runHook(hook: LifecycleHook | undefined, context: PluginCo
       const spent = Math.round(performance.now() - started);
       const blocks = run.blocks ?? [];
       const blocked = blocks.length > 0 ? `; it blocks ${blocks.join(', ')}` : '';
-      const error = new ModuError(
+      expired = new ModuError(
         'MODU_LIFECYCLE_TIMEOUT',
         `${run.plugin}: ${run.hook} did not finish within ${run.timeoutMs} ms (stopped after ${spent} ms)${blocked}`,
         { details: { plugin: run.plugin, phase: run.hook, timeoutMs: run.timeoutMs, spentMs: spent, blocks } },
       );
-      controller.abort(error);
-      reject(error);
+      controller?.abort(expired);
+      reject(expired);
     }, run.timeoutMs);
   });
   try {
