@@ -162,6 +162,12 @@ class PortGate implements ModuleGate {
   async importEntry(entry: string, generation: string | number): Promise<Record<string, unknown>> {
     const path = this.realEntry(entry);
     const policy = this.admittedPolicy(path);
+    const url = pathToFileURL(path);
+    url.searchParams.set(GENERATION_PARAM, String(generation));
+    // Imported before as an ES module: the same code, so the same format. (The kernel's generations hash the path and
+    // size of every file of the plugin and the text of every script, so editing a package.json's `type` makes one.)
+    const imported = this.namespaces.get(url.href);
+    if (imported !== undefined) return imported;
     try {
       // CommonJS through require(): import() would pin every generation's module.exports in Node's
       // ESM loader, beyond what release() can evict. A fresh require per call leaves no parent behind.
@@ -171,13 +177,8 @@ class PortGate implements ModuleGate {
         this.cjsRoots.add(this.admittedPolicy(real).root);
         return { default: createRequire(import.meta.url)(real) as unknown };
       }
-      const url = pathToFileURL(path);
-      url.searchParams.set(GENERATION_PARAM, String(generation));
-      let namespace = this.namespaces.get(url.href);
-      if (namespace === undefined) {
-        namespace = (await import(url.href)) as Record<string, unknown>;
-        this.namespaces.set(url.href, namespace);
-      }
+      const namespace = (await import(url.href)) as Record<string, unknown>;
+      this.namespaces.set(url.href, namespace);
       return namespace;
     } catch (error) {
       throw gateDenial(error) ?? error;
