@@ -72,9 +72,14 @@ export class PluginContainer implements ServiceLookup {
     for (const { token, from } of imports) this.container.bind(token).toDynamicValue(() => from.get(token));
   }
 
-  /** Builds every singleton now, so that a missing or broken dependency fails the load, not a request. */
+  /**
+   * Builds every singleton now, so that a missing or broken dependency fails the load, not a request. A constant
+   * (`{ value }`) has nothing to build.
+   */
   async instantiate(services: readonly PluginService[]): Promise<void> {
-    for (const service of services) if (service.scope === 'singleton') await this.useAsync(service.token);
+    for (const service of services) {
+      if (service.scope === 'singleton' && !('value' in service.definition)) await this.useAsync(service.token);
+    }
   }
 
   has(token: Token | ServiceIdentifier): boolean {
