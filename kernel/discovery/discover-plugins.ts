@@ -65,6 +65,12 @@ export interface DiscoveryOptions {
    * taken from there instead of being read, parsed and validated again.
    */
   readonly cacheDir?: string;
+  /**
+   * Called with each valid package as soon as it is known to be the first of its name, which is once every folder
+   * sorted before its own has been read: the kernel starts loading plugins that need no other plugin while discovery
+   * reads the remaining folders. Every package it is called with is in the result's `packages`.
+   */
+  readonly onPackage?: (pkg: PluginPackage) => void;
 }
 
 function notAPlugin(folder: string): DiscoveryProblem {
@@ -143,17 +149,44 @@ async function inspect(
  * a boot runs it once over every plugin folder, and a queue's bookkeeping per task (ids, events, timestamps) cost
  * more than the folder's own work while the code is still cold.
  */
-async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, at: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const at = next++;
-      results[at] = await work(items[at] as T);
+      results[at] = await work(items[at] as T, at);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * Hands `onPackage` each valid package in folder order, once every folder before it has been read, skipping names
+ * already handed over: the same first-of-its-name rule as the duplicate check.
+ */
+function announcer(
+  count: number,
+  onPackage: DiscoveryOptions['onPackage'],
+): (at: number, result: PluginPackage | DiscoveryProblem) => void {
+  if (onPackage === undefined) return () => {};
+  const read = new Array<PluginPackage | DiscoveryProblem | undefined>(count);
+  const names = new Set<string>();
+  let next = 0;
+  return (at, result) => {
+    read[at] = result;
+    for (let done = read[next]; done !== undefined; done = read[next]) {
+      read[next++] = undefined;
+      if ('error' in done || names.has(done.manifest.name)) continue;
+      names.add(done.manifest.name);
+      onPackage(done);
+    }
+  };
 }
 
 /**
@@ -174,8 +207,13 @@ export async function discoverPlugins(roots: readonly string[], options: Discove
     folders.push(...(await candidateFolders(root)));
   }
   const indexes = new Set<ScanIndex>();
+  const announce = announcer(folders.length, options.onPackage);
   // Bounded, so that ten thousand plugins never exhaust file descriptors.
-  const results = await mapBounded(folders, 64, (folder) => inspect(folder, options, indexes));
+  const results = await mapBounded(folders, 64, async (folder, at) => {
+    const result = await inspect(folder, options, indexes);
+    announce(at, result);
+    return result;
+  });
   // Written before discovery resolves, once, and only with news. The cache is an optimisation: a folder that cannot
   // be written to must not fail discovery.
   await Promise.all([...indexes].map((index) => index.save().catch(() => undefined)));

@@ -14,6 +14,10 @@ export const examplePlugins = join(fixturesDir, 'example', 'plugins');
 /** A logger that drops everything, for tests that do not look at logs. */
 export const silentLogger = pino({ level: 'silent' }) as unknown as Logger;
 
+/** A minimal plugin.yaml for `name` (version 1.0.0, entry index.js), with `extra` YAML lines appended. */
+export const pluginManifest = (name: string, extra = '') =>
+  `name: ${name}\nversion: 1.0.0\nmain: index.js\nkernel: ^1.0.0\n${extra}`;
+
 const scratchRoot = join(tmpdir(), `modu-test-${process.pid}`);
 
 /**

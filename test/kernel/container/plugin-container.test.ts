@@ -1,10 +1,13 @@
 import { expect } from 'chai';
 import { ServiceOwnership } from '../../../kernel/container/service-ownership.js';
 import { createKernel, type Kernel, ModuError } from '../../../kernel/index.js';
-import { pluginsFolder, removeScratch, silentLogger, writePlugin } from '../../helpers/fixtures.js';
-
-const manifest = (name: string, extra = '') =>
-  `name: ${name}\nversion: 1.0.0\nmain: index.js\nkernel: ^1.0.0\n${extra}`;
+import {
+  pluginManifest as manifest,
+  pluginsFolder,
+  removeScratch,
+  silentLogger,
+  writePlugin,
+} from '../../helpers/fixtures.js';
 
 describe('plugin containers', () => {
   let kernel: Kernel;

@@ -5,11 +5,8 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { type Discovery, discoverPlugins } from '../../../kernel/index.js';
 import { scanIndexFile } from '../../../kernel/scanner/scan-index.js';
-import { pluginsFolder, removeScratch, writePlugin } from '../../helpers/fixtures.js';
+import { pluginManifest as manifest, pluginsFolder, removeScratch, writePlugin } from '../../helpers/fixtures.js';
 import { rejection } from '../../helpers/rejection.js';
-
-const manifest = (name: string, extra = '') =>
-  `name: ${name}\nversion: 1.0.0\nmain: index.js\nkernel: ^1.0.0\n${extra}`;
 
 describe('discoverPlugins()', () => {
   after(removeScratch);
@@ -36,6 +33,24 @@ describe('discoverPlugins()', () => {
         headless: 'MODU_MANIFEST_MAIN_MISSING',
         notes: 'MODU_DISCOVERY_NOT_A_PLUGIN',
       });
+    });
+
+    it('hands onPackage each valid package once, the first of its name, in folder order, before it resolves', async () => {
+      const root = await pluginsFolder();
+      await writePlugin(root, 'a-users', { 'plugin.yaml': manifest('users'), 'index.js': '' });
+      await writePlugin(root, 'b-broken', { 'plugin.yaml': 'name: broken\nversion: one\n', 'index.js': '' });
+      await writePlugin(root, 'c-users-copy', { 'plugin.yaml': manifest('users'), 'index.js': '' });
+      await writePlugin(root, 'd-notes', { 'README.md': 'not a plugin' });
+      for (let i = 0; i < 100; i++) {
+        const name = `e-${String(i).padStart(3, '0')}`;
+        await writePlugin(root, name, { 'plugin.yaml': manifest(name), 'index.js': '' });
+      }
+      const handed: string[] = [];
+      const { packages } = await discoverPlugins([root], { onPackage: (pkg) => handed.push(pkg.root) });
+
+      expect(handed).to.deep.equal(packages.map((pkg) => pkg.root));
+      expect(handed[0]).to.equal(join(root, 'a-users'));
+      expect(handed).to.have.length(101);
     });
 
     it('fails with MODU_DISCOVERY_ROOT_MISSING when the folder itself is missing', async () => {
