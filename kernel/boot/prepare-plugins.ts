@@ -4,9 +4,10 @@ import type { HostConfig } from '../config/host-config-schema.js';
 import { resolvePluginConfig } from '../config/plugin-config.js';
 import { discoverPlugins } from '../discovery/discover-plugins.js';
 import { ModuError } from '../errors/modu-error.js';
-import { type DependencyGraph, resolveGraph, skippedDependents } from '../graph/dependency-graph.js';
+import { type DependencyGraph, loadsFirst, resolveGraph, skippedDependents } from '../graph/dependency-graph.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import { errorReport } from '../runtime/error-report.js';
+import type { PluginRecord } from '../runtime/plugin-record.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
 import type { BootReport } from './boot-report.js';
 
@@ -35,6 +36,12 @@ export interface PrepareOptions {
   readonly scanCache?: string;
   /** Prepares only these plugins, leaving every other record as it is (load and reload). */
   readonly only?: ReadonlySet<string>;
+  /**
+   * Called, while discovery still reads the other folders, with each plugin the plan can only put in the first wave
+   * (see loadsFirst) once its config is valid: its record, already in the table and kept there, and its inputs. The
+   * boot starts loading it at once.
+   */
+  readonly onReady?: (record: PluginRecord, prepared: PreparedPlugin) => void;
 }
 
 function prepareOne(
@@ -54,16 +61,34 @@ function prepareOne(
  * overlaps with the waves.
  */
 export async function preparePlugins(table: PluginTable, options: PrepareOptions): Promise<BootPlan> {
-  const discovery = await discoverPlugins(
-    options.pluginDirs,
-    options.scanCache === undefined ? {} : { cacheDir: options.scanCache },
-  );
   const touch = (name: string | undefined) =>
     options.only === undefined || (name !== undefined && options.only.has(name));
   const required = (name: string) => options.config.plugins?.[name]?.required === true;
+  const add = (pkg: PluginPackage) => table.add(pkg.manifest.name, pkg.root, pkg, required(pkg.manifest.name));
+  const variables = pluginEnvVariables(options.env);
+  const ready = new Map<string, { record: PluginRecord; prepared: PreparedPlugin }>();
+  const { onReady } = options;
+  const onPackage =
+    onReady &&
+    ((pkg: PluginPackage) => {
+      if (!touch(pkg.manifest.name) || !loadsFirst(pkg.manifest, options.kernelVersion)) return;
+      let prepared: PreparedPlugin;
+      try {
+        prepared = prepareOne(pkg, options, variables);
+      } catch {
+        return; // reported with the others below
+      }
+      const record = add(pkg);
+      ready.set(record.name, { record, prepared });
+      onReady(record, prepared);
+    });
+  const discovery = await discoverPlugins(options.pluginDirs, {
+    ...(options.scanCache === undefined ? {} : { cacheDir: options.scanCache }),
+    ...(onPackage === undefined ? {} : { onPackage }),
+  });
   const records = discovery.packages
     .filter((pkg) => touch(pkg.manifest.name))
-    .map((pkg) => table.add(pkg.manifest.name, pkg.root, pkg, required(pkg.manifest.name)));
+    .map((pkg) => ready.get(pkg.manifest.name)?.record ?? add(pkg));
   const ignored: Array<BootReport['ignored'][number]> = [];
   for (const problem of discovery.problems) {
     if (!touch(problem.plugin)) continue;
@@ -78,10 +103,12 @@ export async function preparePlugins(table: PluginTable, options: PrepareOptions
   }
   const prepared = new Map<string, PreparedPlugin>();
   const invalid: string[] = [];
-  const variables = pluginEnvVariables(options.env);
   for (const record of records) {
     try {
-      prepared.set(record.name, prepareOne(record.pkg as PluginPackage, options, variables));
+      prepared.set(
+        record.name,
+        ready.get(record.name)?.prepared ?? prepareOne(record.pkg as PluginPackage, options, variables),
+      );
     } catch (error) {
       if (!ModuError.is(error)) throw error;
       table.fail(record, 'validate', error);

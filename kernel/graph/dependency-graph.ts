@@ -131,6 +131,15 @@ function invert(edges: ReadonlyMap<string, readonly string[]>): Map<string, stri
 }
 
 /**
+ * Whether the graph places `plugin` in the first wave whatever else is found: it needs no other plugin, not even
+ * optionally, and accepts this kernel. Such a plugin may load before every plugin folder has been read.
+ */
+export function loadsFirst(plugin: GraphInput, kernelVersion: string): boolean {
+  const none = (deps: Readonly<Record<string, string>> | undefined) => Object.keys(deps ?? {}).length === 0;
+  return none(plugin.dependencies) && none(plugin.optionalDependencies) && rangeTester()(kernelVersion, plugin.kernel);
+}
+
+/**
  * Resolves plugins into a graph: checks every semver range (dependencies, optional ones that are
  * present, the kernel range), reports every problem and every cycle at once, marks what cannot
  * load (and, transitively, what depends on it), and plans deterministic waves for the rest.

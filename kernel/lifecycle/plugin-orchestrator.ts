@@ -1,7 +1,7 @@
 import { setImmediate as yieldToLoads } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import type { StopReport } from '../boot/boot-report.js';
-import { type BootPlan, type PrepareOptions, preparePlugins } from '../boot/prepare-plugins.js';
+import { type BootPlan, type PreparedPlugin, type PrepareOptions, preparePlugins } from '../boot/prepare-plugins.js';
 import { ModuError } from '../errors/modu-error.js';
 import { skippedDependents } from '../graph/dependency-graph.js';
 import { planWaves } from '../graph/plan-waves.js';
@@ -45,13 +45,34 @@ export class PluginOrchestrator {
     return this.#plan;
   }
 
-  /** Discovers, validates and resolves every plugin, then loads and starts all that can. */
+  /**
+   * Discovers, validates and resolves every plugin, then loads and starts all that can. A plugin that needs no other
+   * plugin begins loading as soon as discovery has read its folder, while it reads the others.
+   */
   async bootAll(): Promise<BootPlan> {
-    const plan = await preparePlugins(this.#env.table, this.#env.prepareOptions());
+    const early = new Map<string, Promise<boolean>>();
+    const onReady = (record: PluginRecord, prepared: PreparedPlugin) => {
+      early.set(
+        record.name,
+        this.#queue.add(() => this.#env.lifecycle.load(record, prepared)),
+      );
+    };
+    let plan: BootPlan;
+    try {
+      plan = await preparePlugins(this.#env.table, { ...this.#env.prepareOptions(), onReady });
+    } catch (error) {
+      await Promise.all(early.values());
+      await this.stopAndUnload([...early.keys()]);
+      throw error;
+    }
     this.#plan = plan;
     const order = plan.graph.waves.flat();
-    this.#importAhead(order);
-    await this.#afterDependencies(order, 'discovered', (record) => this.#load(record));
+    // What failed among the early loads takes its dependents with it, now that the graph names them.
+    const loading = new Map(
+      [...early].map(([name, loaded]) => [name, loaded.then((ok) => (ok ? undefined : this.#skipDependents(name)))]),
+    );
+    this.#importAhead(order.filter((name) => !early.has(name)));
+    await this.#afterDependencies(order, 'discovered', (record) => this.#load(record), loading);
     await this.#afterDependencies(order, 'loaded', (record) => this.#start(record));
     return plan;
   }
@@ -140,16 +161,18 @@ export class PluginOrchestrator {
   /**
    * Runs `step` on each of `names` (in load order) that is still in `state`, once every one of its
    * dependencies among `names` has had its own step: those steps mark the plugins that depend on a failure
-   * skipped before their turn comes.
+   * skipped before their turn comes. The steps in `begun` are under way already (the early loads of a boot).
    */
   async #afterDependencies(
     names: readonly string[],
     state: PluginRecord['state'],
     step: (record: PluginRecord) => Promise<void>,
+    begun: ReadonlyMap<string, Promise<void>> = new Map(),
   ): Promise<void> {
     const edges = this.#plan?.graph.edges ?? new Map<string, readonly string[]>();
-    const done = new Map<string, Promise<void>>();
+    const done = new Map(begun);
     for (const name of names) {
+      if (done.has(name)) continue;
       const dependencies = (edges.get(name) ?? []).flatMap((dep) => done.get(dep) ?? []);
       const turn = async () => {
         await Promise.all(dependencies);
@@ -166,17 +189,17 @@ export class PluginOrchestrator {
   async #load(record: PluginRecord): Promise<void> {
     const prepared = this.#plan?.prepared.get(record.name);
     if (prepared === undefined) return;
-    if (!(await this.#env.lifecycle.load(record, prepared))) await this.#skipDependents(record);
+    if (!(await this.#env.lifecycle.load(record, prepared))) await this.#skipDependents(record.name);
   }
 
   async #start(record: PluginRecord): Promise<void> {
-    if (!(await this.#env.lifecycle.start(record))) await this.#skipDependents(record);
+    if (!(await this.#env.lifecycle.start(record))) await this.#skipDependents(record.name);
   }
 
   /** Marks every plugin depending on a failed one as skipped, unloading those already loaded. */
-  async #skipDependents(failed: PluginRecord): Promise<void> {
-    const phase = failed.failure?.phase ?? 'load';
-    for (const [name, problem] of skippedDependents([failed.name], this.#plan?.graph.dependents ?? new Map())) {
+  async #skipDependents(failed: string): Promise<void> {
+    const phase = this.#env.table.get(failed)?.failure?.phase ?? 'load';
+    for (const [name, problem] of skippedDependents([failed], this.#plan?.graph.dependents ?? new Map())) {
       const record = this.#env.table.get(name);
       if (record === undefined || record.state === 'failed' || record.state === 'skipped') continue;
       if (record.runtime !== undefined) await this.#env.lifecycle.unload(record);
