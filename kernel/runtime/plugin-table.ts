@@ -49,10 +49,11 @@ export class PluginTable {
     return [...this.#records.values()];
   }
 
+  /** Snapshots of every record, by name in code-unit order (as in the waves), whatever the locale. */
   snapshot(): PluginSnapshot[] {
     return this.records()
       .map(snapshotOf)
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** Moves a plugin to `to` and emits the change. */
