@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { PluginContext, PluginDefinition } from '../authoring/plugin-definition.js';
+import type { PluginContext } from '../authoring/plugin-definition.js';
 import type { PreparedPlugin } from '../boot/prepare-plugins.js';
 import type { PluginHttp } from '../http/plugin-http.js';
-import { importPlugin, type LoadEnvironment, type LoadedPlugin, loadPlugin } from '../loader/load-plugin.js';
+import {
+  importPlugin,
+  type LoadEnvironment,
+  type LoadedPlugin,
+  loadPlugin,
+  type StagedPlugin,
+  stagePlugin,
+} from '../loader/load-plugin.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import type { PluginRecord } from '../runtime/plugin-record.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
@@ -29,10 +36,10 @@ export class PluginLifecycle {
   readonly #env: LifecycleEnvironment;
   readonly #loaded = new Map<string, LoadedPlugin>();
   /**
-   * Code checked and imported ahead of the load waves, awaiting its plugin's turn; by record, which each discovery
-   * makes afresh, so that code read for one discovery is never used for a later one.
+   * Code checked, imported and staged ahead of the load waves, awaiting its plugin's turn; by record, which each
+   * discovery makes afresh, so that code read for one discovery is never used for a later one.
    */
-  readonly #imports = new WeakMap<PluginRecord, { checked: Promise<string>; imported: Promise<PluginDefinition> }>();
+  readonly #imports = new WeakMap<PluginRecord, { checked: Promise<string>; staged: Promise<StagedPlugin> }>();
   /** Admissions to the module gate awaiting their plugin's import, by record likewise. */
   readonly #admissions = new WeakMap<PluginRecord, Promise<void>>();
 
@@ -65,17 +72,18 @@ export class PluginLifecycle {
   }
 
   /**
-   * Checks a plugin's code (scan and capabilities), then imports it, ahead of its load: neither needs
-   * another plugin, so the boot overlaps them with the waves, and `load` picks the result up. The code is
-   * imported only once its check passed. The code's content hash (with its grants) is its generation: an
-   * ES module whose files changed is imported afresh, unchanged code keeps its module instance (Node never
-   * frees ES modules, so importing unchanged code again would only grow the heap).
+   * Checks a plugin's code (scan and capabilities), imports it and stages it (its own services bound in its own
+   * container, see stagePlugin), ahead of its load: none of this needs another plugin, so the boot overlaps it with
+   * the waves, and `load` picks the result up. The code is imported only once its check passed. The code's content
+   * hash (with its grants) is its generation: an ES module whose files changed is imported afresh, unchanged code
+   * keeps its module instance (Node never frees ES modules, so importing unchanged code again would only grow the
+   * heap).
    */
-  import(record: PluginRecord, prepared: PreparedPlugin): Promise<PluginDefinition> {
-    return this.#checkAndImport(record, prepared).imported;
+  stage(record: PluginRecord, prepared: PreparedPlugin): Promise<StagedPlugin> {
+    return this.#checkAndStage(record, prepared).staged;
   }
 
-  #checkAndImport(record: PluginRecord, prepared: PreparedPlugin) {
+  #checkAndStage(record: PluginRecord, prepared: PreparedPlugin) {
     const known = this.#imports.get(record);
     if (known !== undefined) return known;
     const pkg = record.pkg as PluginPackage;
@@ -87,24 +95,31 @@ export class PluginLifecycle {
         .digest('hex')
         .slice(0, 16);
     });
-    const imported = checked.then(async (generation) => {
+    const staged = checked.then(async (generation) => {
       await this.admit(record, prepared);
-      return importPlugin({ pkg, generation }, this.#env.code);
+      const definition = await importPlugin({ pkg, generation }, this.#env.code);
+      return stagePlugin({ pkg, config: prepared.config, granted: prepared.granted }, definition, this.#env);
     });
     // Both are observed when the plugin's turn comes, or dropped with `discard`.
     checked.catch(() => {});
-    imported.catch(() => {});
-    const entry = { checked, imported };
+    staged.catch(() => {});
+    const entry = { checked, staged };
     this.#imports.set(record, entry);
     return entry;
   }
 
-  /** Drops code imported for a plugin that will not load after all (a dependency failed). */
+  /** Drops the code imported and staged for a plugin that will not load after all (a dependency failed). */
   async discard(record: PluginRecord): Promise<void> {
-    if (this.#forget(record)) await this.#env.code.release(record.root);
+    const staged = this.#imports.get(record)?.staged;
+    if (!this.#forget(record)) return;
+    await staged?.then(
+      (plugin) => plugin.container.dispose(),
+      () => undefined,
+    );
+    await this.#env.code.release(record.root);
   }
 
-  /** Forgets the admission and the code imported ahead for a plugin; true when there was any. */
+  /** Forgets the admission and the code staged ahead for a plugin; true when there was any. */
   #forget(record: PluginRecord): boolean {
     const admitted = this.#admissions.delete(record);
     return this.#imports.delete(record) || admitted;
@@ -115,7 +130,7 @@ export class PluginLifecycle {
     const { table, http } = this.#env;
     const pkg = record.pkg;
     if (pkg === undefined) return false;
-    const code = this.#checkAndImport(record, prepared);
+    const code = this.#checkAndStage(record, prepared);
     try {
       await code.checked;
     } catch (error) {
@@ -126,10 +141,9 @@ export class PluginLifecycle {
     table.transition(record, 'loading');
     try {
       await table.timed(record, 'load', async () => {
-        const definition = await code.imported;
+        const staged = await code.staged;
         this.#forget(record);
-        const request = { pkg, config: prepared.config, granted: prepared.granted };
-        const loaded = await loadPlugin(request, definition, this.#env);
+        const loaded = await loadPlugin(staged, this.#env);
         record.runtime = loaded.runtime;
         this.#loaded.set(record.name, loaded);
         await this.#hook(record, 'onLoad', loaded.runtime.context);

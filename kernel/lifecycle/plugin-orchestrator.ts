@@ -32,7 +32,7 @@ type StopErrors = Array<StopReport['errors'][number]>;
 export class PluginOrchestrator {
   readonly #env: OrchestratorEnvironment;
   readonly #queue: PQueue;
-  readonly #imports = new PQueue({ concurrency: 16 });
+  readonly #staging = new PQueue({ concurrency: 16 });
   #plan: BootPlan | undefined;
 
   constructor(env: OrchestratorEnvironment) {
@@ -71,7 +71,7 @@ export class PluginOrchestrator {
     const loading = new Map(
       [...early].map(([name, loaded]) => [name, loaded.then((ok) => (ok ? undefined : this.#skipDependents(name)))]),
     );
-    this.#importAhead(order.filter((name) => !early.has(name)));
+    this.#stageAhead(order.filter((name) => !early.has(name)));
     await this.#afterDependencies(order, 'discovered', (record) => this.#load(record), loading);
     await this.#afterDependencies(order, 'loaded', (record) => this.#start(record));
     return plan;
@@ -86,7 +86,7 @@ export class PluginOrchestrator {
     const plan = await preparePlugins(this.#env.table, { ...this.#env.prepareOptions(), only: wanted });
     this.#plan = plan;
     const order = plan.graph.waves.flat().filter((name) => wanted.has(name));
-    this.#importAhead(order);
+    this.#stageAhead(order);
     await this.#afterDependencies(order, 'discovered', async (record) => {
       // Dependencies brought up here loaded before this one (or failed, skipping it); others must run.
       const waiting = (plan.graph.edges.get(record.name) ?? []).filter(
@@ -139,21 +139,22 @@ export class PluginOrchestrator {
   }
 
   /**
-   * Checks and imports the code of `names` (in load order) ahead of their waves, a few at a time: the scans,
-   * the file reads and the module hooks' thread then overlap with the services and hooks of earlier waves. Each
+   * Checks, imports and stages the code of `names` (in load order) ahead of their waves, a few at a time: the scans,
+   * the file reads, the module hooks' thread and the plugins' own containers then overlap with the hooks of earlier
+   * waves, and a plugin's turn only has to wire it to its dependencies. Each
    * step first waits for the event loop's next check phase, so that the plugins ready to load go first.
    */
-  #importAhead(names: readonly string[]): void {
+  #stageAhead(names: readonly string[]): void {
     const { table, lifecycle } = this.#env;
     for (const name of names) {
       const record = table.get(name);
       const prepared = this.#plan?.prepared.get(name);
       if (record === undefined || prepared === undefined) continue;
       lifecycle.admit(record, prepared).catch(() => {}); // awaited again by the import
-      void this.#imports.add(async () => {
+      void this.#staging.add(async () => {
         // Behind the plugins whose turn has come: their loads continue in promise callbacks, which run first.
         await yieldToLoads();
-        if (record.state === 'discovered') await lifecycle.import(record, prepared).catch(() => undefined);
+        if (record.state === 'discovered') await lifecycle.stage(record, prepared).catch(() => undefined);
       });
     }
   }

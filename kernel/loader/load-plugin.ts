@@ -6,7 +6,7 @@ import {
   type PluginDefinition,
 } from '../authoring/plugin-definition.js';
 import { PluginContainer, type ServiceImport } from '../container/plugin-container.js';
-import { pluginServices } from '../container/plugin-services.js';
+import { type PluginService, pluginServices } from '../container/plugin-services.js';
 import type { ServiceOwnership } from '../container/service-ownership.js';
 import { ModuError } from '../errors/modu-error.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
@@ -91,6 +91,12 @@ function checkExports(pkg: PluginPackage, names: ReadonlySet<string>): void {
   }
 }
 
+/** Every plugin the manifest names as a dependency, optional ones included. */
+function declaredDependencies(pkg: PluginPackage): Set<string> {
+  const { dependencies = {}, optionalDependencies = {} } = pkg.manifest;
+  return new Set([...Object.keys(dependencies), ...Object.keys(optionalDependencies)]);
+}
+
 /** Declared dependencies and the optional ones that are loaded: the only plugins whose exports it sees. */
 function visibleDependencies(pkg: PluginPackage, env: LoadEnvironment): Set<string> {
   const { dependencies = {}, optionalDependencies = {} } = pkg.manifest;
@@ -108,29 +114,36 @@ function importsOf(dependencies: ReadonlySet<string>, env: LoadEnvironment): Ser
 }
 
 /**
- * Loads an imported plugin into its own child container: binds its services and the exported
- * services of its dependencies, and builds its singletons. Hooks and routes are the caller's next
- * steps. On failure nothing is left claimed.
- *
- * @throws ModuError `MODU_LOADER_EXPORT_MISSING`, `MODU_LOADER_DEFINITION_INVALID`, `MODU_CONTAINER_CONFLICT`,
- *   `MODU_CONTAINER_NOT_VISIBLE`, `MODU_CONTAINER_RESOLVE_FAILED`
+ * A plugin whose code is in, staged ahead of its load: its own container holds its own services, and nothing is
+ * claimed or taken from another plugin yet. Staging needs nothing of other plugins, so the boot does it ahead of the
+ * plugin's turn; {@link loadPlugin} finishes it, and {@link PluginContainer.dispose} drops it if it never loads.
  */
-export async function loadPlugin(
+export interface StagedPlugin {
+  readonly request: LoadRequest;
+  readonly definition: PluginDefinition;
+  readonly services: readonly PluginService[];
+  readonly container: PluginContainer;
+  readonly context: PluginContext;
+}
+
+/**
+ * Stages an imported plugin: lists its services, checks them against the manifest's exports, and binds them in a
+ * new child container of the root, with the plugin's context.
+ *
+ * @throws ModuError `MODU_LOADER_EXPORT_MISSING`, `MODU_LOADER_DEFINITION_INVALID`
+ */
+export async function stagePlugin(
   request: LoadRequest,
   definition: PluginDefinition,
   env: LoadEnvironment,
-): Promise<LoadedPlugin> {
+): Promise<StagedPlugin> {
   const { pkg } = request;
   const { name, version } = pkg.manifest;
   const services = pluginServices(name, definition);
   checkExports(pkg, new Set(services.map((s) => s.name)));
-  const dependencies = visibleDependencies(pkg, env);
+  const declared = declaredDependencies(pkg);
   const container = new PluginContainer(env.rootContainer, name, (token) =>
-    explainInvisible(name, token, dependencies, env),
-  );
-  env.ownership.claim(
-    name,
-    services.map((s) => s.token),
+    explainInvisible(name, token, declared, env),
   );
   const context: PluginContext = {
     plugin: name,
@@ -143,6 +156,35 @@ export async function loadPlugin(
   };
   try {
     container.bindServices(services, () => context);
+  } catch (error) {
+    await container.dispose();
+    throw error;
+  }
+  return { request, definition, services, container, context };
+}
+
+/**
+ * Loads a staged plugin: claims its services' tokens, binds the exported services of its dependencies, and builds
+ * its singletons. Hooks and routes are the caller's next steps. On failure nothing is left claimed and its container
+ * is disposed.
+ *
+ * @throws ModuError `MODU_CONTAINER_CONFLICT`, `MODU_CONTAINER_NOT_VISIBLE`, `MODU_CONTAINER_RESOLVE_FAILED`
+ */
+export async function loadPlugin(staged: StagedPlugin, env: LoadEnvironment): Promise<LoadedPlugin> {
+  const { request, definition, services, container, context } = staged;
+  const { pkg } = request;
+  const { name, version } = pkg.manifest;
+  const dependencies = visibleDependencies(pkg, env);
+  try {
+    env.ownership.claim(
+      name,
+      services.map((s) => s.token),
+    );
+  } catch (error) {
+    await container.dispose();
+    throw error;
+  }
+  try {
     container.bindImports(importsOf(dependencies, env));
     await container.instantiate(services);
   } catch (error) {
