@@ -94,10 +94,18 @@ class PortGate implements ModuleGate {
    * thread (a reload of unchanged code, another kernel in the same process).
    */
   private readonly namespaces = new Map<string, Record<string, unknown>>();
+  /** Where `modu` resolves for plugin code (plugin-modu.js). */
+  private readonly pluginModuURL = new URL('./plugin-modu.js', import.meta.url);
+  /**
+   * `modu` loaded in full, once, before any plugin code runs. ES module plugins import it and CommonJS ones require
+   * it, and Node refuses to require an ES module while an import is still loading it (until that import's whole
+   * module graph is in).
+   */
+  private pluginModu: Promise<unknown> | undefined;
 
   constructor() {
     providePluginApi(pluginApi);
-    const pluginModuURL = new URL('./plugin-modu.js', import.meta.url);
+    const { pluginModuURL } = this;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     port1.on('message', (id: number) => {
@@ -168,6 +176,8 @@ class PortGate implements ModuleGate {
     // size of every file of the plugin and the text of every script, so editing a package.json's `type` makes one.)
     const imported = this.namespaces.get(url.href);
     if (imported !== undefined) return imported;
+    this.pluginModu ??= import(this.pluginModuURL.href);
+    await this.pluginModu;
     try {
       // CommonJS through require(): import() would pin every generation's module.exports in Node's
       // ESM loader, beyond what release() can evict. A fresh require per call leaves no parent behind.

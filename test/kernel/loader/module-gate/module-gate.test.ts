@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { definePlugin, gateDenial, ModuError, moduleGate } from '../../../../kernel/index.js';
 import { pluginApi } from '../../../../kernel/loader/module-gate/plugin-api.js';
@@ -64,6 +66,33 @@ describe('moduleGate()', () => {
       expect((error as Error).message).to.contain("does not provide an export named 'moduleGate'");
       const cjs = await plugin({ 'index.js': "module.exports = require('modu').createKernel;\n" }, [], 'commonjs');
       expect((await gate.importEntry(cjs.entry, 1)).default).to.equal(undefined);
+    });
+  });
+
+  describe('when an ES module plugin and a CommonJS one load at once, in a fresh process', () => {
+    it('gives the CommonJS one modu while the import of the other is still loading its module graph', async () => {
+      // 200 chained modules keep the ES module plugin's graph, modu included, loading for a while.
+      const chain = Object.fromEntries(
+        Array.from({ length: 200 }, (_, i) => [`m${i}.js`, i < 199 ? `import './m${i + 1}.js';\n` : '']),
+      );
+      const esm = await plugin({
+        ...chain,
+        'index.js': "import { definePlugin } from 'modu';\nimport './m0.js';\nexport default definePlugin({});\n",
+      });
+      const cjs = await plugin({ 'index.js': "module.exports = require('modu').definePlugin({});\n" }, [], 'commonjs');
+      const gateModule = new URL('../../../../kernel/loader/module-gate/module-gate.js', import.meta.url).href;
+      const script = `
+        const { moduleGate } = await import(${JSON.stringify(gateModule)});
+        const gate = moduleGate();
+        await gate.admit({ name: 'esm', root: ${JSON.stringify(esm.root)}, granted: [] });
+        await gate.admit({ name: 'cjs', root: ${JSON.stringify(cjs.root)}, granted: [] });
+        const outcome = (promise) => promise.then(() => 'loaded', (error) => error.message);
+        const esm = outcome(gate.importEntry(${JSON.stringify(esm.entry)}, 1));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const cjs = await outcome(gate.importEntry(${JSON.stringify(cjs.entry)}, 1));
+        console.log(JSON.stringify({ esm: await esm, cjs }));`;
+      const run = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+      expect(JSON.parse(run.stdout)).to.deep.equal({ esm: 'loaded', cjs: 'loaded' });
     });
   });
 
