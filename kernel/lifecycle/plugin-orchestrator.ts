@@ -93,11 +93,11 @@ export class PluginOrchestrator {
         (dep) => !wanted.has(dep) && this.#env.table.get(dep)?.state !== 'started',
       );
       if (waiting.length === 0) return this.#load(record);
-      // Its code was checked and imported ahead: dropped, so that a later load reads the folder afresh.
-      await this.#env.lifecycle.discard(record);
       const message = `${record.name} is skipped because ${waiting.join(', ')} is not running`;
       const error = new ModuError('MODU_GRAPH_DEPENDENCY_FAILED', message, { details: { dependencies: waiting } });
       this.#env.table.fail(record, 'resolve', error, 'skipped');
+      // Its code was staged ahead: dropped, so that a later load reads the folder afresh.
+      await this.#env.lifecycle.discard(record);
     });
     await this.#afterDependencies(order, 'loaded', (record) => this.#start(record));
   }
@@ -203,10 +203,15 @@ export class PluginOrchestrator {
     for (const [name, problem] of skippedDependents([failed], this.#plan?.graph.dependents ?? new Map())) {
       const record = this.#env.table.get(name);
       if (record === undefined || record.state === 'failed' || record.state === 'skipped') continue;
-      if (record.runtime !== undefined) await this.#env.lifecycle.unload(record);
-      else await this.#env.lifecycle.discard(record);
       const error = new ModuError(problem.code, problem.message, { details: problem.details });
-      this.#env.table.fail(record, phase, error, 'skipped');
+      if (record.runtime !== undefined) {
+        await this.#env.lifecycle.unload(record);
+        this.#env.table.fail(record, phase, error, 'skipped');
+      } else {
+        // Skipped before its staged code is dropped: a staging step queued for it then leaves it alone.
+        this.#env.table.fail(record, phase, error, 'skipped');
+        await this.#env.lifecycle.discard(record);
+      }
     }
   }
 }
