@@ -53,10 +53,13 @@ async function boot(dir: string): Promise<Boot> {
 export async function run(): Promise<void> {
   const dir = await writePlugins('parallel', layeredPlugins());
   await boot(dir);
-  const runs = [await boot(dir), await boot(dir), await boot(dir)].sort((a, b) => a.ms - b.ms);
-  const { ms, firstLoading, lastLoaded } = runs[1] as Boot;
+  // Five runs: a single one on a shared 2-core machine strays by 10 % now and then.
+  const runs: Boot[] = [];
+  for (let i = 0; i < 5; i++) runs.push(await boot(dir));
+  runs.sort((a, b) => a.ms - b.ms);
+  const { ms, firstLoading, lastLoaded } = runs[2] as Boot;
   const bound = levels * waitMs;
-  console.log(`parallel loading: ${ms.toFixed(0)} ms for ${levels * width} plugins in ${levels} levels (median of 3)`);
+  console.log(`parallel loading: ${ms.toFixed(0)} ms for ${levels * width} plugins in ${levels} levels (median of 5)`);
   console.log(
     `parallel loading: ${firstLoading.toFixed(0)} ms before the first load, ${((lastLoaded - firstLoading) / levels).toFixed(1)} ms per level of ${waitMs} ms, ${(ms - lastLoaded).toFixed(0)} ms to start all`,
   );
