@@ -86,6 +86,8 @@ class PortGate implements ModuleGate {
   private nextId = 0;
   /** Roots whose code went through require(): only these have CommonJS modules to evict. */
   private readonly cjsRoots = new Set<string>();
+  /** Roots released in this turn of the event loop, evicted together by one sweep of the require cache. */
+  private eviction: { roots: Set<string>; done: Promise<void> } | undefined;
   /** The real path of each admitted root, by its absolute path as admitted: one system call per admission. */
   private readonly realRoots = new Map<string, string>();
   /**
@@ -212,8 +214,33 @@ class PortGate implements ModuleGate {
     const absolute = this.realRoots.get(resolvePath(root)) ?? realPath(root);
     const policy = this.policies.get(absolute);
     if (policy !== undefined) await this.send({ ...policy, granted: [] });
-    // Walking the whole require cache per plugin would make a stop quadratic; ES-only plugins skip it.
-    if (this.cjsRoots.delete(absolute)) evictCjs(cjsLoader, absolute);
+    // ES-only plugins have nothing in the require cache to evict.
+    if (this.cjsRoots.delete(absolute)) await this.evict(absolute);
+  }
+
+  /**
+   * Evicts the CommonJS modules of `root` together with those of every other root released in the same turn of the
+   * event loop: one sweep of the require cache each, not one per plugin, which made a stop of many CommonJS plugins
+   * quadratic (1,000 plugins: about 3 s).
+   */
+  private evict(root: string): Promise<void> {
+    if (this.eviction === undefined) {
+      const roots = new Set<string>();
+      const done = new Promise<void>((resolveDone, rejectDone) => {
+        setImmediate(() => {
+          this.eviction = undefined;
+          try {
+            evictCjs(cjsLoader, roots);
+            resolveDone();
+          } catch (error) {
+            rejectDone(error);
+          }
+        });
+      });
+      this.eviction = { roots, done };
+    }
+    this.eviction.roots.add(root);
+    return this.eviction.done;
   }
 }
 

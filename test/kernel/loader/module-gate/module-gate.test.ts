@@ -278,6 +278,28 @@ describe('moduleGate()', () => {
       expect(require.cache[host]?.children.map((c) => c.filename)).to.deep.equal([]);
     });
 
+    it('evicts several plugins released at once, each by the time its release resolves, and no other', async () => {
+      const cjs = () =>
+        plugin(
+          { 'index.js': "module.exports = require('./lib/helper.js');\n", 'lib/helper.js': 'module.exports = 1;\n' },
+          [],
+          'commonjs',
+        );
+      const released = await Promise.all([cjs(), cjs(), cjs()]);
+      const kept = await cjs();
+      for (const p of [...released, kept]) await gate.importEntry(p.entry, 1);
+      const require = createRequire(import.meta.url);
+      const cached = (p: { root: string }) =>
+        Object.keys(require.cache).filter((file) => file.startsWith(`${p.root}/`));
+      await Promise.all(
+        released.map(async (p) => {
+          await gate.release(p.root);
+          expect(cached(p), p.name).to.deep.equal([]);
+        }),
+      );
+      expect(cached(kept)).to.have.members([kept.entry, join(kept.root, 'lib', 'helper.js')]);
+    });
+
     it('leaves the folder gated with no grants', async () => {
       const p = await plugin({ 'index.js': "export default { onLoad: () => import('node:fs') };\n" }, ['node:fs']);
       const hooks = (await gate.importEntry(p.entry, 1)).default as Hooks;
