@@ -1,5 +1,5 @@
-// Boots a kernel over one folder in a fresh process, as a restarted host does, and prints the time
-// from createKernel() to all started as JSON on stdout. Run by bench/boot.ts.
+// Boots a kernel over one folder in a fresh process, as a restarted host does, and prints as JSON on stdout the
+// time from createKernel() to all started, and the time stop() then takes. Run by bench/boot.ts.
 import { createKernel } from '../kernel/index.js';
 import { silentLogger } from '../test/helpers/fixtures.js';
 
@@ -8,5 +8,7 @@ const kernel = createKernel({ pluginDirs: [dir as string], logger: silentLogger,
 const began = performance.now();
 const report = await kernel.start();
 const ms = performance.now() - began;
+const stopping = performance.now();
 await kernel.stop();
-console.log(JSON.stringify({ ms, started: report.plugins.filter((p) => p.state === 'started').length }));
+const stopMs = performance.now() - stopping;
+console.log(JSON.stringify({ ms, stopMs, started: report.plugins.filter((p) => p.state === 'started').length }));

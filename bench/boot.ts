@@ -3,11 +3,19 @@ import { promisify } from 'node:util';
 import { randomDag, removeGenerated, writePlugins } from './generate-plugins.js';
 
 const run_ = promisify(execFile);
-const child = new URL('./boot-child.js', import.meta.url).pathname;
+const kernelChild = new URL('./boot-child.js', import.meta.url).pathname;
+const floorChild = new URL('./boot-floor-child.js', import.meta.url).pathname;
 
-async function bootInFreshProcess(dir: string): Promise<{ ms: number; started: number }> {
+interface BootRun {
+  readonly ms: number;
+  readonly started: number;
+  /** How long stop() took after the boot (kernel runs only). */
+  readonly stopMs?: number;
+}
+
+async function inFreshProcess(child: string, dir: string): Promise<BootRun> {
   const { stdout } = await run_(process.execPath, [child, dir], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout) as { ms: number; started: number };
+  return JSON.parse(stdout) as BootRun;
 }
 
 function median(values: number[]): number {
@@ -15,27 +23,60 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+/** Three boots of `dir` after one that warms the file-system and scan caches, each in a fresh process. */
+async function threeBoots(child: string, dir: string, size: number): Promise<BootRun[]> {
+  await inFreshProcess(child, dir);
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await inFreshProcess(child, dir));
+  const started = Math.min(...runs.map((r) => r.started));
+  if (started !== size) throw new Error(`only ${started} of ${size} plugins started`);
+  return runs;
+}
+
+const ms = (value: number) => `${value.toFixed(0).padStart(6)} ms`;
+
 /**
- * Boot time, discovery to all started, in a fresh process per run (cold module cache, as a restarted
- * host), for 100 / 1,000 / 10,000 plugins in a random DAG with about three dependencies each; the
- * median of three runs after one that warms the file-system cache. Growth: 10,000 over 1,000.
+ * Boot time, discovery to all started, in a fresh process per run (cold module cache, as a restarted host), for
+ * 100 / 1,000 / 10,000 plugins in a random DAG with about three dependencies each; the median of three runs after one
+ * that warms the file-system cache. Growth: 10,000 over 1,000. At 1,000 plugins, also:
+ * - the floor (bench/boot-floor-child.ts: folder listing, YAML, gated import, one child container per plugin and
+ *   nothing else), interleaved with the kernel's boots, and the kernel's boot as a ratio of it;
+ * - the same plugins written as CommonJS, which Node 20 loads without a round trip to the module hooks' thread;
+ * - stop(), every plugin stopped and unloaded, for both formats.
  */
 export async function run(): Promise<void> {
   const results = new Map<number, number>();
   for (const size of [100, 1_000, 10_000]) {
     const dir = await writePlugins(`boot-${size}`, randomDag(size, 3));
-    await bootInFreshProcess(dir);
-    const runs = [];
-    for (let i = 0; i < 3; i++) runs.push(await bootInFreshProcess(dir));
-    const started = Math.min(...runs.map((r) => r.started));
-    if (started !== size) throw new Error(`only ${started} of ${size} plugins started`);
-    const ms = median(runs.map((r) => r.ms));
-    results.set(size, ms);
+    const runs = await threeBoots(kernelChild, dir, size);
+    results.set(size, median(runs.map((r) => r.ms)));
     console.log(
-      `boot ${String(size).padStart(6)} plugins: ${ms.toFixed(0).padStart(6)} ms median of 3 (${(ms / size).toFixed(3)} ms/plugin)`,
+      `boot ${String(size).padStart(6)} plugins: ${ms(results.get(size) as number)} median of 3 (${((results.get(size) as number) / size).toFixed(3)} ms/plugin)`,
     );
+    if (size === 1_000) await thousandInDetail(dir, runs);
   }
   const growth = (results.get(10_000) as number) / (results.get(1_000) as number);
   console.log(`boot growth 10,000 / 1,000: ${growth.toFixed(2)}x (linear is 10x; goal <= 12x)`);
   await removeGenerated();
+}
+
+async function thousandInDetail(esmDir: string, esmRuns: readonly BootRun[]): Promise<void> {
+  await inFreshProcess(floorChild, esmDir);
+  const kernel: number[] = [];
+  const floor: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    kernel.push((await inFreshProcess(kernelChild, esmDir)).ms);
+    floor.push((await inFreshProcess(floorChild, esmDir)).ms);
+  }
+  const [k, f] = [median(kernel), median(floor)];
+  console.log(
+    `boot   1000 plugins against the floor, interleaved: kernel ${ms(k)}, floor ${ms(f)}, kernel / floor ${(k / f).toFixed(2)}x`,
+  );
+  const cjsDir = await writePlugins('boot-1000-cjs', randomDag(1_000, 3), 'cjs');
+  const cjsRuns = await threeBoots(kernelChild, cjsDir, 1_000);
+  const stopOf = (runs: readonly BootRun[]) => median(runs.map((r) => r.stopMs ?? Number.NaN));
+  console.log(
+    `boot   1000 CommonJS plugins: ${ms(median(cjsRuns.map((r) => r.ms)))} (ES modules ${ms(median(esmRuns.map((r) => r.ms))).trim()})`,
+  );
+  console.log(`stop   1000 plugins: ES modules ${ms(stopOf(esmRuns))}, CommonJS ${ms(stopOf(cjsRuns))} (medians of 3)`);
 }

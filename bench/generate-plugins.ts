@@ -25,12 +25,26 @@ export interface GeneratedPlugin {
 // Outside the package, as a host's plugins folder is: `import 'modu'` resolves through the module gate.
 export const benchRoot = join(tmpdir(), 'modu-bench');
 
+/** How a generated plugin's entry is written: an ES module (`index.js`) or CommonJS (`index.cjs`). */
+export type EntryFormat = 'esm' | 'cjs';
+
+function entrySource(format: EntryFormat, definition: string): string {
+  return format === 'esm'
+    ? `import { definePlugin } from 'modu';\nexport default definePlugin(${definition});\n`
+    : `const { definePlugin } = require('modu');\nmodule.exports = definePlugin(${definition});\n`;
+}
+
 /**
- * Writes plugin folders (plugin.yaml + index.js, each exporting one service) into a fresh folder, then waits
- * until they are as settled as a restarted host's plugins: the scan cache trusts a file's identity only once
- * it has not changed for 2 s.
+ * Writes plugin folders (plugin.yaml + an entry exporting one service) into a fresh folder, then waits until they
+ * are as settled as a restarted host's plugins: the scan cache trusts a file's identity only once it has not changed
+ * for 2 s.
  */
-export async function writePlugins(label: string, plugins: readonly GeneratedPlugin[]): Promise<string> {
+export async function writePlugins(
+  label: string,
+  plugins: readonly GeneratedPlugin[],
+  format: EntryFormat = 'esm',
+): Promise<string> {
+  const main = format === 'esm' ? 'index.js' : 'index.cjs';
   const root = join(benchRoot, label);
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
@@ -41,12 +55,9 @@ export async function writePlugins(label: string, plugins: readonly GeneratedPlu
         await mkdir(dir);
         const deps =
           dependencies.length === 0 ? '' : `dependencies:\n${dependencies.map((d) => `  ${d}: ^1.0.0\n`).join('')}`;
-        const manifest = `name: ${name}\nversion: 1.0.0\nmain: index.js\nkernel: ^1.0.0\nexports:\n  services: [Value]\n${deps}`;
+        const manifest = `name: ${name}\nversion: 1.0.0\nmain: ${main}\nkernel: ^1.0.0\nexports:\n  services: [Value]\n${deps}`;
         await writeFile(join(dir, 'plugin.yaml'), manifest);
-        await writeFile(
-          join(dir, 'index.js'),
-          `import { definePlugin } from 'modu';\nexport default definePlugin(${definition});\n`,
-        );
+        await writeFile(join(dir, main), entrySource(format, definition));
       }),
     );
   }
