@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { CjsLoader } from './cjs-gate.js';
+import type { CjsLoader, CjsModule } from './cjs-gate.js';
 
 /**
  * A test for "inside one of `roots`" that walks a path's folders up to a root, remembering each folder's answer:
@@ -35,8 +35,7 @@ export function evictCjs(loader: CjsLoader, roots: ReadonlySet<string>): number 
       evicted++;
     }
   }
-  const evictedChild = (child: { filename: string | null | undefined }) =>
-    typeof child.filename === 'string' && inside(child.filename);
+  const evictedChild = (child: CjsModule) => typeof child.filename === 'string' && inside(child.filename);
   for (const module of Object.values(cache)) {
     // Entries made for ES modules loaded through require() have no children list.
     if (!Array.isArray(module?.children) || !module.children.some(evictedChild)) continue;

@@ -291,6 +291,7 @@ describe('moduleGate()', () => {
       const require = createRequire(import.meta.url);
       const cached = (p: { root: string }) =>
         Object.keys(require.cache).filter((file) => file.startsWith(`${p.root}/`));
+      for (const p of released) expect(cached(p), p.name).to.have.lengthOf(2);
       await Promise.all(
         released.map(async (p) => {
           await gate.release(p.root);
