@@ -170,4 +170,21 @@ export const registryErrors = defineErrors({
     status: 502,
     hint: 'Check the registry URL and that the server is running.',
   },
+
+  // PostgreSQL storage
+  MODU_REGISTRY_DB_UNAVAILABLE: {
+    title: 'Registry database unreachable',
+    status: 503,
+    hint: 'Check the postgres:// address (host, port, database, user) and that the PostgreSQL server is running.',
+  },
+  MODU_REGISTRY_DB_FAILED: {
+    title: 'Registry database query failed',
+    status: 500,
+    hint: 'Read the cause; check that the database user may create and change the modu_* tables.',
+  },
+  MODU_REGISTRY_DB_SCHEMA_NEWER: {
+    title: 'Registry database schema is newer than this Modu',
+    status: 500,
+    hint: 'Another server has migrated this database to a newer schema; upgrade Modu here.',
+  },
 });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { scanPlugin } from '../../kernel/index.js';
 import {
   createRegistryHandler,
+  isPostgresUrl,
   isRegistryUrl,
   openLocalRegistry,
   openRegistry,
@@ -22,9 +23,12 @@ interface Common {
   json?: boolean;
 }
 
-/** The registry a command uses: `--registry` (folder or URL), else `.modu/registry` under the working folder. */
+/**
+ * The registry a command uses: `--registry` (folder, URL or postgres:// address), else `.modu/registry`
+ * under the working folder.
+ */
 export function registryLocation(io: CliIO, flag: string | undefined): string {
-  if (flag !== undefined && isRegistryUrl(flag)) return flag;
+  if (flag !== undefined && (isRegistryUrl(flag) || isPostgresUrl(flag))) return flag;
   return resolve(io.cwd, flag ?? '.modu/registry');
 }
 
@@ -44,7 +48,7 @@ async function archiveBytes(io: CliIO, source: string): Promise<Buffer> {
 }
 
 function withCommon(command: Command, json = true): Command {
-  command.option('--registry <dir|url>', 'registry folder or URL (default .modu/registry)');
+  command.option('--registry <address>', 'registry folder, URL or postgres:// address (default .modu/registry)');
   command.option('--token <token>', 'bearer token for an HTTP registry (or MODU_REGISTRY_TOKEN)');
   return json ? command.option('--json', 'print JSON') : command;
 }
@@ -168,8 +172,8 @@ async function serve(io: CliIO, flags: ServeFlags): Promise<void> {
 function addServe(registry: Command, io: CliIO): void {
   registry
     .command('serve')
-    .description('serve a registry folder over HTTP until SIGINT or SIGTERM')
-    .option('--registry <dir>', 'registry folder (default .modu/registry)')
+    .description('serve a registry folder or PostgreSQL registry over HTTP until SIGINT or SIGTERM')
+    .option('--registry <dir|postgres-url>', 'registry folder or postgres:// address (default .modu/registry)')
     .option('--port <n>', 'port (0 picks a free one)', '4873')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--adapter <name>', 'express or koa', 'express')

@@ -31,7 +31,7 @@ export const hostConfigSchema = {
       },
     },
     cacheDir: { type: 'string', minLength: 1, description: 'where scan results are cached, relative to modu.yaml' },
-    registry: { type: 'string', minLength: 1, description: 'a registry folder or URL' },
+    registry: { type: 'string', minLength: 1, description: 'a registry folder, URL or postgres:// address' },
     plugins: {
       type: 'object',
       additionalProperties: {

@@ -36,7 +36,7 @@ export async function loadHostConfig(
   const resolved: Record<string, unknown> = { ...config, pluginDirs: (config.pluginDirs ?? ['plugins']).map(absolute) };
   for (const key of relativePaths) {
     const path = config[key];
-    if (path !== undefined && !/^https?:\/\//.test(path)) resolved[key] = absolute(path);
+    if (path !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) resolved[key] = absolute(path);
   }
   return { file: resolve(file), config: resolved as LoadedHostConfig['config'] };
 }

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { LocalRegistry, type LocalRegistryOptions } from '../local/local-registry.js';
 import { FolderStorage } from '../store/folder-storage.js';
+import { isPostgresUrl } from '../store/postgres/postgres-address.js';
+import { PostgresStorage } from '../store/postgres/postgres-storage.js';
 import { HttpRegistryClient } from './http-registry-client.js';
 import type { RegistryClient } from './registry-client.js';
 
@@ -16,10 +18,11 @@ export function isRegistryUrl(location: string): boolean {
 }
 
 /**
- * Opens a registry by folder path or `http(s)://` URL; both give the same operations. A folder's
- * registry.yaml format is checked now (a folder not written yet is fine: it is created on first write).
+ * Opens a registry by folder path, `http(s)://` URL or `postgres://` address; all give the same
+ * operations. The registry.yaml format is checked now (a registry not written yet is fine: it is
+ * created on first write); a PostgreSQL schema is created or migrated now.
  *
- * @throws ModuError `MODU_REGISTRY_FORMAT_UNSUPPORTED`, `MODU_REGISTRY_FILE_INVALID`
+ * @throws ModuError `MODU_REGISTRY_FORMAT_UNSUPPORTED`, `MODU_REGISTRY_FILE_INVALID`, `MODU_REGISTRY_DB_UNAVAILABLE`
  * @example const registry = await openRegistry('.modu/registry');
  */
 export async function openRegistry(location: string, options: OpenRegistryOptions = {}): Promise<RegistryClient> {
@@ -27,9 +30,10 @@ export async function openRegistry(location: string, options: OpenRegistryOption
   return openLocalRegistry(location, options);
 }
 
-/** Opens a folder registry (the type that can also serve HTTP). @throws as {@link openRegistry} */
-export async function openLocalRegistry(folder: string, options: LocalRegistryOptions = {}): Promise<LocalRegistry> {
-  const registry = new LocalRegistry(new FolderStorage(resolve(folder)), options);
+/** Opens a folder or PostgreSQL registry (the kinds that can also serve HTTP). @throws as {@link openRegistry} */
+export async function openLocalRegistry(location: string, options: LocalRegistryOptions = {}): Promise<LocalRegistry> {
+  const storage = isPostgresUrl(location) ? new PostgresStorage(location) : new FolderStorage(resolve(location));
+  const registry = new LocalRegistry(storage, options);
   await registry.config();
   return registry;
 }
