@@ -187,4 +187,9 @@ export const registryErrors = defineErrors({
     status: 500,
     hint: 'Another server has migrated this database to a newer schema; upgrade Modu here.',
   },
+  MODU_REGISTRY_MIGRATE_CONFLICT: {
+    title: 'Version differs between the two registries',
+    status: 409,
+    hint: 'The target already holds this version with other bytes; published versions never change, so settle it by hand.',
+  },
 });

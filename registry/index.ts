@@ -64,6 +64,8 @@ export { uninstallPlugin } from './install/uninstall-plugin.js';
 export type { LocalRegistryOptions } from './local/local-registry.js';
 export { LocalRegistry } from './local/local-registry.js';
 export type { ScanFunction } from './local/prepare-publish.js';
+export type { MigrateOptions, MigrateResult } from './migrate/migrate-registry.js';
+export { migrateRegistry } from './migrate/migrate-registry.js';
 export { pickVersion, sortDescending } from './resolve/pick-version.js';
 export type { InstallRequest } from './resolve/resolve-closure.js';
 export { resolveClosure } from './resolve/resolve-closure.js';

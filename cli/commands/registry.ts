@@ -16,6 +16,7 @@ import { type AdapterName, listen } from '../host/serve-kernel.js';
 import { shutdownSignal } from '../host/shutdown-signal.js';
 import { infoText, publishedText, summariesText } from '../render/registry-text.js';
 import { writeOutput } from '../render/write-output.js';
+import { addMigrate } from './registry-migrate.js';
 
 interface Common {
   registry?: string;
@@ -186,7 +187,7 @@ function addServe(registry: Command, io: CliIO): void {
     });
 }
 
-/** `modu registry publish|list|info|search|deprecate|unpublish|dist-tag|serve`, each on a folder or URL. */
+/** `modu registry publish|list|info|search|deprecate|unpublish|dist-tag|serve|migrate`, each on a folder, URL or postgres://. */
 export function addRegistryCommand(program: Command, io: CliIO): void {
   const registry = program
     .command('registry')
@@ -195,4 +196,5 @@ export function addRegistryCommand(program: Command, io: CliIO): void {
   addWrites(registry, io);
   addDistTag(registry, io);
   addServe(registry, io);
+  addMigrate(registry, io);
 }

@@ -27,6 +27,7 @@ const OTHERS = [
   'registry deprecate',
   'registry dist-tag add',
   'registry dist-tag rm',
+  'registry migrate',
   'registry publish',
   'registry serve',
   'registry unpublish',
