@@ -192,4 +192,21 @@ export const registryErrors = defineErrors({
     status: 409,
     hint: 'The target already holds this version with other bytes; published versions never change, so settle it by hand.',
   },
+
+  // channels
+  MODU_REGISTRY_CHANNEL_NAME_INVALID: {
+    title: 'Invalid channel name',
+    status: 400,
+    hint: "A channel name is lowercase a-z 0-9 '-', starting with a letter, at most 64 characters.",
+  },
+  MODU_REGISTRY_CHANNEL_NOT_FOUND: {
+    title: 'Channel or revision not found',
+    status: 404,
+    hint: 'List channels with `modu channel list` and revisions with `modu channel history <channel>`; deploy to create one.',
+  },
+  MODU_REGISTRY_CHANNEL_UNSUPPORTED: {
+    title: 'Channels need a folder or PostgreSQL registry',
+    status: 400,
+    hint: 'Pass --registry with a registry folder or a postgres:// address (HTTP registries do not hold channels).',
+  },
 });

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
+import { addChannelCommand } from './channel.js';
+import { addDeployCommand } from './deploy.js';
 import { addGraphCommand } from './graph.js';
 import { addInstallCommand } from './install.js';
 import { addPackCommand } from './pack.js';
@@ -15,6 +17,8 @@ export type AddCommand = (program: Command, io: CliIO) => void;
 
 /** Every command of `modu`, sorted by name; a test checks the order and that each has a description. */
 export const commands: readonly AddCommand[] = [
+  addChannelCommand,
+  addDeployCommand,
   addGraphCommand,
   addInstallCommand,
   addPackCommand,

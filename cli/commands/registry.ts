@@ -191,7 +191,7 @@ function addServe(registry: Command, io: CliIO): void {
 export function addRegistryCommand(program: Command, io: CliIO): void {
   const registry = program
     .command('registry')
-    .description('publish to, read and serve a plugin registry (folder or URL)');
+    .description('publish to, read, migrate and serve a plugin registry (folder, URL or postgres://)');
   addReads(registry, io);
   addWrites(registry, io);
   addDistTag(registry, io);

@@ -11,6 +11,9 @@ const io: CliIO = { stdout: { write: () => true }, stderr: { write: () => true }
 
 /** Commands that only read: each must offer --json. */
 const READS = [
+  'channel history',
+  'channel list',
+  'channel show',
   'graph',
   'registry dist-tag ls',
   'registry info',
@@ -22,6 +25,8 @@ const READS = [
 ];
 /** Commands that change something or keep running; listed so that a new command must be classified. */
 const OTHERS = [
+  'channel rollback',
+  'deploy',
   'install',
   'pack',
   'registry deprecate',

@@ -9,10 +9,11 @@ import {
 } from '../../../registry/index.js';
 
 /** Archive bytes of a tiny valid plugin. */
-export function tinyArchive(name: string, version: string, body = 'export default {};\n'): Buffer {
+export function tinyArchive(name: string, version: string, body = 'export default {};\n', manifestExtra = ''): Buffer {
+  const manifest = `name: ${name}\nversion: ${version}\nmain: index.js\nkernel: ^1.0.0\n${manifestExtra}`;
   return writeTgz([
     { path: 'index.js', data: Buffer.from(body) },
-    { path: 'plugin.yaml', data: Buffer.from(`name: ${name}\nversion: ${version}\nmain: index.js\nkernel: ^1.0.0\n`) },
+    { path: 'plugin.yaml', data: Buffer.from(manifest) },
   ]);
 }
 

@@ -1,0 +1,23 @@
+import { deployChannel, parseRequest } from '../../registry/index.js';
+import { openChannelRegistry } from '../open-channel-registry.js';
+import { revisionText } from '../render/channel-text.js';
+import { writeOutput } from '../render/write-output.js';
+import type { AddCommand } from './index.js';
+
+/** `modu deploy <channel> <name[@range]>... [--registry DIR|postgres://] [--json]`. */
+export const addDeployCommand: AddCommand = (program, io) => {
+  program
+    .command('deploy')
+    .description('resolve and verify plugins with their dependencies and write them as a new revision of a channel')
+    .argument('<channel>', 'the channel, such as production')
+    .argument('<plugins...>', 'name or name@range; added to or replacing those of the current revision')
+    .option('--registry <address>', 'registry folder or postgres:// address (default .modu/registry)')
+    .option('--json', 'print JSON')
+    .action(async (channel: string, names: string[], flags: { registry?: string; json?: boolean }) => {
+      const registry = await openChannelRegistry(io, flags.registry);
+      const revision = await deployChannel(registry, channel, names.map(parseRequest), {
+        ...(io.env.USER === undefined ? {} : { actor: io.env.USER }),
+      });
+      writeOutput(io, flags.json, revision, revisionText);
+    });
+};

@@ -1,0 +1,28 @@
+import type { ChannelRevision } from '../../registry/index.js';
+
+/** One line per plugin of a revision: `name@version  integrity…`. */
+export function revisionText(revision: ChannelRevision): string {
+  const how = revision.reason === 'rollback' ? `rollback to ${revision.rollbackTo}` : 'deploy';
+  const head = `${revision.channel} revision ${revision.revision} (${how}, ${revision.createdAt}${revision.actor === undefined ? '' : `, by ${revision.actor}`})`;
+  const lines = Object.entries(revision.plugins).map(
+    ([name, p]) =>
+      `  ${name}@${p.version}  ${p.integrity.slice(0, 23)}…${p.requested === undefined ? '' : `  (asked ${p.requested})`}`,
+  );
+  return `${[head, ...lines].join('\n')}\n`;
+}
+
+/** One line per revision, newest first. */
+export function historyText(revisions: readonly ChannelRevision[]): string {
+  const lines = [...revisions].reverse().map((r) => {
+    const plugins = Object.entries(r.plugins).map(([name, p]) => `${name}@${p.version}`);
+    const how = r.reason === 'rollback' ? `rollback to ${r.rollbackTo}` : 'deploy';
+    return `${String(r.revision).padStart(4)}  ${r.createdAt}  ${how.padEnd(16)} ${plugins.join(' ')}`;
+  });
+  return lines.length === 0 ? 'no revisions\n' : `${lines.join('\n')}\n`;
+}
+
+/** One line per channel with its current revision. */
+export function channelsText(channels: readonly { name: string; revision: number | undefined }[]): string {
+  if (channels.length === 0) return 'no channels\n';
+  return `${channels.map((c) => `${c.name}  revision ${c.revision ?? '-'}`).join('\n')}\n`;
+}
