@@ -24,7 +24,7 @@ export const SPECIAL_CAPABILITIES = ['network', 'env', 'dynamic-code', 'native']
  * `https`/`http2`/`tls` (network), `worker_threads` (threads running any code), `vm`/`repl`/`inspector`/`v8`/
  * `trace_events`/`wasi` (code evaluation, heap and debugger access, flags, files), `module` (module internals,
  * `createRequire`), `os` (host identity, `setPriority` on other processes), `test` (spawns processes),
- * `sqlite` (files).
+ * `sqlite` (files), `ffi` (Node 26: calls native code).
  *
  * Some grants amount to full trust, because what they reach is beyond the module gate: `node:module`
  * (`Module._load` with no parent), `node:vm`, `node:worker_threads` (workers load modules without the gate),
@@ -59,7 +59,10 @@ const HARMLESS = new Set([
 /** Legacy names of another built-in. */
 const ALIASES: Readonly<Record<string, string>> = { sys: 'util' };
 
-/** Built-ins reachable only with the `node:` prefix. */
+/**
+ * Built-ins reachable only with the `node:` prefix. Node 24 and later also list theirs in `builtinModules` with the
+ * prefix (Node 26: `node:ffi`), which {@link builtinName} reads too.
+ */
 const NODE_ONLY = new Set(['test', 'sea', 'sqlite']);
 
 /**
@@ -70,10 +73,11 @@ const NODE_ONLY = new Set(['test', 'sea', 'sqlite']);
  */
 export function builtinName(specifier: string): string | undefined {
   const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-  const known =
-    builtinModules.includes(bare) || (specifier.startsWith('node:') && NODE_ONLY.has(bare.split('/')[0] ?? ''));
-  if (!known) return undefined;
   const head = bare.split('/')[0] ?? bare;
+  const known =
+    builtinModules.includes(bare) ||
+    (specifier.startsWith('node:') && (NODE_ONLY.has(head) || builtinModules.includes(`node:${head}`)));
+  if (!known) return undefined;
   const internal = /^_(http|tls|stream)_/.exec(head)?.[1];
   return internal ?? ALIASES[head] ?? head;
 }

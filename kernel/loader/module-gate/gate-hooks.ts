@@ -1,20 +1,13 @@
 /**
- * The module customization hooks of the module gate. They run on Node's hooks thread, registered once by
- * {@link moduleGate} through `module.register()`; policy updates arrive on a MessagePort and are acknowledged.
+ * The module gate's hooks for a Node without `module.registerHooks` (Node 20): they run on Node's hooks thread,
+ * registered once through `module.register()` (see port-hooks.ts); policy updates arrive on a MessagePort and are
+ * acknowledged. The rules themselves are gate-policy.ts's, shared with the in-thread hooks (thread-hooks.ts).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
-import {
-  builtinDenial,
-  deniedError,
-  escapeDenial,
-  type GatePolicy,
-  GENERATION_PARAM,
-  isInside,
-  policyFor,
-  urlDenial,
-} from './gate-policy.js';
+import { type GatePolicy, type GateTable, policyFor, resolveAfter, resolveBefore } from './gate-policy.js';
+import type { LoadContext, LoadResult, ResolveContext, ResolveResult } from './hook-types.js';
 
 /** Policy updates from the main thread (the policies of several folders at once), acknowledged by posting back its id. */
 export interface GateMessage {
@@ -25,48 +18,25 @@ export interface GateMessage {
 /** What {@link initialize} receives from `module.register()`. */
 export interface GateHooksData {
   readonly port: MessagePort;
-  /** URL of plugin-modu.js: bare `modu` from plugin code resolves here. */
   readonly pluginModuURL: string;
-  /** URL of module-gate.js, the one module that imports plugin entries. */
   readonly gateURL: string;
 }
 
-interface ResolveContext {
-  readonly parentURL?: string;
-  readonly conditions?: readonly string[];
-  readonly importAttributes?: Record<string, string>;
-}
-interface ResolveResult {
-  readonly url: string;
-  readonly format?: string | null;
-  readonly shortCircuit?: boolean;
-}
 type NextResolve = (specifier: string, context?: ResolveContext) => Promise<ResolveResult>;
-interface LoadContext {
-  readonly format?: string | null;
-  readonly conditions?: readonly string[];
-  readonly importAttributes?: Record<string, string>;
-  /** Not documented, but read by Node's default load (v20 to v24): a source given here is not read again. */
-  readonly source?: string | Buffer | null;
-}
-interface LoadResult {
-  readonly format: string;
-  readonly source?: string | Buffer | null;
-  readonly shortCircuit?: boolean;
-}
 type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 
 const policies = new Map<string, GatePolicy>();
-/** data: and http(s): modules a plugin imported (when granted): their own imports get the plugin's policy. */
-const derived = new Map<string, GatePolicy>();
-const MAX_DERIVED = 10_000;
-let pluginModuURL = '';
-let gateURL = '';
+const table: { -readonly [K in keyof GateTable]: GateTable[K] } = {
+  policies,
+  derived: new Map(),
+  pluginModuURL: '',
+  gateURL: '',
+};
 
 /** Receives the policy port and the plugin API's URL once, when `module.register()` starts the hooks. */
 export function initialize(data: GateHooksData): void {
-  pluginModuURL = data.pluginModuURL;
-  gateURL = data.gateURL;
+  table.pluginModuURL = data.pluginModuURL;
+  table.gateURL = data.gateURL;
   data.port.on('message', (message: GateMessage) => {
     for (const policy of message.policies) policies.set(policy.root, policy);
     data.port.postMessage(message.id);
@@ -74,58 +44,20 @@ export function initialize(data: GateHooksData): void {
   data.port.unref();
 }
 
-function gatedParent(parentURL: string | undefined): { policy: GatePolicy; generation: string | null } | undefined {
-  if (parentURL === undefined) return undefined;
-  const inherited = derived.get(parentURL);
-  if (inherited !== undefined) return { policy: policies.get(inherited.root) ?? inherited, generation: null };
-  if (!parentURL.startsWith('file:')) return undefined;
-  const url = new URL(parentURL);
-  const policy = policyFor(fileURLToPath(url), policies);
-  return policy === undefined ? undefined : { policy, generation: url.searchParams.get(GENERATION_PARAM) };
-}
-
-/**
- * Applies the policy of the plugin that imports: `modu` is the host's plugin API, built-ins and URLs load by
- * grant, files (and packages) from inside its folder only, and the parent's generation passes on to its children.
- */
+/** Applies the gate's resolve rules (gate-policy.ts) around Node's own resolution. */
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {
-  // The gate hands over entries as file URLs of real paths inside admitted folders: nothing left to resolve.
-  if (context.parentURL === gateURL && specifier.startsWith('file:')) {
-    const entry = new URL(specifier);
-    if (policyFor(fileURLToPath(entry), policies) !== undefined) return { url: specifier, shortCircuit: true };
-  }
-  const parent = gatedParent(context.parentURL);
-  if (parent === undefined) return next(specifier, context);
-  const { policy, generation } = parent;
-  if (specifier === 'modu') return { url: pluginModuURL, format: 'module', shortCircuit: true };
-  const urlDenied = urlDenial(specifier, policy);
-  if (urlDenied !== undefined) throw deniedError(urlDenied);
+  const step = resolveBefore(specifier, context.parentURL, table);
+  if (step.kind === 'pass') return next(specifier, context);
+  if (step.kind === 'done') return step.result;
   const result = await next(specifier, context);
-  if (!result.url.startsWith('file:') && !result.url.startsWith('node:')) {
-    if (derived.size >= MAX_DERIVED) derived.delete(derived.keys().next().value ?? '');
-    derived.set(result.url, policy);
-    return result;
-  }
-  if (result.url.startsWith('node:')) {
-    const denied = builtinDenial(result.url, policy);
-    if (denied !== undefined) throw deniedError(denied);
-    return result;
-  }
-  if (!result.url.startsWith('file:')) return result;
-  const url = new URL(result.url);
-  const path = fileURLToPath(url);
-  const escaped = escapeDenial(specifier, path, policy);
-  if (escaped !== undefined) throw deniedError(escaped);
-  // A child inside the same plugin joins its parent's generation, so a reload re-evaluates the whole graph.
-  if (generation === null || !isInside(path, policy.root)) return result;
-  url.searchParams.set(GENERATION_PARAM, generation);
-  return { ...result, url: url.href };
+  const url = resolveAfter(specifier, result.url, step, table);
+  return url === result.url ? result : { ...result, url };
 }
 
 /**
- * Reads the files of admitted plugins in one system call each. Node's default load reads with `fs.promises`: four
- * thread-pool round trips per module, all on this one thread, which every import in the process waits for. What the
- * file is (its format, syntax detection included) is still Node's to decide.
+ * Reads the files of admitted plugins in one system call each. Node's default asynchronous load reads with
+ * `fs.promises`: four thread-pool round trips per module, all on this one thread, which every import in the process
+ * waits for. What the file is (its format, syntax detection included) is still Node's to decide.
  */
 export async function load(url: string, context: LoadContext, next: NextLoad): Promise<LoadResult> {
   if (context.source != null || context.format === 'commonjs' || !url.startsWith('file:')) return next(url, context);

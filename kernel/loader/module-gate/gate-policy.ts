@@ -1,5 +1,7 @@
 import { dirname, isAbsolute, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { builtinName, isHarmlessBuiltin } from '../../capabilities/capability-catalogue.js';
+import type { ResolveResult } from './hook-types.js';
 
 /** What the gate knows about one admitted plugin. */
 export interface GatePolicy {
@@ -9,7 +11,7 @@ export interface GatePolicy {
   readonly granted: readonly string[];
 }
 
-/** Marks a denial so that it survives the trip from the hooks thread as a plain Error. */
+/** Marks a denial so that it survives the trip from the hooks thread (when hooks run there) as a plain Error. */
 export const DENIED_CODE = 'MODU_PERMISSION_DENIED';
 
 /** The query that makes a reload a new module instance: `?modu-gen=<n>`. */
@@ -78,4 +80,92 @@ function isPathSpecifier(specifier: string): boolean {
 /** An Error carrying the denial code; the main side turns it into a ModuError. */
 export function deniedError(message: string): Error {
   return Object.assign(new Error(message), { code: DENIED_CODE });
+}
+
+/**
+ * What the resolve rules read and write, wherever the hooks run: the policies by real root, the data: and http(s):
+ * modules a plugin imported (when granted; their own imports get the plugin's policy), and two URLs.
+ */
+export interface GateTable {
+  readonly policies: ReadonlyMap<string, GatePolicy>;
+  readonly derived: Map<string, GatePolicy>;
+  /** URL of plugin-modu.js: bare `modu` from plugin code resolves here. */
+  readonly pluginModuURL: string;
+  /** URL of module-gate.js, the one module that imports plugin entries. */
+  readonly gateURL: string;
+}
+
+/** How a resolve goes on after {@link resolveBefore}. */
+export type ResolveStep =
+  /** Not plugin code: Node resolves as usual, ungated. */
+  | { readonly kind: 'pass' }
+  /** Answered without asking Node. */
+  | { readonly kind: 'done'; readonly result: ResolveResult }
+  /** Plugin code: Node resolves, then {@link resolveAfter} judges what it found. */
+  | { readonly kind: 'judge'; readonly policy: GatePolicy; readonly generation: string | null };
+
+const MAX_DERIVED = 10_000;
+
+function gatedParent(parentURL: string | undefined, table: GateTable): ResolveStep {
+  if (parentURL === undefined) return { kind: 'pass' };
+  const inherited = table.derived.get(parentURL);
+  if (inherited !== undefined)
+    return { kind: 'judge', policy: table.policies.get(inherited.root) ?? inherited, generation: null };
+  if (!parentURL.startsWith('file:')) return { kind: 'pass' };
+  const url = new URL(parentURL);
+  const policy = policyFor(fileURLToPath(url), table.policies);
+  if (policy === undefined) return { kind: 'pass' };
+  return { kind: 'judge', policy, generation: url.searchParams.get(GENERATION_PARAM) };
+}
+
+/**
+ * The rules before Node resolves `specifier` imported from `parentURL`: entries the gate hands over need no
+ * resolving, `modu` is the host's plugin API, and a URL import needs its capability.
+ * @throws Error with code {@link DENIED_CODE}
+ */
+export function resolveBefore(specifier: string, parentURL: string | undefined, table: GateTable): ResolveStep {
+  // The gate hands over entries as file URLs of real paths inside admitted folders: nothing left to resolve.
+  if (parentURL === table.gateURL && specifier.startsWith('file:')) {
+    if (policyFor(fileURLToPath(new URL(specifier)), table.policies) !== undefined)
+      return { kind: 'done', result: { url: specifier, shortCircuit: true } };
+  }
+  const step = gatedParent(parentURL, table);
+  if (step.kind !== 'judge') return step;
+  if (specifier === 'modu')
+    return { kind: 'done', result: { url: table.pluginModuURL, format: 'module', shortCircuit: true } };
+  const urlDenied = urlDenial(specifier, step.policy);
+  if (urlDenied !== undefined) throw deniedError(urlDenied);
+  return step;
+}
+
+/**
+ * The rules after Node resolved `specifier` to `resolved` for plugin code: built-ins load by grant, files and
+ * packages from inside the plugin folder only, and a child inside the folder joins its parent's generation (so a
+ * reload re-evaluates the whole graph). Returns the URL to load.
+ * @throws Error with code {@link DENIED_CODE}
+ */
+export function resolveAfter(
+  specifier: string,
+  resolved: string,
+  step: Extract<ResolveStep, { kind: 'judge' }>,
+  table: GateTable,
+): string {
+  const { policy, generation } = step;
+  if (resolved.startsWith('node:')) {
+    const denied = builtinDenial(resolved, policy);
+    if (denied !== undefined) throw deniedError(denied);
+    return resolved;
+  }
+  if (!resolved.startsWith('file:')) {
+    if (table.derived.size >= MAX_DERIVED) table.derived.delete(table.derived.keys().next().value ?? '');
+    table.derived.set(resolved, policy);
+    return resolved;
+  }
+  const url = new URL(resolved);
+  const path = fileURLToPath(url);
+  const escaped = escapeDenial(specifier, path, policy);
+  if (escaped !== undefined) throw deniedError(escaped);
+  if (generation === null) return resolved;
+  url.searchParams.set(GENERATION_PARAM, generation);
+  return url.href;
 }

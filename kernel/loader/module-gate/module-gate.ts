@@ -1,22 +1,23 @@
 import { realpathSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
+import { createRequire } from 'node:module';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
 import { normaliseCapability } from '../../capabilities/capability-catalogue.js';
 import { ModuError } from '../../errors/modu-error.js';
+import { runtimeFeatures } from '../../runtime-features.js';
 import { cjsLoader, installCjsGate } from './cjs-gate.js';
 import { isCommonJsEntry } from './entry-format.js';
 import { evictCjs } from './evict-cjs.js';
-import type { GateHooksData, GateMessage } from './gate-hooks.js';
 import { DENIED_CODE, type GatePolicy, GENERATION_PARAM, policyFor } from './gate-policy.js';
 import { pluginApi } from './plugin-api.js';
 import { providePluginApi } from './plugin-api-slot.js';
+import { registerPortHooks } from './port-hooks.js';
+import { registerThreadHooks } from './thread-hooks.js';
 
 /**
  * The one place where plugin code is imported. It applies each plugin's capability grants to every module the
- * plugin loads at run time (ESM through a resolve hook on Node's hooks thread, CommonJS through the require
- * loader), maps `modu` to the host's plugin API (plugin-modu.js), and gives each reload its own module generation.
+ * plugin loads at run time (ESM through a resolve hook: in-thread with `module.registerHooks` where Node has it,
+ * else on Node's hooks thread; CommonJS through the require loader), maps `modu` to the host's plugin API (plugin-modu.js), and gives each reload its own module generation.
  *
  * This is NOT a sandbox. Plugin code runs in the host process with the host's rights; the gate only stops the
  * module-loading paths. `process.binding`, `process.dlopen`, `process.getBuiltinModule`, `module.constructor`,
@@ -27,7 +28,7 @@ import { providePluginApi } from './plugin-api-slot.js';
  * run them in a separate process or container with OS-level limits.
  */
 export interface ModuleGate {
-  /** Registers a plugin's policy before its code runs; resolves once the ESM hooks thread acknowledged it. */
+  /** Registers a plugin's policy before its code runs; resolves once the ESM hooks have it in force. */
   admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void>;
   /**
    * Imports the plugin's entry module as generation `generation` and returns the module namespace (for CommonJS,
@@ -71,19 +72,24 @@ function realPath(path: string): string {
   }
 }
 
-function samePolicy(a: GatePolicy, b: GatePolicy): boolean {
-  return a.name === b.name && a.root === b.root && a.granted.join('\n') === b.granted.join('\n');
+/** The hooks the running Node offers: in-thread where it has `module.registerHooks`, else on the hooks thread. */
+function registerHooks(
+  policies: Map<string, GatePolicy>,
+  pluginModuURL: string,
+  gateURL: string,
+): (policy: GatePolicy) => Promise<void> {
+  if (runtimeFeatures().registerHooks) {
+    // The hooks read the gate's own map: a policy set there is in force at once.
+    registerThreadHooks({ policies, derived: new Map(), pluginModuURL, gateURL });
+    return () => Promise.resolve();
+  }
+  return registerPortHooks(pluginModuURL, gateURL);
 }
 
-class PortGate implements ModuleGate {
+class HookedGate implements ModuleGate {
   private readonly policies = new Map<string, GatePolicy>();
-  /** What the hooks thread was sent for each root, and when it acknowledged it. */
-  private readonly sent = new Map<string, { policy: GatePolicy; acknowledged: Promise<void> }>();
-  /** Policies waiting for this tick's message, and its acknowledgement. */
-  private batch: { policies: GatePolicy[]; acknowledged: Promise<void> } | undefined;
-  private readonly pending = new Map<number, () => void>();
-  private readonly port;
-  private nextId = 0;
+  /** Hands a policy to the hooks; resolves once it is in force there. */
+  private readonly publish: (policy: GatePolicy) => Promise<void>;
   /** Roots whose code went through require(): only these have CommonJS modules to evict. */
   private readonly cjsRoots = new Set<string>();
   /** Roots released in this turn of the event loop, evicted together by one sweep of the require cache. */
@@ -92,8 +98,8 @@ class PortGate implements ModuleGate {
   private readonly realRoots = new Map<string, string>();
   /**
    * The namespace of each ES module entry imported, by URL (real path and generation). Node keeps an ES module for
-   * good and hands every import of its URL the same namespace; taken from here, it costs no round trip to the hooks
-   * thread (a reload of unchanged code, another kernel in the same process).
+   * good and hands every import of its URL the same namespace; taken from here, it costs no resolve (nor, on the
+   * hooks thread, a round trip): a reload of unchanged code, another kernel in the same process.
    */
   private readonly namespaces = new Map<string, Record<string, unknown>>();
   /** Where `modu` resolves for plugin code (plugin-modu.js). */
@@ -108,44 +114,13 @@ class PortGate implements ModuleGate {
   constructor() {
     providePluginApi(pluginApi);
     const { pluginModuURL } = this;
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    port1.on('message', (id: number) => {
-      this.pending.get(id)?.();
-      this.pending.delete(id);
-      if (this.pending.size === 0) port1.unref();
-    });
-    port1.unref();
-    const data: GateHooksData = { port: port2, pluginModuURL: pluginModuURL.href, gateURL: import.meta.url };
-    register(new URL('./gate-hooks.js', import.meta.url), { data, transferList: [port2] });
+    this.publish = registerHooks(this.policies, pluginModuURL.href, import.meta.url);
     installCjsGate(this.policies, fileURLToPath(pluginModuURL), (policy) => this.cjsRoots.add(policy.root));
   }
 
-  /**
-   * Hands `policy` to the hooks thread and resolves once it is in force there. A policy it already has costs
-   * nothing, and the policies sent in one tick (a boot admits every plugin at once) travel as one message.
-   */
   private send(policy: GatePolicy): Promise<void> {
     this.policies.set(policy.root, policy);
-    const known = this.sent.get(policy.root);
-    if (known !== undefined && samePolicy(known.policy, policy)) return known.acknowledged;
-    if (this.batch === undefined) {
-      const policies: GatePolicy[] = [];
-      const acknowledged = new Promise<void>((resolveAck) => {
-        queueMicrotask(() => {
-          const id = this.nextId++;
-          this.pending.set(id, resolveAck);
-          this.batch = undefined;
-          // Keep the process alive while an acknowledgement is due, and never otherwise.
-          this.port.ref();
-          this.port.postMessage({ id, policies } satisfies GateMessage);
-        });
-      });
-      this.batch = { policies, acknowledged };
-    }
-    this.batch.policies.push(policy);
-    this.sent.set(policy.root, { policy, acknowledged: this.batch.acknowledged });
-    return this.batch.acknowledged;
+    return this.publish(policy);
   }
 
   async admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void> {
@@ -255,6 +230,6 @@ let gate: ModuleGate | undefined;
  * const namespace = await gate.importEntry('/srv/plugins/users/index.js', 1);
  */
 export function moduleGate(): ModuleGate {
-  gate ??= new PortGate();
+  gate ??= new HookedGate();
   return gate;
 }
