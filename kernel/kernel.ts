@@ -80,6 +80,7 @@ class ModuKernel implements Kernel {
     this.#logger = logger ?? defaultLogger(env);
     this.#http = createPluginHttp({
       logger: this.#logger,
+      hostPrefix: this.#config.endpoints?.prefix ?? '/_modu',
       ...(this.#config.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: this.#config.bodyLimitBytes }),
     });
     const host = hostEndpoints(this, { ...this.#config.endpoints, metrics: [this.metrics, this.#http.metrics] });

@@ -15,12 +15,17 @@ export function token<T>(name: `${string}/${string}`): Token<T> {
   return name as Token<T>;
 }
 
-/** A pino-compatible structured logger, already bound to the plugin's name. */
+/**
+ * A pino-compatible structured logger, already bound to the plugin's name. A plugin's is a frozen facade with only
+ * these methods: nothing on it leads to the host's logger, stream or destination.
+ */
 export interface Logger {
+  trace?(obj: object | string, msg?: string): void;
   debug(obj: object | string, msg?: string): void;
   info(obj: object | string, msg?: string): void;
   warn(obj: object | string, msg?: string): void;
   error(obj: object | string, msg?: string): void;
+  fatal?(obj: object | string, msg?: string): void;
   child(bindings: Record<string, unknown>): Logger;
 }
 

@@ -1,11 +1,12 @@
 import type { PluginManifest } from '../manifest/manifest-schema.js';
+import { ArrayIsArray, ObjectCreate, ObjectFreeze, ObjectKeys } from '../primordials.js';
 import { checkSchema, validate } from '../validation/validate.js';
 import { applyPluginEnv } from './apply-env-overrides.js';
 
 /**
  * A plugin's configuration: the host's section for it (`plugins.<name>.config` in modu.yaml) with
  * `MODU_PLUGIN_<NAME>__*` overrides (`env`, from `pluginEnvVariables`), validated against the manifest's `config` schema with its
- * defaults applied, then frozen. The review's missing `getPluginConfig`, done at the door.
+ * defaults applied, then copied and frozen. The review's missing `getPluginConfig`, done at the door.
  *
  * @throws ModuError `MODU_CONFIG_INVALID` naming the plugin and each field, `MODU_CONFIG_SCHEMA_INVALID`
  */
@@ -20,15 +21,27 @@ export function resolvePluginConfig(
   const schema = manifest.config ?? anyObject;
   // The plugin's own schema is checked against the JSON Schema meta-schema first.
   if (schema !== anyObject) checkSchema(schema, { file });
-  return deepFreeze(validate<Record<string, unknown>>(schema, value, { file }, 'MODU_CONFIG_INVALID'));
+  return frozenCopy(validate<Record<string, unknown>>(schema, value, { file }, 'MODU_CONFIG_INVALID'));
 }
 
 const anyObject = { type: 'object' };
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+/**
+ * A deep, frozen copy in null-prototype objects: the plugin never holds the host's own config objects, and a key
+ * another plugin adds to Object.prototype does not show through as a config value.
+ */
+function frozenCopy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (ArrayIsArray(value)) {
+    const items: unknown[] = [];
+    for (let i = 0; i < value.length; i++) items[i] = frozenCopy(value[i]);
+    return ObjectFreeze(items) as T;
   }
-  return value;
+  const copy = ObjectCreate(null) as Record<string, unknown>;
+  const keys = ObjectKeys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    copy[key] = frozenCopy((value as Record<string, unknown>)[key]);
+  }
+  return ObjectFreeze(copy) as T;
 }

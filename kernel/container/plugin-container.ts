@@ -1,6 +1,7 @@
 import { Container, type ServiceIdentifier } from 'inversify';
-import type { PluginContext, ServiceLookup, Token } from '../authoring/plugin-definition.js';
+import type { Newable, PluginContext, ServiceLookup, Token } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
+import { ObjectHasOwn, ownValue, SafeSet } from '../primordials.js';
 import type { PluginService } from './plugin-services.js';
 
 /** A service a plugin may use from one of its dependencies: the token and the container that owns it. */
@@ -19,7 +20,8 @@ interface Created {
 
 function disposerOf(service: PluginService, instance: unknown): (() => unknown) | undefined {
   const { definition } = service;
-  if ('dispose' in definition && definition.dispose) return () => definition.dispose?.(instance as never);
+  const dispose = ownValue<(value: unknown) => unknown>(definition, 'dispose');
+  if (typeof dispose === 'function') return () => dispose(instance);
   const target = instance as { [Symbol.asyncDispose]?: () => unknown; [Symbol.dispose]?: () => unknown } | null;
   if (typeof target?.[Symbol.asyncDispose] === 'function') return () => target[Symbol.asyncDispose]?.();
   if (typeof target?.[Symbol.dispose] === 'function') return () => target[Symbol.dispose]?.();
@@ -37,6 +39,8 @@ export class PluginContainer implements ServiceLookup {
   readonly #plugin: string;
   readonly #explain: VisibilityExplainer;
   readonly #created: Created[] = [];
+  /** The string tokens bound here on purpose (own services, dependencies' exports): the visibility decision. */
+  readonly #visible = new SafeSet<string>();
 
   constructor(root: Container, plugin: string, explain: VisibilityExplainer) {
     this.container = new Container({ parent: root, defaultScope: 'Singleton' });
@@ -51,12 +55,14 @@ export class PluginContainer implements ServiceLookup {
       // Request-scoped services live in a per-request child container that the HTTP layer builds.
       if (service.scope === 'request') continue;
       const to = this.container.bind(token);
-      if ('value' in definition) {
-        to.toConstantValue(definition.value);
+      this.#visible.add(token);
+      if (ObjectHasOwn(definition, 'value')) {
+        to.toConstantValue((definition as { value: unknown }).value);
         continue;
       }
-      const bound =
-        'class' in definition ? to.to(definition.class) : to.toDynamicValue(() => definition.factory(context()));
+      const bound = ObjectHasOwn(definition, 'class')
+        ? to.to((definition as { class: Newable }).class)
+        : to.toDynamicValue(() => (definition as { factory: (c: PluginContext) => unknown }).factory(context()));
       if (service.scope === 'singleton') bound.inSingletonScope();
       else bound.inTransientScope();
       // Only what has something to release is tracked, so transient services cannot pile up.
@@ -69,7 +75,10 @@ export class PluginContainer implements ServiceLookup {
 
   /** Makes dependencies' exported services resolvable here, built by their owners' containers. */
   bindImports(imports: readonly ServiceImport[]): void {
-    for (const { token, from } of imports) this.container.bind(token).toDynamicValue(() => from.get(token));
+    for (const { token, from } of imports) {
+      this.#visible.add(token);
+      this.container.bind(token).toDynamicValue(() => from.get(token));
+    }
   }
 
   /**
@@ -78,11 +87,13 @@ export class PluginContainer implements ServiceLookup {
    */
   async instantiate(services: readonly PluginService[]): Promise<void> {
     for (const service of services) {
-      if (service.scope === 'singleton' && !('value' in service.definition)) await this.useAsync(service.token);
+      if (service.scope === 'singleton' && !ObjectHasOwn(service.definition, 'value'))
+        await this.useAsync(service.token);
     }
   }
 
   has(token: Token | ServiceIdentifier): boolean {
+    if (typeof token === 'string' && !this.#visible.has(token)) return false;
     return this.container.isBound(token as ServiceIdentifier);
   }
 
@@ -119,7 +130,10 @@ export class PluginContainer implements ServiceLookup {
   }
 
   #assertVisible(token: unknown): void {
-    if (typeof token === 'string' && !this.container.isBound(token)) throw this.#explain(token);
+    // The host's own set decides first, so a replaced prototype method inside the container library cannot widen it.
+    if (typeof token === 'string' && !(this.#visible.has(token) && this.container.isBound(token))) {
+      throw this.#explain(token);
+    }
   }
 
   #resolveFailed(token: unknown, cause: unknown): ModuError {

@@ -1,5 +1,6 @@
 import type { Newable, PluginDefinition, ServiceDefinition, ServiceScope } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
+import { ObjectHasOwn, ownValue } from '../primordials.js';
 import { serviceMetadata } from './service-decorator.js';
 
 /** One service of a plugin, normalised from either authoring style. */
@@ -27,7 +28,9 @@ function fromEntry(plugin: string, name: string, entry: ServiceDefinition | Newa
   const definition: ServiceDefinition = isNewable(entry)
     ? { class: entry, scope: serviceMetadata(entry).scope }
     : entry;
-  const scope = 'value' in definition ? 'singleton' : (definition.scope ?? 'singleton');
+  const scope = ObjectHasOwn(definition, 'value')
+    ? 'singleton'
+    : (ownValue<ServiceScope>(definition, 'scope') ?? 'singleton');
   return { name, token: `${plugin}/${name}`, scope, definition };
 }
 
@@ -36,7 +39,7 @@ function fromEntry(plugin: string, name: string, entry: ServiceDefinition | Newa
  * array of `@Service()` classes. @throws ModuError `MODU_LOADER_DEFINITION_INVALID`
  */
 export function pluginServices(plugin: string, definition: PluginDefinition): PluginService[] {
-  const { services } = definition;
+  const services = ownValue<PluginDefinition['services']>(definition, 'services');
   if (services === undefined) return [];
   const entries: Array<[string, ServiceDefinition | Newable]> = Array.isArray(services)
     ? services.map((cls: Newable) => [serviceMetadata(cls).name, cls])

@@ -192,7 +192,7 @@ export const kernelErrors = defineErrors({
   MODU_HTTP_ROUTE_CONFLICT: {
     title: 'Route already owned',
     status: 409,
-    hint: 'Two routes claim the same method and path; change one path or its plugin prefix (routes.prefix).',
+    hint: "Two plugins' prefixes overlap (equal, nested, or the host endpoints one) or two routes share method and path; change one.",
   },
   MODU_HTTP_ROUTE_INVALID: {
     title: 'Invalid route',

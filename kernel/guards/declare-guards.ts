@@ -1,7 +1,10 @@
 import { Container } from 'inversify';
-import type { Guard, GuardDefinition, Newable } from '../authoring/plugin-definition.js';
+import type { Guard, GuardDefinition, Newable, PluginDefinition } from '../authoring/plugin-definition.js';
 import { guardMetadata } from '../authoring/route-decorators.js';
 import { ModuError } from '../errors/modu-error.js';
+import { CircuitBreaker } from '../http/circuit-breaker.js';
+import type { MountedPlugin } from '../http/mounted-plugin.js';
+import { ObjectHasOwn, ownValue } from '../primordials.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import { qualifyGuardName } from './guard-access.js';
 import type { GuardEntry } from './guard-chain.js';
@@ -25,7 +28,7 @@ async function build(scope: ClassScope, plugin: string, name: string, cls: Newab
 }
 
 function declarations(runtime: PluginRuntime): Array<[string, GuardDefinition]> {
-  const guards = runtime.definition.guards;
+  const guards = ownValue<PluginDefinition['guards']>(runtime.definition, 'guards');
   if (guards === undefined) return [];
   if (!Array.isArray(guards)) return Object.entries(guards as Record<string, GuardDefinition>);
   return (guards as readonly Newable<Guard>[]).map((cls) => {
@@ -41,21 +44,29 @@ function declarations(runtime: PluginRuntime): Array<[string, GuardDefinition]> 
  *
  * @throws ModuError `MODU_GUARD_INVALID`, `MODU_LOADER_EXPORT_MISSING`
  */
-export async function declareGuards(runtime: PluginRuntime, scope: ClassScope): Promise<GuardEntry[]> {
-  const exported = new Set(runtime.manifest.exports?.guards ?? []);
+export async function declareGuards(
+  runtime: PluginRuntime,
+  scope: ClassScope,
+  runsAs: MountedPlugin,
+): Promise<GuardEntry[]> {
+  const exported = new Set(ownValue<readonly string[]>(ownValue(runtime.manifest, 'exports'), 'guards') ?? []);
   const entries: GuardEntry[] = [];
   for (const [name, definition] of declarations(runtime)) {
-    const guard =
-      'class' in definition
-        ? await build(scope, runtime.name, name, definition.class)
-        : (definition as Guard & { dependsOn?: readonly string[] });
+    const guard = ObjectHasOwn(definition, 'class')
+      ? await build(scope, runtime.name, name, (definition as { class: Newable<Guard> }).class)
+      : (definition as Guard);
     if (typeof guard.canActivate !== 'function') throw invalid(runtime.name, name, 'has no canActivate(ctx) function');
     entries.push({
       name: `${runtime.name}/${name}`,
       owner: runtime.name,
       exported: exported.has(name),
-      dependsOn: (definition.dependsOn ?? []).map((dep) => qualifyGuardName(dep, runtime.name)),
+      dependsOn: (ownValue<readonly string[]>(definition, 'dependsOn') ?? []).map((dep) =>
+        qualifyGuardName(dep, runtime.name),
+      ),
       guard,
+      runsAs,
+      breaker: new CircuitBreaker(runsAs.breakerOptions),
+      stats: { failures: 0 },
     });
   }
   const defined = new Set(entries.map((entry) => entry.name));

@@ -1,3 +1,11 @@
+import {
+  SetPrototypeHas,
+  StringPrototypeIndexOf,
+  StringPrototypeLastIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+} from '../primordials.js';
+
 /** Who owns a guard and whether its owner exports it. */
 export interface GuardOwnership {
   readonly owner: string;
@@ -17,18 +25,18 @@ export interface GuardRequester {
  */
 export function canUseGuard(guard: GuardOwnership, requester: GuardRequester): boolean {
   if (guard.owner === requester.name) return true;
-  return guard.exported && requester.dependencies.has(guard.owner);
+  return guard.exported === true && SetPrototypeHas(requester.dependencies, guard.owner);
 }
 
 /** Qualifies a guard name: a bare name means the requester's own guard. */
 export function qualifyGuardName(name: string, requester: string): string {
-  return name.includes('/') && !(name.startsWith('@') && name.indexOf('/') === name.lastIndexOf('/'))
-    ? name
-    : `${requester}/${name}`;
+  const first = StringPrototypeIndexOf(name, '/');
+  const scopedBare = StringPrototypeStartsWith(name, '@') && first === StringPrototypeLastIndexOf(name, '/');
+  return first >= 0 && !scopedBare ? name : `${requester}/${name}`;
 }
 
 /** Splits `<plugin>/<guard>` (the plugin may be scoped: `@acme/auth/authenticated`). */
 export function splitGuardName(name: string): { readonly owner: string; readonly guard: string } {
-  const slash = name.lastIndexOf('/');
-  return { owner: name.slice(0, slash), guard: name.slice(slash + 1) };
+  const slash = StringPrototypeLastIndexOf(name, '/');
+  return { owner: StringPrototypeSlice(name, 0, slash), guard: StringPrototypeSlice(name, slash + 1) };
 }

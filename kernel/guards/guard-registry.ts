@@ -1,4 +1,12 @@
 import { ModuError } from '../errors/modu-error.js';
+import {
+  ArrayPrototypeIndexOf,
+  ArrayPrototypePush,
+  ArrayPrototypeSlice,
+  ObjectFreeze,
+  SafeMap,
+  SafeSet,
+} from '../primordials.js';
 import { canUseGuard, type GuardRequester, qualifyGuardName, splitGuardName } from './guard-access.js';
 import type { GuardChain, GuardEntry, GuardStep } from './guard-chain.js';
 
@@ -7,13 +15,14 @@ import type { GuardChain, GuardEntry, GuardStep } from './guard-chain.js';
  * checked and compiled into chains, then committed all at once, so a failed mount registers nothing.
  */
 export class GuardRegistry {
-  readonly #guards = new Map<string, GuardEntry>();
-  readonly #owned = new Map<string, readonly string[]>();
+  readonly #guards = new SafeMap<string, GuardEntry>();
+  readonly #owned = new SafeMap<string, readonly string[]>();
 
   /** Starts compiling chains for `requester` against the registered guards plus its own `staged` ones. */
   stage(requester: GuardRequester, staged: readonly GuardEntry[]): GuardChainCompiler {
-    const lookup = new Map(this.#guards);
-    for (const entry of staged) lookup.set(entry.name, entry);
+    const lookup = new SafeMap<string, GuardEntry>();
+    this.#guards.forEach((entry, name) => void lookup.set(name, entry));
+    for (let i = 0; i < staged.length; i++) lookup.set((staged[i] as GuardEntry).name, staged[i] as GuardEntry);
     return new GuardChainCompiler(requester, lookup, staged);
   }
 
@@ -48,7 +57,7 @@ export class GuardRegistry {
 export class GuardChainCompiler {
   constructor(
     private readonly requester: GuardRequester,
-    private readonly lookup: ReadonlyMap<string, GuardEntry>,
+    private readonly lookup: SafeMap<string, GuardEntry>,
     staged: readonly GuardEntry[],
   ) {
     // Every own guard is checked, used or not: a cycle or a bad dependency fails the load, never a request.
@@ -61,18 +70,24 @@ export class GuardChainCompiler {
    * @throws ModuError `MODU_GUARD_UNKNOWN`, `MODU_GUARD_NOT_ACCESSIBLE`, `MODU_GUARD_CYCLE`
    */
   compile(names: readonly string[]): GuardChain {
-    const listed = names.map((raw) =>
-      this.#resolve(qualifyGuardName(raw, this.requester.name), this.requester, undefined),
-    );
+    const listed: GuardEntry[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const name = qualifyGuardName(names[i] as string, this.requester.name);
+      ArrayPrototypePush(listed, this.#resolve(name, this.requester, undefined));
+    }
     const chain: GuardStep[] = [];
-    const done = new Set<string>();
-    for (const entry of listed) this.#visitDependencies(entry, [entry.name], done, chain);
-    for (const entry of listed) {
+    const done = new SafeSet<string>();
+    for (let i = 0; i < listed.length; i++) {
+      const entry = listed[i] as GuardEntry;
+      this.#visitDependencies(entry, [entry.name], done, chain);
+    }
+    for (let i = 0; i < listed.length; i++) {
+      const entry = listed[i] as GuardEntry;
       if (done.has(entry.name)) continue;
       done.add(entry.name);
-      chain.push({ name: entry.name, guard: entry.guard });
+      ArrayPrototypePush(chain, entry);
     }
-    return chain;
+    return ObjectFreeze(chain);
   }
 
   #resolve(name: string, requester: GuardRequester, from: string | undefined): GuardEntry {
@@ -98,23 +113,28 @@ export class GuardChainCompiler {
 
   #visit(entry: GuardEntry, path: string[], done: Set<string>, chain: GuardStep[]): void {
     if (done.has(entry.name)) return;
-    if (path.includes(entry.name)) {
-      const cycle = [...path.slice(path.indexOf(entry.name)), entry.name];
+    const at = ArrayPrototypeIndexOf(path, entry.name);
+    if (at >= 0) {
+      const cycle = ArrayPrototypeSlice(path, at);
+      ArrayPrototypePush(cycle, entry.name);
       throw new ModuError('MODU_GUARD_CYCLE', `Guard cycle ${cycle.join(' -> ')} in plugin '${this.requester.name}'.`, {
         details: { plugin: this.requester.name, cycle },
       });
     }
-    path.push(entry.name);
+    ArrayPrototypePush(path, entry.name);
     this.#visitDependencies(entry, path, done, chain);
-    path.pop();
+    path.length--;
     done.add(entry.name);
-    chain.push({ name: entry.name, guard: entry.guard });
+    ArrayPrototypePush(chain, entry);
   }
 
   #visitDependencies(entry: GuardEntry, path: string[], done: Set<string>, chain: GuardStep[]): void {
     // A guard's dependencies are resolved with its owner's rights, not the requester's.
     const owner = entry.owner === this.requester.name ? this.requester : ownerOnlyRequester(entry);
-    for (const dep of entry.dependsOn) this.#visit(this.#resolve(dep, owner, entry.name), path, done, chain);
+    const deps = entry.dependsOn;
+    for (let i = 0; i < deps.length; i++) {
+      this.#visit(this.#resolve(deps[i] as string, owner, entry.name), path, done, chain);
+    }
   }
 }
 
@@ -123,6 +143,7 @@ export class GuardChainCompiler {
  * mounted; here we only re-check that each still exists and is the owner's own or exported to it.
  */
 function ownerOnlyRequester(entry: GuardEntry): GuardRequester {
-  const owners = new Set(entry.dependsOn.map((dep) => splitGuardName(dep).owner));
+  const owners = new SafeSet<string>();
+  for (let i = 0; i < entry.dependsOn.length; i++) owners.add(splitGuardName(entry.dependsOn[i] as string).owner);
   return { name: entry.owner, dependencies: owners };
 }

@@ -3,7 +3,9 @@ import { controllerMetadata } from '../authoring/route-decorators.js';
 import { ModuError } from '../errors/modu-error.js';
 import type { ClassScope } from '../guards/declare-guards.js';
 import type { GuardChainCompiler } from '../guards/guard-registry.js';
+import { ArrayPrototypeSlice, ObjectFreeze, ownValue } from '../primordials.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 import { type CompiledRoute, routeStats } from './compiled-route.js';
 import type { MountedPlugin } from './mounted-plugin.js';
 import { pathSegments } from './route-trie.js';
@@ -12,12 +14,19 @@ const METHODS = new Set<string>(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'
 
 /** Where a plugin's routes mount: `routes.prefix`, else `/<name>` (`/@acme/users` for scoped names). */
 export function pluginPrefix(runtime: PluginRuntime): string {
-  return runtime.manifest.routes?.prefix ?? `/${runtime.name}`;
+  return ownValue<string>(ownValue(runtime.manifest, 'routes'), 'prefix') ?? `/${runtime.name}`;
 }
 
 /** Joins path parts into `/a/b/:c` (no trailing slash; `/` for the root). */
 export function joinPath(...parts: string[]): string {
   return `/${parts.flatMap(pathSegments).join('/')}`;
+}
+
+/** A `.` or `..` segment: a proxy normalising the path would send the request to another plugin's prefix. */
+function hasDotSegment(path: string): boolean {
+  const segments = pathSegments(path);
+  for (let i = 0; i < segments.length; i++) if (segments[i] === '.' || segments[i] === '..') return true;
+  return false;
 }
 
 interface RouteSource {
@@ -85,8 +94,11 @@ export async function compileRoutes(
   scope: ClassScope,
   guards: GuardChainCompiler,
 ): Promise<CompiledRoute[]> {
-  const sources = fromDefinitions(runtime.definition.routes ?? []);
-  for (const cls of runtime.definition.controllers ?? []) sources.push(...(await fromController(runtime, scope, cls)));
+  const { definition } = runtime;
+  const sources = fromDefinitions(ownValue<readonly RouteDefinition[]>(definition, 'routes') ?? []);
+  for (const cls of ownValue<readonly Newable[]>(definition, 'controllers') ?? []) {
+    sources.push(...(await fromController(runtime, scope, cls)));
+  }
   const prefix = pluginPrefix(runtime);
   const compiled: CompiledRoute[] = [];
   for (const source of sources) {
@@ -95,6 +107,7 @@ export async function compileRoutes(
       throw invalid(runtime.name, source.where, "has a path that does not start with '/'");
     }
     const path = joinPath(prefix, source.path);
+    if (hasDotSegment(path)) throw invalid(runtime.name, source.where, "has a '.' or '..' segment");
     const chain = guards.compile(source.guards);
     const methods = (Array.isArray(source.method) ? source.method : [source.method]) as string[];
     for (const method of methods) {
@@ -107,9 +120,10 @@ export async function compileRoutes(
           .filter((segment) => segment.startsWith(':'))
           .map((segment) => segment.slice(1)),
         chain,
-        permissions: source.permissions,
+        permissions: ObjectFreeze(ArrayPrototypeSlice(source.permissions)),
         invoke: source.invoke,
         stats: routeStats(),
+        breaker: new CircuitBreaker(mounted.breakerOptions),
       });
     }
   }

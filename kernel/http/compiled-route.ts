@@ -1,5 +1,6 @@
 import type { RequestContext } from '../authoring/plugin-definition.js';
 import type { GuardChain } from '../guards/guard-chain.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
 import type { MountedPlugin } from './mounted-plugin.js';
 
 /** Upper bounds (seconds) of the latency histogram buckets; the last bucket is +Inf. */
@@ -39,6 +40,8 @@ export interface CompiledRoute {
   readonly permissions: readonly string[];
   readonly invoke: (ctx: RequestContext) => unknown;
   readonly stats: RouteStats;
+  /** This route's breaker: a failing route pauses alone, not its plugin's other routes. */
+  readonly breaker: CircuitBreaker;
 }
 
 /** A route as listings show it. */

@@ -20,7 +20,7 @@ function unavailable(route: CompiledRoute, path: string, retryAfterMs: number): 
   }
   return problemResponse(
     'MODU_PLUGIN_CIRCUIT_OPEN',
-    `Plugin '${plugin}' failed repeatedly and is paused; retry after ${seconds} s.`,
+    `Route ${route.method} ${route.path} of plugin '${plugin}' failed repeatedly and is paused; retry after ${seconds} s.`,
     { instance: path, plugin },
     { 'retry-after': seconds },
   );
@@ -29,7 +29,7 @@ function unavailable(route: CompiledRoute, path: string, retryAfterMs: number): 
 const NOT_MINE: Promise<undefined> = Promise.resolve(undefined);
 
 /**
- * The route table's neutral handler: match → availability and breaker → route → response. Resolves
+ * The route table's neutral handler: match → availability and the route's breaker → route → response. Resolves
  * undefined when no route's path matches, so the host's next handler answers. HEAD gets the GET
  * answer whole: Node and the frameworks send its headers and drop the body.
  */
@@ -49,7 +49,7 @@ export function createDispatch(trie: RouteTrie<CompiledRoute>, bodyLimit: number
       );
     }
     const route = hit.value;
-    const wait = route.plugin.active ? route.plugin.breaker.admit() : 1000;
+    const wait = route.plugin.active ? route.breaker.admit() : 1000;
     if (wait > 0) return Promise.resolve(unavailable(route, request.path, wait));
     return runRoute(route, request, hit.values, bodyLimit);
   };

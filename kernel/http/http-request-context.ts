@@ -1,11 +1,51 @@
 import type { Logger, PluginContext, Principal, RequestContext } from '../authoring/plugin-definition.js';
+import { ObjectFreeze, ReflectApply, SafeMap } from '../primordials.js';
 import type { MountedPlugin } from './mounted-plugin.js';
 import type { NeutralRequest } from './neutral.js';
 import { RequestScope } from './request-scope.js';
 
 /**
- * The context one request's guards and handler see. Request-scoped services resolve through a
- * per-request child container that exists only once such a service is used.
+ * What one request's guards and handler share, whoever owns them: the request, its parameters, the body once read,
+ * and the principal a guard set. Everything else a context offers (services, config, logger) is its owner's.
+ */
+export class RequestState {
+  principal: Principal | undefined = undefined;
+  body: unknown = undefined;
+  /** Set when a guard threw: the failure is its owner's, not the route's. */
+  guardFailed = false;
+  readonly #views = new SafeMap<string, HttpRequestContext>();
+
+  constructor(
+    readonly request: NeutralRequest,
+    readonly params: Readonly<Record<string, string>>,
+  ) {}
+
+  /** The context for code owned by `owner` (the route's plugin, or a guard's owner): one per owner per request. */
+  viewFor(owner: MountedPlugin): HttpRequestContext {
+    let view = this.#views.get(owner.name);
+    if (view === undefined) {
+      view = new HttpRequestContext(owner, this);
+      this.#views.set(owner.name, view);
+    }
+    return view;
+  }
+
+  /** Ends the request: disposes the request-scoped services every view built. */
+  async end(): Promise<void> {
+    const ending: Array<Promise<void>> = [];
+    this.#views.forEach((view) => {
+      const done = HttpRequestContext.end(view);
+      if (done !== undefined) ending.push(done);
+    });
+    for (let i = 0; i < ending.length; i++) await ending[i];
+  }
+}
+
+/**
+ * The context one plugin's code sees during a request: the shared request and principal, and its own services,
+ * config and logger. Request-scoped services resolve through a per-request child container of its owner's, made on
+ * first use. Its prototype has no parent and no constructor and is frozen: no plugin can change what another
+ * plugin's context does, or walk from it to a host class.
  */
 export class HttpRequestContext implements RequestContext {
   readonly plugin: string;
@@ -14,32 +54,41 @@ export class HttpRequestContext implements RequestContext {
   readonly path: string;
   readonly params: Readonly<Record<string, string>>;
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
-  body: unknown;
-  /** Starts undefined; only a guard sets it. */
-  principal: Principal | undefined = undefined;
   readonly #mounted: MountedPlugin;
-  readonly #request: NeutralRequest;
+  readonly #state: RequestState;
   #scope: RequestScope | undefined = undefined;
 
-  constructor(mounted: MountedPlugin, request: NeutralRequest, params: Record<string, string>) {
+  constructor(mounted: MountedPlugin, state: RequestState) {
     this.#mounted = mounted;
+    this.#state = state;
     this.plugin = mounted.name;
     this.version = mounted.version;
-    this.method = request.method;
-    this.path = request.path;
-    this.params = params;
-    this.headers = request.headers;
-    this.#request = request;
-    this.body = undefined;
+    this.method = state.request.method;
+    this.path = state.request.path;
+    this.params = state.params;
+    this.headers = state.request.headers;
+  }
+
+  get body(): unknown {
+    return this.#state.body;
+  }
+
+  /** Starts undefined; only a guard sets it, and every view of the request sees it. */
+  get principal(): Principal | undefined {
+    return this.#state.principal;
+  }
+
+  set principal(value: Principal | undefined) {
+    this.#state.principal = value;
   }
 
   get query(): Readonly<Record<string, string | readonly string[]>> {
-    return this.#request.query;
+    return this.#state.request.query;
   }
 
   /** Read lazily: adapters create the AbortSignal only when someone asks for it. */
   get signal(): AbortSignal {
-    return this.#request.signal;
+    return this.#state.request.signal;
   }
 
   get config(): PluginContext['config'] {
@@ -73,8 +122,17 @@ export class HttpRequestContext implements RequestContext {
     return this.#scope;
   }
 
-  /** Ends the request: disposes its request-scoped services, if any were built. */
-  end(): Promise<void> | undefined {
-    return this.#scope?.dispose((error) => this.logger.error({ err: error }, 'request-scoped service dispose failed'));
+  /** Disposes a view's request-scoped services, if any were built (static: not a member plugin code can call). */
+  static end(view: HttpRequestContext): Promise<void> | undefined {
+    const logger = view.#mounted.context.logger;
+    return view.#scope?.dispose((error) =>
+      ReflectApply(logger.error, logger, [{ err: error }, 'request-scoped service dispose failed']),
+    );
   }
 }
+
+// The prototype's getters stay (they read private fields, so they work on no other object); its link to
+// Object.prototype and its `constructor` go, and it is frozen.
+Reflect.deleteProperty(HttpRequestContext.prototype, 'constructor');
+Reflect.setPrototypeOf(HttpRequestContext.prototype, null);
+ObjectFreeze(HttpRequestContext.prototype);

@@ -1,17 +1,20 @@
 import type { Container } from 'inversify';
 import type { PluginContext } from '../authoring/plugin-definition.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
-import { type BreakerOptions, CircuitBreaker } from './circuit-breaker.js';
+import type { BreakerOptions } from './circuit-breaker.js';
 import { type RequestService, requestServices } from './request-scope.js';
 
-/** A plugin as the HTTP layer holds it: its context, whether it answers, requests in flight, its breaker. */
+/**
+ * A plugin as the HTTP layer holds it: its context, whether it answers, requests in flight, and the settings of the
+ * breakers of its routes and guards (one each).
+ */
 export class MountedPlugin {
   readonly name: string;
   readonly version: string;
   readonly context: PluginContext;
   readonly container: Container;
   readonly requestServices: ReadonlyMap<string, RequestService>;
-  readonly breaker: CircuitBreaker;
+  readonly breakerOptions: BreakerOptions;
   active = false;
   #inFlight = 0;
   #idle: Array<() => void> = [];
@@ -22,7 +25,7 @@ export class MountedPlugin {
     this.context = runtime.context;
     this.container = runtime.container;
     this.requestServices = requestServices(runtime.services);
-    this.breaker = new CircuitBreaker(breaker);
+    this.breakerOptions = breaker ?? {};
   }
 
   get inFlight(): number {

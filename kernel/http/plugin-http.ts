@@ -5,12 +5,13 @@ import { ClassScope, declareGuards } from '../guards/declare-guards.js';
 import { GuardRegistry } from '../guards/guard-registry.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import type { BreakerOptions } from './circuit-breaker.js';
-import { compileRoutes } from './compile-routes.js';
+import { compileRoutes, pluginPrefix } from './compile-routes.js';
 import { type CompiledRoute, type RouteInfo, routeInfo } from './compiled-route.js';
 import { createDispatch } from './dispatch.js';
 import { createHttpMetrics } from './http-metrics.js';
 import { MountedPlugin } from './mounted-plugin.js';
 import type { NeutralHandler } from './neutral.js';
+import { PrefixOwnership } from './prefix-ownership.js';
 import { RouteTrie } from './route-trie.js';
 
 /** The HTTP layer of a host: every mounted plugin's routes and guards, and the one handler serving them. */
@@ -46,6 +47,8 @@ export interface PluginHttpOptions {
   readonly breaker?: BreakerOptions;
   /** The host's logger: mounts and unmounts are logged at debug level. Plugins' errors go to their own loggers. */
   readonly logger?: Logger;
+  /** The host endpoints' prefix, reserved: no plugin prefix may overlap it (default `/_modu`). */
+  readonly hostPrefix?: string;
 }
 
 interface Mount {
@@ -77,12 +80,14 @@ class PluginRouteTable implements PluginHttp {
   readonly #trie = new RouteTrie<CompiledRoute>();
   readonly #guards = new GuardRegistry();
   readonly #mounts = new Map<string, Mount>();
+  readonly #prefixes: PrefixOwnership;
   readonly #options: PluginHttpOptions;
   readonly handler: NeutralHandler;
   readonly metrics: Registry;
 
   constructor(options: PluginHttpOptions) {
     this.#options = options;
+    this.#prefixes = new PrefixOwnership(options.hostPrefix ?? '/_modu');
     this.handler = createDispatch(this.#trie, options.bodyLimitBytes ?? 1_048_576);
     this.metrics = createHttpMetrics(
       () => [...this.#mounts.values()].flatMap((mount) => mount.routes),
@@ -97,8 +102,10 @@ class PluginRouteTable implements PluginHttp {
     const plugin = new MountedPlugin(runtime, this.#options.breaker);
     const scope = new ClassScope(runtime);
     let routes: CompiledRoute[];
+    // Claimed first: a plugin whose prefix overlaps another's builds nothing.
+    this.#prefixes.claim(runtime.name, pluginPrefix(runtime));
     try {
-      const entries = await declareGuards(runtime, scope);
+      const entries = await declareGuards(runtime, scope, plugin);
       routes = await compileRoutes(runtime, plugin, scope, this.#guards.stage(runtime, entries));
       if (this.#mounts.has(runtime.name)) {
         throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' was mounted twice at once.`);
@@ -107,6 +114,7 @@ class PluginRouteTable implements PluginHttp {
       this.#guards.commit(runtime.name, entries);
       this.#mounts.set(runtime.name, { plugin, routes, scope });
     } catch (error) {
+      if (!this.#mounts.has(runtime.name)) this.#prefixes.release(runtime.name);
       this.#release(scope);
       throw error;
     }
@@ -135,6 +143,7 @@ class PluginRouteTable implements PluginHttp {
     for (const route of mount.routes) this.#trie.remove(route.method, route.path, route);
     this.#guards.removeOwner(name);
     this.#mounts.delete(name);
+    this.#prefixes.release(name);
     this.#release(mount.scope);
     this.#options.logger?.debug({ plugin: name }, 'plugin routes unmounted');
   }

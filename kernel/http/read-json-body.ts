@@ -17,6 +17,27 @@ function tooLarge(limit: number): ModuError {
   });
 }
 
+/** Deepest nesting of arrays and objects a body may have: deeper ones would overflow the stack of code using them. */
+export const MAX_JSON_DEPTH = 64;
+
+/** True when `text` nests arrays or objects deeper than `max` (strings skipped); linear, and only counts brackets. */
+function nestsDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      if (++depth > max) return true;
+    } else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return false;
+}
+
 /** True when the request announces a body (a non-zero Content-Length or a Transfer-Encoding). */
 export function hasBody(request: NeutralRequest): boolean {
   const length = header(request, 'content-length');
@@ -52,7 +73,9 @@ function readRaw(request: NeutralRequest, limit: number): Promise<string> {
  * Reads and parses a JSON request body from the raw stream, at most `limit` bytes; a body that host
  * middleware already parsed is taken as it is. Resolves undefined when there is no body.
  *
- * @throws ModuError `MODU_HTTP_BODY_TOO_LARGE`, `MODU_HTTP_BAD_JSON`, `MODU_HTTP_UNSUPPORTED_MEDIA_TYPE`
+ * Bodies nested deeper than {@link MAX_JSON_DEPTH} are refused before parsing.
+ *
+ * @throws ModuError `MODU_HTTP_BODY_TOO_LARGE`, `MODU_HTTP_BAD_JSON` (also for too deep), `MODU_HTTP_UNSUPPORTED_MEDIA_TYPE`
  */
 export async function readJsonBody(request: NeutralRequest, limit: number): Promise<unknown> {
   if (request.parsedBody !== undefined) return request.parsedBody;
@@ -71,6 +94,13 @@ export async function readJsonBody(request: NeutralRequest, limit: number): Prom
   }
   const text = await readRaw(request, limit);
   if (text.trim() === '') return undefined;
+  if (nestsDeeper(text, MAX_JSON_DEPTH)) {
+    throw new ModuError(
+      'MODU_HTTP_BAD_JSON',
+      `The request body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels; send a flatter body.`,
+      { details: { maxDepth: MAX_JSON_DEPTH } },
+    );
+  }
   try {
     return JSON.parse(text);
   } catch (cause) {

@@ -1,6 +1,7 @@
 import { Container } from 'inversify';
 import type { Newable, PluginContext, ServiceDefinition } from '../authoring/plugin-definition.js';
 import type { PluginService } from '../container/plugin-services.js';
+import { ObjectHasOwn, SafeMap } from '../primordials.js';
 
 /** A service declared with `scope: 'request'`: built once per request, disposed when it ends. */
 export interface RequestService {
@@ -10,7 +11,7 @@ export interface RequestService {
 
 /** The request-scoped services among a plugin's services, by token. */
 export function requestServices(services: readonly PluginService[]): ReadonlyMap<string, RequestService> {
-  const found = new Map<string, RequestService>();
+  const found = new SafeMap<string, RequestService>();
   for (const { token, scope, definition } of services) {
     if (scope === 'request') found.set(token, { token, definition: definition as RequestService['definition'] });
   }
@@ -36,12 +37,11 @@ export class RequestScope {
         if (dispose !== undefined) this.#built.push(() => dispose(instance));
         return instance;
       };
-      const bound =
-        'class' in definition
-          ? this.#container.bind(token).to(definition.class as Newable)
-          : this.#container
-              .bind(token)
-              .toDynamicValue(() => (definition as { factory: (c: PluginContext) => unknown }).factory(ctx));
+      const bound = ObjectHasOwn(definition, 'class')
+        ? this.#container.bind(token).to((definition as { class: Newable }).class)
+        : this.#container
+            .bind(token)
+            .toDynamicValue(() => (definition as { factory: (c: PluginContext) => unknown }).factory(ctx));
       bound.inSingletonScope().onActivation((_context, instance) => track(instance));
     }
   }

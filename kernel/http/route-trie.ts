@@ -1,7 +1,9 @@
+import { ArrayPrototypePush, SafeMap, StringPrototypeStartsWith, splitString } from '../primordials.js';
+
 class TrieNode<T> {
-  readonly literals = new Map<string, TrieNode<T>>();
+  readonly literals = new SafeMap<string, TrieNode<T>>();
   param: TrieNode<T> | undefined;
-  readonly methods = new Map<string, T>();
+  readonly methods = new SafeMap<string, T>();
 
   isEmpty(): boolean {
     return this.literals.size === 0 && this.param === undefined && this.methods.size === 0;
@@ -17,7 +19,10 @@ export type TrieLookup<T> =
 
 /** Splits a path into its non-empty segments. */
 export function pathSegments(path: string): string[] {
-  return path.split('/').filter((segment) => segment !== '');
+  const all = splitString(path, '/');
+  const segments: string[] = [];
+  for (let i = 0; i < all.length; i++) if (all[i] !== '') ArrayPrototypePush(segments, all[i] as string);
+  return segments;
 }
 
 function allowed<T>(node: TrieNode<T>): string[] {
@@ -34,14 +39,16 @@ function allowed<T>(node: TrieNode<T>): string[] {
 export class RouteTrie<T> {
   readonly #root = new TrieNode<T>();
   /** Hits on parameter-free paths, by `METHOD path`; bounded, and emptied whenever the table changes. */
-  readonly #static = new Map<string, TrieLookup<T>>();
+  readonly #static = new SafeMap<string, TrieLookup<T>>();
 
   /** Adds a route; returns the value already holding method+path instead (and adds nothing). */
   add(method: string, path: string, value: T): T | undefined {
     this.#static.clear();
     let node = this.#root;
-    for (const segment of pathSegments(path)) {
-      if (segment.startsWith(':')) {
+    const segments = pathSegments(path);
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i] as string;
+      if (StringPrototypeStartsWith(segment, ':')) {
         node.param ??= new TrieNode<T>();
         node = node.param;
       } else {
@@ -64,8 +71,10 @@ export class RouteTrie<T> {
     this.#static.clear();
     const trail: Array<[TrieNode<T>, string | undefined]> = [];
     let node: TrieNode<T> | undefined = this.#root;
-    for (const segment of pathSegments(path)) {
-      const literal = segment.startsWith(':') ? undefined : segment;
+    const segments = pathSegments(path);
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i] as string;
+      const literal = StringPrototypeStartsWith(segment, ':') ? undefined : segment;
       trail.push([node, literal]);
       node = literal === undefined ? node.param : node.literals.get(literal);
       if (node === undefined) return false;
@@ -86,7 +95,7 @@ export class RouteTrie<T> {
     const key = `${method} ${path}`;
     const cached = this.#static.get(key);
     if (cached !== undefined) return cached;
-    const segments = path.split('/'); // empty segments are skipped while walking
+    const segments = splitString(path, '/'); // empty segments are skipped while walking
     const values: string[] = [];
     const state: { pathOnly: TrieNode<T> | undefined } = { pathOnly: undefined };
     const value = this.#walk(this.#root, segments, 0, method, values, state);
@@ -124,9 +133,9 @@ export class RouteTrie<T> {
       if (value !== undefined) return value;
     }
     if (node.param === undefined) return undefined;
-    values.push(segment);
+    ArrayPrototypePush(values, segment);
     const value = this.#walk(node.param, segments, index + 1, method, values, state);
-    if (value === undefined) values.pop();
+    if (value === undefined) values.length--;
     return value;
   }
 }

@@ -1,6 +1,8 @@
 import type { HookContext, LifecycleHook, PluginContext } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
+import { contextFacade } from '../facades/context-facade.js';
 import { gateDenial } from '../loader/module-gate/module-gate.js';
+import { ReflectApply } from '../primordials.js';
 
 /** The lifecycle hooks a plugin may define, in the order a plugin meets them. */
 export const hookNames = ['onLoad', 'onStart', 'onStop', 'onUnload'] as const;
@@ -36,16 +38,15 @@ export async function runHook(hook: LifecycleHook | undefined, context: PluginCo
   // The signal is made when the hook first reads it (most never do), already aborted if the time is up by then.
   let controller: AbortController | undefined;
   let expired: ModuError | undefined;
-  const hookContext: HookContext = {
-    ...context,
-    get signal() {
+  const hookContext = contextFacade<HookContext>(context as unknown as Record<string, unknown>, {
+    signal() {
       if (controller === undefined) {
         controller = new AbortController();
         if (expired !== undefined) controller.abort(expired);
       }
       return controller.signal;
     },
-  };
+  });
   // A plain timer, cleared when the hook is done: aborting a timers/promises delay instead would build an
   // AbortError, stack trace included, for every hook of every plugin.
   let timer: NodeJS.Timeout | undefined;
@@ -64,7 +65,7 @@ export async function runHook(hook: LifecycleHook | undefined, context: PluginCo
     }, run.timeoutMs);
   });
   try {
-    await Promise.race([Promise.resolve().then(() => hook.call(undefined, hookContext)), timeout]);
+    await Promise.race([Promise.resolve().then(() => ReflectApply(hook, undefined, [hookContext])), timeout]);
   } catch (cause) {
     if (ModuError.is(cause) && cause.code === 'MODU_LIFECYCLE_TIMEOUT') throw cause;
     const denial = gateDenial(cause);

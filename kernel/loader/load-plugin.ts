@@ -1,14 +1,18 @@
 import type { Container } from 'inversify';
+import { ownDefinition } from '../authoring/own-definition.js';
 import {
   isPluginDefinition,
   type Logger,
   type PluginContext,
   type PluginDefinition,
+  type Token,
 } from '../authoring/plugin-definition.js';
 import { PluginContainer, type ServiceImport } from '../container/plugin-container.js';
 import { type PluginService, pluginServices } from '../container/plugin-services.js';
 import type { ServiceOwnership } from '../container/service-ownership.js';
 import { ModuError } from '../errors/modu-error.js';
+import { contextFacade } from '../facades/context-facade.js';
+import { loggerFacade } from '../facades/logger-facade.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import { explainInvisible } from './explain-invisible.js';
@@ -77,7 +81,7 @@ export async function importPlugin(request: ImportRequest, code: ModuleGate): Pr
       },
     );
   }
-  return definition;
+  return ownDefinition(definition);
 }
 
 function checkExports(pkg: PluginPackage, names: ReadonlySet<string>): void {
@@ -145,15 +149,16 @@ export async function stagePlugin(
   const container = new PluginContainer(env.rootContainer, name, (token) =>
     explainInvisible(name, token, declared, env),
   );
-  const context: PluginContext = {
+  // A facade of closures: nothing on it leads to the container, the host logger or a shared prototype.
+  const context = contextFacade<PluginContext>({
     plugin: name,
     version,
     config: request.config,
-    logger: env.logger.child({ plugin: name }),
-    use: (token) => container.use(token),
-    useAsync: (token) => container.useAsync(token),
-    has: (token) => container.has(token),
-  };
+    logger: loggerFacade(env.logger.child({ plugin: name })),
+    use: <T>(token: Token<T>) => container.use<T>(token),
+    useAsync: <T>(token: Token<T>) => container.useAsync<T>(token),
+    has: (token: Token) => container.has(token),
+  });
   try {
     container.bindServices(services, () => context);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { PluginSnapshot } from '../runtime/plugin-snapshot.js';
 import type { PluginStateChange } from '../runtime/plugin-table.js';
+import { metricLabels } from './metric-labels.js';
 
 /**
  * The kernel's Prometheus metrics, in a registry of its own (never prom-client's global one, so
@@ -18,7 +19,7 @@ export function createKernelMetrics(snapshot: () => readonly PluginSnapshot[]): 
     registers: [registry],
     collect() {
       this.reset();
-      for (const plugin of snapshot()) this.inc({ state: plugin.state });
+      for (const plugin of snapshot()) this.inc(metricLabels({ state: plugin.state }));
     },
   });
   new Gauge({
@@ -29,7 +30,8 @@ export function createKernelMetrics(snapshot: () => readonly PluginSnapshot[]): 
     collect() {
       this.reset();
       for (const plugin of snapshot()) {
-        for (const [phase, ms] of Object.entries(plugin.durations)) this.set({ plugin: plugin.name, phase }, ms / 1000);
+        for (const [phase, ms] of Object.entries(plugin.durations))
+          this.set(metricLabels({ plugin: plugin.name, phase }), ms / 1000);
       }
     },
   });
@@ -39,5 +41,5 @@ export function createKernelMetrics(snapshot: () => readonly PluginSnapshot[]): 
     labelNames: ['to'],
     registers: [registry],
   });
-  return { registry, onStateChange: (change) => transitions.inc({ to: change.to }) };
+  return { registry, onStateChange: (change) => transitions.inc(metricLabels({ to: change.to })) };
 }

@@ -18,15 +18,7 @@ import {
   usersSpec,
 } from '../kernel/http/sample-plugins.js';
 import { TestHost } from '../kernel/http/test-host.js';
-
-/** A running server: its base URL and how to stop it. */
-export interface Served {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-/** Starts a real server on 127.0.0.1:0 serving `handler`, then a framework route `GET /host/ping` → `pong`. */
-export type Serve = (handler: NeutralHandler) => Promise<Served>;
+import type { Serve, Served } from './servers.js';
 
 const ADMIN = 'let-me-in';
 
@@ -42,7 +34,7 @@ function snapshotOf(http: PluginHttp, names: string[]): PluginSnapshot[] {
   }));
 }
 
-async function problem(response: Response, status: number, code: string): Promise<Record<string, unknown>> {
+export async function problem(response: Response, status: number, code: string): Promise<Record<string, unknown>> {
   const text = await response.text();
   expect(response.status, text).to.equal(status);
   expect(response.headers.get('content-type')).to.match(/^application\/problem\+json/);
@@ -64,7 +56,7 @@ async function problem(response: Response, status: number, code: string): Promis
 export function adapterContract(adapter: string, serve: Serve): void {
   describe(`${adapter} adapter (contract suite)`, () => {
     const host = new TestHost();
-    const http = createPluginHttp({ bodyLimitBytes: 1024, breaker: { failureThreshold: 3, resetTimeoutMs: 800 } });
+    const http = createPluginHttp({ bodyLimitBytes: 1024, breaker: { volumeThreshold: 3, resetTimeoutMs: 800 } });
     const calls: string[] = [];
     let served: Served;
     const get = (path: string, init: RequestInit = {}) => fetch(`${served.url}${path}`, init);

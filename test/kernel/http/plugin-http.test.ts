@@ -95,13 +95,44 @@ describe('createPluginHttp()', () => {
       const error = await rejection(mount({ name: 'p', dependencies: ['auth'], definition: definePlugin({ guards }) }));
       expect(error.code).to.equal('MODU_GUARD_NOT_ACCESSIBLE');
     });
-    it('fails on a method+path another plugin owns, naming both, and keeps none of its routes', async () => {
-      await mount({ name: 'a', prefix: '/shared', definition: definePlugin({ routes: [ok('GET', '/:id')] }) });
-      const b = definePlugin({ routes: [ok('GET', '/y'), ok('GET', '/:userId')] });
-      const error = await rejection(mount({ name: 'b', prefix: '/shared', definition: b }));
+    it('fails on a method+path the plugin declares twice, and keeps none of its routes', async () => {
+      const a = definePlugin({ routes: [ok('GET', '/y'), ok('GET', '/:id'), ok('GET', '/:userId')] });
+      const error = await rejection(mount({ name: 'a', definition: a }));
       expect(error.code).to.equal('MODU_HTTP_ROUTE_CONFLICT');
-      expect(error.message).to.include("'a' and 'b'").and.include('GET /shared/:userId');
-      expect(http.routes().map((r) => `${r.plugin} ${r.path}`)).to.deep.equal(['a /shared/:id']);
+      expect(error.message).to.include("'a' twice").and.include('GET /a/:userId');
+      expect(http.routes()).to.deep.equal([]);
+    });
+    for (const [held, claimed] of [
+      ['/shared', '/shared'],
+      ['/shared', '/shared/inner'],
+      ['/shared/inner', '/shared'],
+      ['/deep', '/deep/er/still'],
+    ] as const) {
+      it(`fails on prefix ${claimed} next to another plugin's ${held}, naming both plugins and prefixes`, async () => {
+        await mount({ name: 'a', prefix: held, definition: definePlugin({ routes: [ok('GET', '/:id')] }) });
+        const b = definePlugin({ routes: [ok('GET', '/y')] });
+        const error = await rejection(mount({ name: 'b', prefix: claimed, definition: b }));
+        expect(error.code).to.equal('MODU_HTTP_ROUTE_CONFLICT');
+        expect(error.message).to.include("'a'").and.include("'b'").and.include(held).and.include(claimed);
+        expect(error.details).to.include({ plugin: 'b', owner: 'a' });
+        expect(http.routes().map((r) => r.plugin)).to.deep.equal(['a']);
+      });
+    }
+    it('frees a prefix on unmount and keeps sibling prefixes apart (/users and /users-admin do not overlap)', async () => {
+      await mount({ name: 'a', prefix: '/users', definition: definePlugin({ routes: [ok('GET', '/:id')] }) });
+      await mount({ name: 'b', prefix: '/users-admin', definition: definePlugin({ routes: [ok('GET', '/x')] }) });
+      http.unmount('a');
+      await mount({ name: 'c', prefix: '/users', definition: definePlugin({ routes: [ok('GET', '/y')] }) });
+      expect(http.routes().map((r) => `${r.plugin} ${r.path}`)).to.deep.equal(['b /users-admin/x', 'c /users/y']);
+    });
+    it('reserves the host endpoints prefix', async () => {
+      const error = await rejection(mount({ name: 'b', prefix: '/_modu/plugins', definition: definePlugin({}) }));
+      expect(error.code).to.equal('MODU_HTTP_ROUTE_CONFLICT');
+      expect(error.message).to.include('/_modu').and.include('(host endpoints)');
+    });
+    it("refuses a route path with a '..' segment", async () => {
+      const error = await rejection(mount({ name: 'b', definition: definePlugin({ routes: [ok('GET', '/../a')] }) }));
+      expect(error.code).to.equal('MODU_HTTP_ROUTE_INVALID');
     });
   });
 
