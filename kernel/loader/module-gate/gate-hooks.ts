@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
+import { approvedGoal, fileDenial, type LoadGoal } from './file-approval.js';
 import {
   builtinDenial,
   deniedError,
@@ -47,11 +48,11 @@ interface LoadContext {
   readonly conditions?: readonly string[];
   readonly importAttributes?: Record<string, string>;
   /** Not documented, but read by Node's default load (v20 to v24): a source given here is not read again. */
-  readonly source?: string | Buffer | null;
+  readonly source?: string | Buffer | ArrayBuffer | Uint8Array | null;
 }
 interface LoadResult {
   readonly format: string;
-  readonly source?: string | Buffer | null;
+  readonly source?: string | Buffer | ArrayBuffer | Uint8Array | null;
   readonly shortCircuit?: boolean;
 }
 type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
@@ -122,20 +123,46 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
   return { ...result, url: url.href };
 }
 
+const FORMAT_GOALS: Readonly<Record<string, LoadGoal>> = {
+  module: 'module',
+  commonjs: 'script',
+  json: 'json',
+  wasm: 'binary',
+};
+
+/** The text of a source as the scan hashed it (UTF-8), or the bytes of a binary. */
+function contentOf(source: string | Buffer | ArrayBuffer | Uint8Array, goal: LoadGoal): string | Uint8Array {
+  if (typeof source === 'string') return source;
+  const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+  return goal === 'binary' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
 /**
- * Reads the files of admitted plugins in one system call each. Node's default load reads with `fs.promises`: four
- * thread-pool round trips per module, all on this one thread, which every import in the process waits for. What the
- * file is (its format, syntax detection included) is still Node's to decide.
+ * Only scanned bytes run: a file of an admitted plugin loads only when its scan read it, and with the content it read
+ * (by sha256), under the goal Node picks for it (see fileDenial). The file is read here, in one system call, and that
+ * very source is handed on, so nothing can change between the check and the compile. A CommonJS file is handed on
+ * without its source, as Node's default load does, and checked where the CommonJS loader compiles it.
  */
 export async function load(url: string, context: LoadContext, next: NextLoad): Promise<LoadResult> {
-  if (context.source != null || context.format === 'commonjs' || !url.startsWith('file:')) return next(url, context);
+  if (!url.startsWith('file:')) return next(url, context);
   const path = fileURLToPath(url);
-  if (policyFor(path, policies) === undefined) return next(url, context);
-  let source: Buffer;
-  try {
-    source = readFileSync(path);
-  } catch {
-    return next(url, context); // Node reports a missing or unreadable file in its own words
+  const policy = policyFor(path, policies);
+  if (policy === undefined) return next(url, context);
+  if (approvedGoal(path, policy) === undefined) throw deniedError(fileDenial(path, 'module', undefined, policy) ?? '');
+  let source = context.source;
+  if (source == null && context.format !== 'commonjs') {
+    try {
+      source = readFileSync(path);
+    } catch {
+      return next(url, context); // Node reports a missing or unreadable file in its own words
+    }
   }
-  return next(url, { ...context, source });
+  const result = await next(url, source == null ? context : { ...context, source });
+  const goal = FORMAT_GOALS[result.format];
+  const denied =
+    goal === undefined
+      ? `plugin "${policy.name}" may not load ${path} as ${result.format}: the scan approves JavaScript, JSON and binaries only`
+      : fileDenial(path, goal, result.source == null ? undefined : contentOf(result.source, goal), policy);
+  if (denied !== undefined) throw deniedError(denied);
+  return result;
 }

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { normaliseCapability } from '../../capabilities/capability-catalogue.js';
 import { ModuError } from '../../errors/modu-error.js';
+import type { ScanReport } from '../../scanner/scan-types.js';
 import { cjsLoader, installCjsGate } from './cjs-gate.js';
 import { isCommonJsEntry } from './entry-format.js';
 import { evictCjs } from './evict-cjs.js';
@@ -29,6 +30,12 @@ import { providePluginApi } from './plugin-api-slot.js';
 export interface ModuleGate {
   /** Registers a plugin's policy before its code runs; resolves once the ESM hooks thread acknowledged it. */
   admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void>;
+  /**
+   * Approves the files a passed scan of the plugin at `root` read (its report's `approved` and `contentHash`): from
+   * then on those files, with that content, are the only ones of the folder that load, whether before or after its
+   * admission; each approval replaces the last. Resolves once the ESM hooks thread has it.
+   */
+  approve(root: string, scan: Pick<ScanReport, 'approved' | 'contentHash'>): Promise<void>;
   /**
    * Imports the plugin's entry module as generation `generation` and returns the module namespace (for CommonJS,
    * `{ default: module.exports }`). ES modules of a new generation are evaluated afresh and the old ones stay in
@@ -72,11 +79,15 @@ function realPath(path: string): string {
 }
 
 function samePolicy(a: GatePolicy, b: GatePolicy): boolean {
-  return a.name === b.name && a.root === b.root && a.granted.join('\n') === b.granted.join('\n');
+  return (
+    a.name === b.name && a.root === b.root && a.granted.join('\n') === b.granted.join('\n') && a.filesId === b.filesId
+  );
 }
 
 class PortGate implements ModuleGate {
   private readonly policies = new Map<string, GatePolicy>();
+  /** The approved files of each real root, kept apart from its admission: either may come first. */
+  private readonly approvals = new Map<string, Pick<GatePolicy, 'files' | 'filesId'>>();
   /** What the hooks thread was sent for each root, and when it acknowledged it. */
   private readonly sent = new Map<string, { policy: GatePolicy; acknowledged: Promise<void> }>();
   /** Policies waiting for this tick's message, and its acknowledgement. */
@@ -152,7 +163,15 @@ class PortGate implements ModuleGate {
     const root = realPath(plugin.root);
     this.realRoots.set(resolvePath(plugin.root), root);
     const granted = plugin.granted.map(normaliseCapability).filter((capability) => capability !== undefined);
-    await this.send({ name: plugin.name, root, granted });
+    await this.send({ name: plugin.name, root, granted, ...this.approvals.get(root) });
+  }
+
+  async approve(root: string, scan: Pick<ScanReport, 'approved' | 'contentHash'>): Promise<void> {
+    const real = this.realRoots.get(resolvePath(root)) ?? realPath(root);
+    const approval = { files: scan.approved ?? {}, filesId: scan.contentHash };
+    this.approvals.set(real, approval);
+    const policy = this.policies.get(real);
+    if (policy !== undefined) await this.send({ ...policy, ...approval });
   }
 
   /**

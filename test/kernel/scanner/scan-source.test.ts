@@ -202,7 +202,7 @@ describe('scanSource()', () => {
         '};',
       ].join('\n');
       const chain = `export const x = ${"'a' + ".repeat(200_000)}'a';`;
-      expect(rules(`${helper}\n${chain}`)).to.deep.equal(['too-complex']);
+      expect(rules(`${helper}\n${chain}`, 'index.mjs')).to.deep.equal(['too-complex']);
     });
 
     it('reports a scan-timeout when the walk budget runs out', () => {

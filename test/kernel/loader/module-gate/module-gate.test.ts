@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { definePlugin, gateDenial, ModuError, moduleGate } from '../../../../kernel/index.js';
+import { definePlugin, gateDenial, ModuError, moduleGate, scanPlugin } from '../../../../kernel/index.js';
 import { pluginApi } from '../../../../kernel/loader/module-gate/plugin-api.js';
 
 type Hooks = { onLoad(): unknown };
@@ -43,6 +43,7 @@ describe('moduleGate()', () => {
       await writeFile(join(root, file), text);
     }
     await gate.admit({ name, root, granted });
+    await gate.approve(root, await scanPlugin(root));
     return { name, root, entry: join(root, 'index.js') };
   }
 
@@ -81,11 +82,15 @@ describe('moduleGate()', () => {
       });
       const cjs = await plugin({ 'index.js': "module.exports = require('modu').definePlugin({});\n" }, [], 'commonjs');
       const gateModule = new URL('../../../../kernel/loader/module-gate/module-gate.js', import.meta.url).href;
+      const kernelModule = new URL('../../../../kernel/index.js', import.meta.url).href;
       const script = `
         const { moduleGate } = await import(${JSON.stringify(gateModule)});
+        const { scanPlugin } = await import(${JSON.stringify(kernelModule)});
         const gate = moduleGate();
         await gate.admit({ name: 'esm', root: ${JSON.stringify(esm.root)}, granted: [] });
         await gate.admit({ name: 'cjs', root: ${JSON.stringify(cjs.root)}, granted: [] });
+        await gate.approve(${JSON.stringify(esm.root)}, await scanPlugin(${JSON.stringify(esm.root)}));
+        await gate.approve(${JSON.stringify(cjs.root)}, await scanPlugin(${JSON.stringify(cjs.root)}));
         const outcome = (promise) => promise.then(() => 'loaded', (error) => error.message);
         const esm = outcome(gate.importEntry(${JSON.stringify(esm.entry)}, 1));
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -220,6 +225,7 @@ describe('moduleGate()', () => {
         const linked = `${real}-link`;
         await symlink(real, linked, 'dir');
         await gate.admit({ name: `linked-${type}`, root: linked, granted: [] });
+        await gate.approve(linked, await scanPlugin(linked));
         const denied = await rejection(gate.importEntry(join(linked, 'index.js'), 1));
         expect(denied.code, type).to.equal('MODU_PERMISSION_DENIED');
       }
