@@ -101,6 +101,78 @@ describe('moduleGate()', () => {
     });
   });
 
+  describe('when a plugin loads a file its scan did not read and pass', () => {
+    it('refuses text, extensionless files and a folder main pointing at data, naming the file', async () => {
+      const cases: Array<[files: Record<string, string>, type: string, file: string]> = [
+        [
+          { 'index.js': "module.exports = require('./notes.txt');\n", 'notes.txt': 'module.exports = 1;\n' },
+          'commonjs',
+          'notes.txt',
+        ],
+        [
+          { 'index.js': "export default await import('./LICENSE');\n", LICENSE: 'export default 1;\n' },
+          'module',
+          'LICENSE',
+        ],
+        [
+          {
+            'index.js': "module.exports = require('./lib');\n",
+            'lib/package.json': '{ "main": "data.dat" }',
+            'lib/data.dat': 'module.exports = 1;\n',
+          },
+          'commonjs',
+          'lib/data.dat',
+        ],
+      ];
+      for (const [files, type, file] of cases) {
+        const p = await plugin(files, [], type);
+        const denied = await rejection(gate.importEntry(p.entry, 1));
+        expect(denied.code, file).to.equal('MODU_PERMISSION_DENIED');
+        expect(denied.message, file).to.contain(join(p.root, file)).and.contain('the scan did not read it');
+      }
+    });
+
+    it('refuses a file changed on disk after its scan, ESM, CommonJS and JSON alike', async () => {
+      for (const [type, entry, changed] of [
+        ['module', "export { n } from './lib.js';\n", 'lib.js'],
+        ['commonjs', "module.exports = require('./lib.js');\n", 'lib.js'],
+        ['commonjs', "module.exports = require('./data.json');\n", 'data.json'],
+      ] as const) {
+        const p = await plugin({ 'index.js': entry, 'lib.js': 'exports.n = 1;\n', 'data.json': '{"n": 1}' }, [], type);
+        await writeFile(join(p.root, changed), changed.endsWith('.json') ? '{"n": 2}' : 'exports.n = 2;\n');
+        const denied = await rejection(gate.importEntry(p.entry, 1));
+        expect(denied.message, `${type} ${changed}`)
+          .to.contain(join(p.root, changed))
+          .and.contain('changed since its scan');
+      }
+    });
+
+    it('refuses what .moduignore leaves out of the scan, and loads approved JSON', async () => {
+      const p = await plugin(
+        {
+          '.moduignore': 'secret.json\n',
+          'index.js': "exports.data = require('./data.json');\nexports.secret = () => require('./secret.json');\n",
+          'data.json': '{"n": 1}',
+          'secret.json': '{"n": 2}',
+        },
+        [],
+        'commonjs',
+      );
+      const loaded = (await gate.importEntry(p.entry, 1)).default as { data: unknown; secret: () => unknown };
+      expect(loaded.data).to.deep.equal({ n: 1 });
+      expect(() => loaded.secret()).to.throw(ModuError, /secret\.json: the scan did not read it/);
+    });
+
+    it('refuses everything of a folder admitted but not approved by a scan yet', async () => {
+      const root = join(base, `unscanned-${++count}`);
+      await mkdir(root);
+      await writeFile(join(root, 'index.js'), 'export default 1;\n');
+      await gate.admit({ name: 'unscanned', root, granted: [] });
+      const denied = await rejection(gate.importEntry(join(root, 'index.js'), 1));
+      expect(denied.message).to.contain('its code has not passed a scan yet');
+    });
+  });
+
   describe('when a plugin imports a package', () => {
     it('loads one bundled in its own node_modules, from ESM and CommonJS', async () => {
       const bundled = {
