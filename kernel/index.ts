@@ -101,6 +101,7 @@ export { checkManifest, MANIFEST_FILE, readManifest } from './manifest/read-mani
 export type { PluginRuntime } from './runtime/plugin-runtime.js';
 export type { ErrorReport, PluginPhase, PluginSnapshot, PluginState } from './runtime/plugin-snapshot.js';
 export type { KernelEvents, PluginStateChange } from './runtime/plugin-table.js';
+export { IGNORE_FILE, IgnoreList } from './scanner/ignore-list.js';
 export type { SourceType } from './scanner/parse-source.js';
 export type { ScanLimits } from './scanner/scan-limits.js';
 export { DEFAULT_SCAN_LIMITS } from './scanner/scan-limits.js';
@@ -110,7 +111,7 @@ export type { ScanRule } from './scanner/scan-rules.js';
 export { SCAN_RULES } from './scanner/scan-rules.js';
 export type { ScanSourceOptions } from './scanner/scan-source.js';
 export { scanSource } from './scanner/scan-source.js';
-export type { ScanFinding, ScanReport } from './scanner/scan-types.js';
+export type { ApprovedFile, ApprovedGoal, ScanFinding, ScanReport } from './scanner/scan-types.js';
 export type { YamlFile } from './validation/read-yaml-file.js';
 export { parseYaml, readYamlFile } from './validation/read-yaml-file.js';
 export type { ValidationProblem, ValidationSource } from './validation/validate.js';

@@ -91,17 +91,18 @@ class ModuKernel implements Kernel {
     this.http = (request) => (request.path.startsWith(hostPaths) ? both(request) : routes(request));
     const timeoutOf = (record: PluginRecord, hook: HookName) => this.#timeoutOf(record, hook);
     const scanCache = join(resolve(this.#config.cacheDir ?? '.modu/cache'), 'scan');
+    const code = moduleGate();
     const lifecycle = new PluginLifecycle({
       table: this.#table,
       http: this.#http,
-      code: moduleGate(),
+      code,
       logger: this.#logger,
       rootContainer: new Container(),
       ownership: new ServiceOwnership(),
       runtimeOf: (name) => this.#table.get(name)?.runtime,
       timeoutOf,
       blockedBy: (name) => this.#orchestrator.dependentsOf(name),
-      checkCode: (pkg, granted) => checkPluginCode(pkg, granted, scanCache),
+      checkCode: (pkg, granted) => checkPluginCode(pkg, granted, scanCache, code),
     });
     this.#orchestrator = new PluginOrchestrator({
       table: this.#table,

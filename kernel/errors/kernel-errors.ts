@@ -148,6 +148,11 @@ export const kernelErrors = defineErrors({
     status: 403,
     hint: 'Add the capability to `permissions` in plugin.yaml and grant it in modu.yaml under `plugins.<name>.grants`, or remove the code that needs it.',
   },
+  MODU_SCAN_SYNTAX_ERROR: {
+    title: 'Plugin code does not parse',
+    status: 400,
+    hint: 'Fix the syntax error at the file, line and column shown; the message names the goal (ES module or CommonJS script) Node uses for the file, from its extension and the nearest package.json `type`.',
+  },
   MODU_PERMISSION_UNKNOWN: {
     title: 'Unknown capability',
     status: 400,

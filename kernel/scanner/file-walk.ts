@@ -1,13 +1,13 @@
 import type { ESTree } from 'meriyah';
 import { builtinName } from '../capabilities/capability-catalogue.js';
 import { classifySpecifier } from './classify-specifier.js';
+import { intrinsicMutation, isPatternTarget, mayBeShared } from './intrinsic-mutation.js';
 import {
   constructorKey,
   constructorUse,
   escapesSloppyThis,
   insideClass,
   isWrapperArguments,
-  prototypeWrite,
   reflectiveKey,
   SENSITIVE_MEMBERS,
   staticName,
@@ -66,14 +66,21 @@ export class FileWalk extends RootTracker {
             `reads '${reflective.name}' reflectively, out of the scanner's sight`,
           );
         }
-        this.prototypeWrite(node);
+        this.intrinsicWrite(node);
         return;
       }
       case 'AssignmentExpression':
       case 'UpdateExpression':
-        this.prototypeWrite(node);
+      case 'UnaryExpression':
+        this.intrinsicWrite(node);
         return;
       case 'MemberExpression':
+        if (
+          isPatternTarget(node, ancestors[ancestors.length - 2], ancestors[ancestors.length - 3]) &&
+          mayBeShared(node.object)
+        ) {
+          this.add('intrinsic-mutation', node, 'a destructuring writes into a built-in object that the host shares');
+        }
         this.member(node, ancestors);
         return;
       case 'ImportDeclaration':
@@ -81,7 +88,10 @@ export class FileWalk extends RootTracker {
         return;
       case 'ExportAllDeclaration':
       case 'ExportNamedDeclaration':
-        if (node.source) this.specifier(node.source, 're-exports');
+        if (node.source) {
+          this.specifier(node.source, 're-exports');
+          this.reexport(node);
+        }
         return;
       case 'ImportExpression':
         this.load(node.source, node, ancestors, 'import()');
@@ -105,9 +115,14 @@ export class FileWalk extends RootTracker {
     }
   }
 
-  private prototypeWrite(node: ESTree.Node): void {
-    const write = prototypeWrite(node);
-    if (write) this.add('prototype-pollution', write, 'writes into a built-in prototype that the host shares');
+  private intrinsicWrite(node: ESTree.Node): void {
+    const write = intrinsicMutation(node);
+    if (write)
+      this.add(
+        'intrinsic-mutation',
+        write,
+        'changes a built-in object (a prototype, constructor or namespace) that the host shares',
+      );
   }
 
   private identifier(
@@ -183,6 +198,26 @@ export class FileWalk extends RootTracker {
       if (outcome === 'same-root') this.aliases.set(spec.local.name, 'process');
       if (outcome === 'builtin')
         this.add('computed-builtin', spec, 'imports getBuiltinModule: its calls cannot be followed');
+    }
+  }
+
+  /**
+   * A re-export of `node:process` hands its members to importers, whose uses of them this file cannot see: `export *`
+   * and `export { default }` are escapes, and each named member gets the verdict a direct import of it would.
+   */
+  private reexport(node: ESTree.ExportAllDeclaration | ESTree.ExportNamedDeclaration): void {
+    if (builtinName(String(node.source?.value)) !== 'process') return;
+    if (node.type === 'ExportAllDeclaration') {
+      this.add('escaped-reference', node, 're-exports all of process: its importers use it out of sight');
+      return;
+    }
+    for (const spec of node.specifiers) {
+      const name = spec.local.type === 'Identifier' ? spec.local.name : String(spec.local.value);
+      const outcome = this.memberVerdict('process', name, spec);
+      if (outcome === 'builtin')
+        this.add('computed-builtin', spec, 're-exports getBuiltinModule: its calls cannot be followed');
+      if (outcome === 'same-root')
+        this.add('escaped-reference', spec, `re-exports process.${name}: process used out of sight`);
     }
   }
 

@@ -1,10 +1,9 @@
-import { epochNow, type FileTask, scanFileTask } from './scan-file-task.js';
+import type { SourceType } from './parse-source.js';
+import { epochNow, type FileResult, scanFileTask } from './scan-file-task.js';
 import type { ScanLimits } from './scan-limits.js';
 import { SCAN_RULES, type ScanRule } from './scan-rules.js';
-import { scanOnThread } from './scan-threads.js';
+import { scanOnThread, scanThreadCount } from './scan-threads.js';
 import type { ScanFinding } from './scan-types.js';
-
-type FileResult = ScanFinding[] | undefined;
 
 /** A finding about a whole file (or `.` for the plugin), at line 1, column 1. */
 export function fileFinding(rule: ScanRule, file: string, message: string, capability?: string): ScanFinding {
@@ -12,31 +11,27 @@ export function fileFinding(rule: ScanRule, file: string, message: string, capab
   return capability === undefined ? base : { ...base, capability };
 }
 
-/** Scans file after file, yielding to the event loop between files so a host keeps serving. */
-async function scanInThread(tasks: readonly FileTask[]): Promise<FileResult[]> {
-  const results: FileResult[] = [];
-  let lastYield = performance.now();
-  for (const task of tasks) {
-    const found = scanFileTask(task);
-    results.push(found);
-    if (found === undefined) break;
-    if (performance.now() - lastYield > 20) {
-      await new Promise((resolveYield) => setImmediate(resolveYield));
-      lastYield = performance.now();
-    }
-  }
-  return results;
+/** What a whole plugin scan found: the findings in file order, and the goal each file parsed under. */
+export interface ScanOutcome {
+  readonly findings: ScanFinding[];
+  /** By file, in the order added; undefined for a file that did not parse or was left unscanned. */
+  readonly goals: ReadonlyArray<'module' | 'script' | undefined>;
 }
 
 /**
- * The scan of one plugin's files under its time budget, which starts with the scan. On worker threads each file
- * is scanned from the moment it is added, while later files are still being read; in this thread, file after
- * file once all are added. Findings come in the order files were added either way.
+ * The scan of one plugin's files under its time budget, which starts with the scan. Files are scanned as they are
+ * added, so that a caller holds only a few files' text at once: in this thread at once (yielding to the event loop
+ * every 20 ms so a host keeps serving), on worker threads with a few files in flight. Findings come in the order
+ * files were added either way.
  */
 export class PluginScan {
-  private readonly tasks: FileTask[] = [];
-  private readonly running: Promise<FileResult>[] = [];
+  private readonly paths: string[] = [];
+  private readonly results: Array<FileResult | undefined | Promise<FileResult | undefined>> = [];
+  /** Files handed to worker threads and not yet done: `add` waits while there are too many. */
+  private readonly window: Promise<unknown>[] = [];
   private readonly deadline: number;
+  private stopped = false;
+  private lastYield = performance.now();
 
   constructor(
     private readonly limits: ScanLimits,
@@ -45,29 +40,43 @@ export class PluginScan {
     this.deadline = epochNow() + limits.pluginTimeMs;
   }
 
-  add(path: string, text: string): void {
-    const task = { path, text, fileTimeMs: this.limits.fileTimeMs, deadline: this.deadline };
-    this.tasks.push(task);
-    if (!this.onThreads) return;
-    const running = scanOnThread(task);
-    // Awaited in findings(); until then a failure must not surface as an unhandled rejection.
-    running.catch(() => undefined);
-    this.running.push(running);
+  /** Scans one file (or hands it to a thread); resolves once its text may be dropped by the caller. */
+  async add(path: string, text: string, goal: SourceType): Promise<void> {
+    const task = { path, text, goal, fileTimeMs: this.limits.fileTimeMs, deadline: this.deadline };
+    this.paths.push(path);
+    if (this.onThreads) {
+      const running = scanOnThread(task);
+      // Awaited in finish(); until then a failure must not surface as an unhandled rejection.
+      running.catch(() => undefined);
+      this.results.push(running);
+      this.window.push(running);
+      if (this.window.length >= 2 * scanThreadCount()) await this.window.shift()?.catch(() => undefined);
+      return;
+    }
+    const found = this.stopped ? undefined : scanFileTask(task);
+    this.stopped = found === undefined;
+    this.results.push(found);
+    if (performance.now() - this.lastYield > 20) {
+      await new Promise((resolveYield) => setImmediate(resolveYield));
+      this.lastYield = performance.now();
+    }
   }
 
-  /** Every file's findings; past the plugin budget, a `scan-timeout` for the first file it left unscanned. */
-  async findings(): Promise<ScanFinding[]> {
-    const results = this.onThreads ? await Promise.all(this.running) : await scanInThread(this.tasks);
+  /** Every file's findings and goal; past the plugin budget, a `scan-timeout` for the first file left unscanned. */
+  async finish(): Promise<ScanOutcome> {
+    const results = await Promise.all(this.results);
     const findings: ScanFinding[] = [];
-    for (const [i, task] of this.tasks.entries()) {
+    const goals: Array<'module' | 'script' | undefined> = [];
+    for (const [i, path] of this.paths.entries()) {
       const found = results[i];
       if (found === undefined) {
         const message = `the plugin's ${this.limits.pluginTimeMs} ms scan budget ran out here`;
-        findings.push(fileFinding('scan-timeout', task.path, message));
+        findings.push(fileFinding('scan-timeout', path, message));
         break;
       }
-      findings.push(...found);
+      findings.push(...found.findings);
+      goals.push(found.goal);
     }
-    return findings;
+    return { findings, goals };
   }
 }

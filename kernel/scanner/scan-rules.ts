@@ -37,7 +37,10 @@ export const SCAN_RULES = {
   'process-ipc': { severity: 'error', capability: 'node:child_process', summary: 'talks to the parent process' },
   'network-global': { severity: 'error', capability: 'network', summary: 'fetch, WebSocket or EventSource' },
   'process-internals': { severity: 'error', capability: 'native', summary: 'process internals (`process._*`)' },
-  'prototype-pollution': { severity: 'error', summary: 'changes a built-in prototype shared with the host' },
+  'intrinsic-mutation': {
+    severity: 'error',
+    summary: 'changes a built-in prototype, constructor, namespace or the global object, which the host shares',
+  },
   'process-control': { severity: 'warning', summary: 'changes or ends the host process' },
   'native-addon': { severity: 'error', capability: 'native', summary: 'a native addon (.node file)' },
   'unicode-escape': { severity: 'error', summary: 'an identifier written with Unicode escapes' },

@@ -1,6 +1,5 @@
-import { isParseError } from 'meriyah';
 import { FileWalk, ScanDeadline } from './file-walk.js';
-import { type ParsedSource, parseSource, type SourceType } from './parse-source.js';
+import { GoalSyntaxError, type ParsedSource, parseSource, type SourceType } from './parse-source.js';
 import type { RawFinding } from './root-tracker.js';
 import { ruleCapability, SCAN_RULES } from './scan-rules.js';
 import type { ScanFinding } from './scan-types.js';
@@ -10,7 +9,10 @@ import { declaresTscMetadataHelper } from './tsc-metadata.js';
 export interface ScanSourceOptions {
   /** Path relative to the plugin root, with forward slashes; findings name it and relative imports resolve from it. */
   readonly file: string;
-  /** Defaults from the extension: `.cjs` script, `.mjs` module, else try module then script. */
+  /**
+   * The goal Node uses for the file (see {@link SourceType}); defaults from the extension alone: `.cjs` script,
+   * `.mjs` module, else `detect`. A plugin scan gives it from the nearest package.json `type` too.
+   */
   readonly sourceType?: SourceType;
   /** Time budget for the walk, in milliseconds (default 1000). Parsing is bounded by the caller's size limit. */
   readonly timeBudgetMs?: number;
@@ -19,7 +21,7 @@ export interface ScanSourceOptions {
 function defaultSourceType(file: string): SourceType {
   if (file.endsWith('.cjs')) return 'script';
   if (file.endsWith('.mjs')) return 'module';
-  return 'unknown';
+  return 'detect';
 }
 
 /** Line and column (1-based) of each offset, ascending, counting line breaks as ECMAScript does. */
@@ -38,9 +40,7 @@ function positions(code: string, offsets: readonly number[]): Array<{ line: numb
   });
 }
 
-function isModuleDeclaration(node: { type: string }): boolean {
-  return node.type.startsWith('Import') || node.type.startsWith('Export');
-}
+const GOAL_NAMES = { module: 'an ES module', script: 'a CommonJS script' } as const;
 
 /** Parses, or records why the file could not be parsed and returns undefined. */
 function parseOrReport(code: string, requested: SourceType, found: RawFinding[]): ParsedSource | undefined {
@@ -49,22 +49,22 @@ function parseOrReport(code: string, requested: SourceType, found: RawFinding[])
   } catch (error) {
     if (error instanceof RangeError) {
       found.push({ rule: 'too-complex', start: 0, message: 'nesting too deep to parse' });
-    } else if (isParseError(error)) {
-      const message = `does not parse as ESM or CommonJS: ${error.description}`;
+    } else if (error instanceof GoalSyntaxError) {
+      const message = `SyntaxError as ${GOAL_NAMES[error.goal]}, as Node will run it: ${error.description}`;
       found.push({ rule: 'parse-error', start: error.start, message });
     } else throw error;
     return undefined;
   }
 }
 
-function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[]): void {
-  const deadline = performance.now() + (options.timeBudgetMs ?? 1000);
+/** Walks one file; returns the goal it parsed under, or undefined when it does not parse. */
+function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[]): 'module' | 'script' | undefined {
   const requested = options.sourceType ?? defaultSourceType(options.file);
   const parsed = parseOrReport(code, requested, found);
-  if (parsed === undefined) return;
-  // A .js file that parses as ESM still runs as CommonJS unless it has import or export declarations.
-  const script =
-    parsed.sourceType === 'script' || (requested !== 'module' && !parsed.ast.body.some(isModuleDeclaration));
+  if (parsed === undefined) return undefined;
+  // The budget is the walk's: parsing is linear, and bounded by the caller's size limit.
+  const deadline = performance.now() + (options.timeBudgetMs ?? 1000);
+  const script = parsed.sourceType === 'script';
   const walk = new FileWalk(options.file, code, script, deadline, !script && declaresTscMetadataHelper(parsed.ast));
   try {
     walk.run(parsed.ast);
@@ -75,6 +75,7 @@ function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[])
   } finally {
     found.push(...walk.found);
   }
+  return parsed.sourceType;
 }
 
 /**
@@ -86,8 +87,20 @@ function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[])
  * // [{ rule: 'import-builtin', capability: 'node:child_process', file: 'index.js', line: 1, column: 12, … }]
  */
 export function scanSource(code: string, options: ScanSourceOptions): ScanFinding[] {
+  return scanSourceGoal(code, options).findings;
+}
+
+/** {@link scanSource}, and the goal the file parsed under (undefined when it does not parse). */
+export function scanSourceGoal(
+  code: string,
+  options: ScanSourceOptions,
+): { findings: ScanFinding[]; goal: 'module' | 'script' | undefined } {
   const found: RawFinding[] = [];
-  walkFile(code, options, found);
+  const goal = walkFile(code, options, found);
+  return { findings: sortedFindings(code, options.file, found), goal };
+}
+
+function sortedFindings(code: string, file: string, found: RawFinding[]): ScanFinding[] {
   if (found.length === 0) return [];
   const seen = new Set<string>();
   const unique = found
@@ -103,7 +116,7 @@ export function scanSource(code: string, options: ScanSourceOptions): ScanFindin
       rule: raw.rule,
       ...(capability === undefined ? {} : { capability }),
       severity: SCAN_RULES[raw.rule].severity,
-      file: options.file,
+      file,
       ...(at[i] ?? { line: 1, column: 1 }),
       message: raw.message,
     };

@@ -18,6 +18,18 @@ export interface ScanFinding {
   readonly message: string;
 }
 
+/**
+ * How a file the scan read may load: as an ES module or a CommonJS script (the goal it was scanned under), as JSON
+ * data, or as a binary (a native addon or WebAssembly, loaded only when the capability it needs is granted).
+ */
+export type ApprovedGoal = 'module' | 'script' | 'json' | 'binary';
+
+/** A file the scan read: the sha256 of what it read (the UTF-8 text; the bytes of a binary) and how it may load. */
+export interface ApprovedFile {
+  readonly sha256: string;
+  readonly goal: ApprovedGoal;
+}
+
 /** A plugin's scan: the findings and the capabilities its code needs. */
 export interface ScanReport {
   /** sha256 over every scanned file's path and content: the cache key. */
@@ -25,6 +37,11 @@ export interface ScanReport {
   readonly files: number;
   readonly bytes: number;
   readonly findings: readonly ScanFinding[];
+  /**
+   * Every file the scan read, by path relative to the plugin root: the module gate loads these and only these, and
+   * only with the content they had when they were read.
+   */
+  readonly approved?: Readonly<Record<string, ApprovedFile>>;
   /** Capabilities the code uses, sorted. */
   readonly capabilities: readonly string[];
   /** True when the report was read from the scan cache instead of computed. */

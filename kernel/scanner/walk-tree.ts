@@ -186,16 +186,17 @@ const CHILDREN: { readonly [T in ESTree.Node['type']]?: ChildWalker<T> } = {
     walk.visit(node.options, false);
   },
   ImportDeclaration: (node, walk) => walk.each(node.specifiers, true),
+  // `export { name }` reads a local binding (it may be an alias of a sensitive root); `export { name } from 'x'` does not.
   ExportNamedDeclaration: (node, walk) => {
     walk.visit(node.declaration, false);
-    walk.each(node.specifiers, true);
+    walk.each(node.specifiers, node.source !== null && node.source !== undefined);
   },
   ImportSpecifier: (node, walk) => {
     walk.visit(node.imported, true);
     walk.visit(node.local, true);
   },
-  ExportSpecifier: (node, walk) => {
-    walk.visit(node.local, true);
+  ExportSpecifier: (node, walk, binding) => {
+    walk.visit(node.local, binding);
     walk.visit(node.exported, true);
   },
   ImportDefaultSpecifier: local,

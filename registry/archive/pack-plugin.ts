@@ -1,8 +1,8 @@
 import { lstat, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ModuError, readManifest } from '../../kernel/index.js';
+import { type IgnoreList, ModuError, readManifest } from '../../kernel/index.js';
 import { checkPackageJson } from './check-package-json.js';
-import { IgnoreList } from './ignore-list.js';
+import { packIgnoreList } from './ignore-list.js';
 import { computeIntegrity } from './integrity.js';
 import type { ArchiveFile } from './read-archive.js';
 import { writeTgz } from './write-tar.js';
@@ -55,7 +55,7 @@ async function collect(root: string, ignore: IgnoreList, relative = ''): Promise
 export async function packPlugin(dir: string): Promise<PackedPlugin> {
   const root = resolve(dir);
   const { manifest } = await readManifest(root);
-  const files = (await collect(root, await IgnoreList.forFolder(root))).sort((a, b) =>
+  const files = (await collect(root, await packIgnoreList(root))).sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   );
   checkPackageJson(files, root);

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import { isAbsolute } from 'node:path';
 import { ModuError } from '../../errors/modu-error.js';
+import { approvedGoal, fileDenial } from './file-approval.js';
 import { builtinDenial, escapeDenial, type GatePolicy, policyFor } from './gate-policy.js';
 
 /** The internals of the CommonJS loader the gate wraps; not in @types/node. */
@@ -10,6 +12,8 @@ export interface CjsLoader {
   _nodeModulePaths(from: string): string[];
   _cache: Record<string, CjsModule | undefined>;
   _pathCache: Record<string, string>;
+  _extensions: Record<string, (module: CjsModule, filename: string) => void>;
+  prototype: { _compile(this: CjsModule, content: string, filename: string, format?: string): unknown };
   new (id: string): CjsModule;
 }
 
@@ -18,6 +22,7 @@ export interface CjsModule {
   filename: string | null | undefined;
   paths: string[];
   children: CjsModule[];
+  exports: unknown;
 }
 
 /** The CommonJS loader itself (`node:module`'s default export). */
@@ -27,10 +32,54 @@ function denied(message: string, policy: GatePolicy, request: string): ModuError
   return new ModuError('MODU_PERMISSION_DENIED', message, { details: { plugin: policy.name, specifier: request } });
 }
 
+function fileDenied(message: string, policy: GatePolicy, file: string): ModuError {
+  return new ModuError('MODU_PERMISSION_DENIED', message, { details: { plugin: policy.name, file } });
+}
+
+/**
+ * Only scanned bytes run, on the CommonJS side: every file of an admitted plugin that the CommonJS loader compiles
+ * (whatever its extension: `require('./notes.txt')` compiles it as JavaScript), parses as JSON or opens as an addon
+ * must be one its scan read, with the content it read, and a script or module is compiled under the very goal it was
+ * scanned under (see fileDenial). The check sees the text that is then compiled or parsed, so nothing can change
+ * between the two; an addon is hashed, then opened by Node (native code is full trust anyway).
+ */
+function installContentGate(loader: CjsLoader, policies: ReadonlyMap<string, GatePolicy>): void {
+  const compile = loader.prototype._compile;
+  loader.prototype._compile = function gatedCompile(content, filename, format) {
+    const policy = typeof filename === 'string' ? policyFor(filename, policies) : undefined;
+    if (policy === undefined) return compile.call(this, content, filename, format);
+    const goal = approvedGoal(filename, policy) === 'module' ? 'module' : 'script';
+    const denial = fileDenial(filename, goal, content, policy);
+    if (denial !== undefined) throw fileDenied(denial, policy, filename);
+    return compile.call(this, content, filename, goal === 'module' ? 'module' : 'commonjs');
+  };
+  const json = loader._extensions['.json'];
+  loader._extensions['.json'] = function gatedJson(module, filename) {
+    const policy = policyFor(filename, policies);
+    if (policy === undefined || json === undefined) return json?.(module, filename);
+    const content = readFileSync(filename, 'utf8');
+    const denial = fileDenial(filename, 'json', content, policy);
+    if (denial !== undefined) throw fileDenied(denial, policy, filename);
+    try {
+      module.exports = JSON.parse(content.charCodeAt(0) === 0xfeff ? content.slice(1) : content);
+    } catch (error) {
+      if (error instanceof Error) error.message = `${filename}: ${error.message}`;
+      throw error;
+    }
+  };
+  const addon = loader._extensions['.node'];
+  loader._extensions['.node'] = function gatedAddon(module, filename) {
+    const policy = policyFor(filename, policies);
+    const denial = policy === undefined ? undefined : fileDenial(filename, 'binary', readFileSync(filename), policy);
+    if (policy !== undefined && denial !== undefined) throw fileDenied(denial, policy, filename);
+    return addon?.(module, filename);
+  };
+}
+
 /**
  * Wraps `Module._load` and `Module._resolveFilename` once, so that a `require` (static, computed, or through
  * `createRequire` inside the plugin folder) from a file inside an admitted root gets the same rules as an ESM
- * import: ungranted dangerous built-ins and files or packages outside the folder are denied with
+ * import, and only the files its scan approved compile (see installContentGate): ungranted dangerous built-ins and files or packages outside the folder are denied with
  * `MODU_PERMISSION_DENIED`, and `modu` resolves to `pluginModuPath`; `onGatedLoad` hears of every require from a
  * plugin. Requires from anywhere else are untouched.
  */
@@ -62,4 +111,5 @@ export function installCjsGate(
     if (escaped !== undefined) throw denied(escaped, policy, request);
     return filename;
   };
+  installContentGate(loader, policies);
 }

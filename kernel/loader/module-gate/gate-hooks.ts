@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
-import { type GatePolicy, type GateTable, policyFor, resolveAfter, resolveBefore } from './gate-policy.js';
+import { approvedGoal, fileDenial, loadedDenial } from './file-approval.js';
+import { deniedError, type GatePolicy, type GateTable, policyFor, resolveAfter, resolveBefore } from './gate-policy.js';
 import type { LoadContext, LoadResult, ResolveContext, ResolveResult } from './hook-types.js';
 
 /** Policy updates from the main thread (the policies of several folders at once), acknowledged by posting back its id. */
@@ -55,19 +56,28 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
 }
 
 /**
- * Reads the files of admitted plugins in one system call each. Node's default asynchronous load reads with
- * `fs.promises`: four thread-pool round trips per module, all on this one thread, which every import in the process
- * waits for. What the file is (its format, syntax detection included) is still Node's to decide.
+ * Only scanned bytes run: a file of an admitted plugin loads only when its scan read it, and with the content it read
+ * (by sha256), under the goal Node picks for it (see loadedDenial). The file is read here, in one system call (Node's
+ * default asynchronous load takes four thread-pool round trips), and that very source is handed on, so nothing can
+ * change between the check and the compile. A CommonJS file is handed on without its source, as Node's default load
+ * does, and checked where the CommonJS loader compiles it.
  */
 export async function load(url: string, context: LoadContext, next: NextLoad): Promise<LoadResult> {
-  if (context.source != null || context.format === 'commonjs' || !url.startsWith('file:')) return next(url, context);
+  if (!url.startsWith('file:')) return next(url, context);
   const path = fileURLToPath(url);
-  if (policyFor(path, policies) === undefined) return next(url, context);
-  let source: Buffer;
-  try {
-    source = readFileSync(path);
-  } catch {
-    return next(url, context); // Node reports a missing or unreadable file in its own words
+  const policy = policyFor(path, policies);
+  if (policy === undefined) return next(url, context);
+  if (approvedGoal(path, policy) === undefined) throw deniedError(fileDenial(path, 'module', undefined, policy) ?? '');
+  let source = context.source;
+  if (source == null && context.format !== 'commonjs') {
+    try {
+      source = readFileSync(path);
+    } catch {
+      return next(url, context); // Node reports a missing or unreadable file in its own words
+    }
   }
-  return next(url, { ...context, source });
+  const result = await next(url, source == null ? context : { ...context, source });
+  const denied = loadedDenial(path, result.format, result.source, policy);
+  if (denied !== undefined) throw deniedError(denied);
+  return result;
 }

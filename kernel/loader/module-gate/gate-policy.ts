@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinName, isHarmlessBuiltin } from '../../capabilities/capability-catalogue.js';
+import type { ApprovedFile } from '../../scanner/scan-types.js';
 import type { ResolveResult } from './hook-types.js';
 
 /** What the gate knows about one admitted plugin. */
@@ -9,6 +10,13 @@ export interface GatePolicy {
   /** Absolute plugin folder. */
   readonly root: string;
   readonly granted: readonly string[];
+  /**
+   * Every file its scan read and passed, by path relative to the root, with their sha256 and goal: the only files of
+   * the plugin that load (see fileDenial). Undefined until the scan passed: nothing loads.
+   */
+  readonly files?: Readonly<Record<string, ApprovedFile>>;
+  /** Names the approved files (the scan's content hash): equal ids, equal files. */
+  readonly filesId?: string;
 }
 
 /** Marks a denial so that it survives the trip from the hooks thread (when hooks run there) as a plain Error. */

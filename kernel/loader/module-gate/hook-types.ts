@@ -20,12 +20,12 @@ export interface LoadContext {
   readonly conditions?: readonly string[];
   readonly importAttributes?: Record<string, string>;
   /** Not documented, but read by Node's default load (v20 to v24): a source given here is not read again. */
-  readonly source?: string | Buffer | null;
+  readonly source?: string | ArrayBuffer | Uint8Array | null;
 }
 
 /** What a load hook returns. */
 export interface LoadResult {
   readonly format: string;
-  readonly source?: string | Buffer | null;
+  readonly source?: string | ArrayBuffer | Uint8Array | null;
   readonly shortCircuit?: boolean;
 }

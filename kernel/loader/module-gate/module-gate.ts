@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { normaliseCapability } from '../../capabilities/capability-catalogue.js';
 import { ModuError } from '../../errors/modu-error.js';
 import { runtimeFeatures } from '../../runtime-features.js';
+import type { ScanReport } from '../../scanner/scan-types.js';
 import { cjsLoader, installCjsGate } from './cjs-gate.js';
 import { isCommonJsEntry } from './entry-format.js';
 import { evictCjs } from './evict-cjs.js';
@@ -30,6 +31,12 @@ import { registerThreadHooks } from './thread-hooks.js';
 export interface ModuleGate {
   /** Registers a plugin's policy before its code runs; resolves once the ESM hooks have it in force. */
   admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void>;
+  /**
+   * Approves the files a passed scan of the plugin at `root` read (its report's `approved` and `contentHash`): from
+   * then on those files, with that content, are the only ones of the folder that load, whether before or after its
+   * admission; each approval replaces the last. Resolves once the ESM hooks have it in force.
+   */
+  approve(root: string, scan: Pick<ScanReport, 'approved' | 'contentHash'>): Promise<void>;
   /**
    * Imports the plugin's entry module as generation `generation` and returns the module namespace (for CommonJS,
    * `{ default: module.exports }`). ES modules of a new generation are evaluated afresh and the old ones stay in
@@ -90,6 +97,8 @@ class HookedGate implements ModuleGate {
   private readonly policies = new Map<string, GatePolicy>();
   /** Hands a policy to the hooks; resolves once it is in force there. */
   private readonly publish: (policy: GatePolicy) => Promise<void>;
+  /** The approved files of each real root, kept apart from its admission: either may come first. */
+  private readonly approvals = new Map<string, Pick<GatePolicy, 'files' | 'filesId'>>();
   /** Roots whose code went through require(): only these have CommonJS modules to evict. */
   private readonly cjsRoots = new Set<string>();
   /** Roots released in this turn of the event loop, evicted together by one sweep of the require cache. */
@@ -127,7 +136,15 @@ class HookedGate implements ModuleGate {
     const root = realPath(plugin.root);
     this.realRoots.set(resolvePath(plugin.root), root);
     const granted = plugin.granted.map(normaliseCapability).filter((capability) => capability !== undefined);
-    await this.send({ name: plugin.name, root, granted });
+    await this.send({ name: plugin.name, root, granted, ...this.approvals.get(root) });
+  }
+
+  async approve(root: string, scan: Pick<ScanReport, 'approved' | 'contentHash'>): Promise<void> {
+    const real = this.realRoots.get(resolvePath(root)) ?? realPath(root);
+    const approval = { files: scan.approved ?? {}, filesId: scan.contentHash };
+    this.approvals.set(real, approval);
+    const policy = this.policies.get(real);
+    if (policy !== undefined) await this.send({ ...policy, ...approval });
   }
 
   /**

@@ -10,7 +10,9 @@ import type { GatePolicy } from './gate-policy.js';
 type Register = (specifier: URL, options: { data: GateHooksData; transferList: unknown[] }) => void;
 
 function samePolicy(a: GatePolicy, b: GatePolicy): boolean {
-  return a.name === b.name && a.root === b.root && a.granted.join('\n') === b.granted.join('\n');
+  return (
+    a.name === b.name && a.root === b.root && a.granted.join('\n') === b.granted.join('\n') && a.filesId === b.filesId
+  );
 }
 
 /**

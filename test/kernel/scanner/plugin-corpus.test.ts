@@ -44,6 +44,7 @@ async function runPlugin(root: string, granted: readonly string[]): Promise<void
   const pkg = await readManifest(root);
   const gate = moduleGate();
   await gate.admit({ name: pkg.manifest.name, root: pkg.root, granted });
+  await gate.approve(pkg.root, await scanPlugin(pkg.root));
   const namespace = await gate.importEntry(pkg.entry, 1);
   const definition = namespace.default as { onLoad?: () => unknown } | undefined;
   await definition?.onLoad?.();

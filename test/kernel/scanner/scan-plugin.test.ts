@@ -58,16 +58,16 @@ describe('scanPlugin()', () => {
   });
 
   describe('when a plugin ships what cannot be scanned', () => {
-    it('rejects TypeScript sources, native addons and symlinks without following them', async () => {
+    it('rejects native addons and symlinks without following them, and leaves TypeScript sources unread', async () => {
       const root = await folder({ 'index.js': '', 'src/index.ts': 'export const a: number = 1;', 'a.node': 'x' });
       await writeFile(join(root, 'types.d.ts'), 'export {};');
       await symlink('/etc/passwd', join(root, 'passwd.js'));
       const report = await scanPlugin(root);
       const byRule = Object.fromEntries(report.findings.map((f) => [f.rule, f]));
-      expect(Object.keys(byRule).sort()).to.deep.equal(['native-addon', 'symlink', 'typescript-source']);
-      expect(byRule['typescript-source']?.message).to.contain('build the plugin to JavaScript');
+      expect(Object.keys(byRule).sort()).to.deep.equal(['native-addon', 'symlink']);
       expect(byRule['native-addon']?.capability).to.equal('native');
       expect(byRule.symlink?.file).to.equal('passwd.js');
+      expect(Object.keys(report.approved ?? {}).sort()).to.deep.equal(['a.node', 'index.js']);
     });
 
     it('reports files and plugins over the size limits without reading them', async () => {
@@ -75,8 +75,10 @@ describe('scanPlugin()', () => {
       const report = await scanPlugin(root, { limits: { maxFileBytes: 1000, maxPluginBytes: 500 } });
       expect(report.findings.map((f) => `${f.file} ${f.rule}`)).to.deep.equal([
         'a.js file-too-large',
-        'c.js plugin-too-large',
+        '. plugin-too-large',
       ]);
+      expect(report.files).to.equal(0);
+      expect(report.approved).to.deep.equal({});
     });
   });
 

@@ -121,15 +121,46 @@ describe('scanSource()', () => {
     });
 
     it('reports writes into prototypes the host shares, and process internals', () => {
-      expect(rules("Object.prototype.shell = '/bin/sh';")).to.deep.equal(['prototype-pollution']);
-      expect(rules('Object.assign(Array.prototype, extras);')).to.deep.equal(['prototype-pollution']);
-      expect(rules('({}).__proto__.polluted = 1;')).to.deep.equal(['prototype-pollution']);
+      expect(rules("Object.prototype.shell = '/bin/sh';")).to.deep.equal(['intrinsic-mutation']);
+      expect(rules('Object.assign(Array.prototype, extras);')).to.deep.equal(['intrinsic-mutation']);
+      expect(rules('({}).__proto__.polluted = 1;')).to.deep.equal(['intrinsic-mutation']);
       expect(rules('Money.prototype.add = function add() {};')).to.deep.equal([]);
       expect(scan('process._getActiveHandles()')[0]).to.include({ rule: 'process-internals', capability: 'native' });
     });
 
+    it('reports every way of changing a shared intrinsic, and none of changing its own classes', () => {
+      const changes = [
+        "Reflect.set(Array.prototype, 'x', 1);",
+        "Reflect.defineProperty(Object.prototype, 'x', { value: 1 });",
+        "String.prototype.__defineGetter__('x', () => 1);",
+        'Object.getPrototypeOf(x).y = 1;',
+        'Object.setPrototypeOf(Object.prototype, null);',
+        'Math.random = () => 4;',
+        '[Array.prototype.x] = [1];',
+        'delete Array.prototype.push;',
+        "''.constructor.prototype.x = 1;",
+        'globalThis.fetch = () => 1;',
+      ];
+      for (const code of changes) expect(rules(code), code).to.include('intrinsic-mutation');
+      const own = [
+        'class Money {}\nMoney.prototype.plus = function () {};\nMoney.count = 1;',
+        "function Foo() {}\nFoo.prototype = Object.create(Object.prototype);\nObject.defineProperty(Foo.prototype, 'x', { value: 1 });",
+        'class List {}\nObject.setPrototypeOf(List.prototype, Array.prototype);\nconst o = { slice: Array.prototype.slice };',
+      ];
+      for (const code of own) expect(rules(code), code).to.deep.equal([]);
+    });
+
+    it('follows re-exports of process as it follows imports, in the file that re-exports', () => {
+      expect(rules("export * from 'node:process';", 'a.mjs')).to.deep.equal(['escaped-reference']);
+      expect(rules("export { getBuiltinModule } from 'node:process';", 'a.mjs')).to.deep.equal(['computed-builtin']);
+      expect(rules("export { default } from 'node:process';", 'a.mjs')).to.deep.equal(['escaped-reference']);
+      expect(rules("export { env } from 'process';", 'a.mjs')).to.deep.equal(['process-env']);
+      expect(rules("import p from 'node:process';\nexport { p };", 'a.mjs')).to.deep.equal(['escaped-reference']);
+      expect(rules("export { platform } from 'node:process';", 'a.mjs')).to.deep.equal([]);
+    });
+
     it('reports Error.prepareStackTrace, which hands out call sites', () => {
-      expect(rules('Error.prepareStackTrace = (e, s) => s;')).to.deep.equal(['caller-access']);
+      expect(rules('Error.prepareStackTrace = (e, s) => s;')).to.have.members(['caller-access', 'intrinsic-mutation']);
     });
 
     it('checks getBuiltinModule and createRequire', () => {
@@ -202,7 +233,7 @@ describe('scanSource()', () => {
         '};',
       ].join('\n');
       const chain = `export const x = ${"'a' + ".repeat(200_000)}'a';`;
-      expect(rules(`${helper}\n${chain}`)).to.deep.equal(['too-complex']);
+      expect(rules(`${helper}\n${chain}`, 'index.mjs')).to.deep.equal(['too-complex']);
     });
 
     it('reports a scan-timeout when the walk budget runs out', () => {

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { definePlugin, gateDenial, ModuError, moduleGate } from '../../../../kernel/index.js';
+import { definePlugin, gateDenial, ModuError, moduleGate, scanPlugin } from '../../../../kernel/index.js';
 import { pluginApi } from '../../../../kernel/loader/module-gate/plugin-api.js';
 
 type Hooks = { onLoad(): unknown };
@@ -43,6 +43,7 @@ describe('moduleGate()', () => {
       await writeFile(join(root, file), text);
     }
     await gate.admit({ name, root, granted });
+    await gate.approve(root, await scanPlugin(root));
     return { name, root, entry: join(root, 'index.js') };
   }
 
@@ -81,11 +82,15 @@ describe('moduleGate()', () => {
       });
       const cjs = await plugin({ 'index.js': "module.exports = require('modu').definePlugin({});\n" }, [], 'commonjs');
       const gateModule = new URL('../../../../kernel/loader/module-gate/module-gate.js', import.meta.url).href;
+      const kernelModule = new URL('../../../../kernel/index.js', import.meta.url).href;
       const script = `
         const { moduleGate } = await import(${JSON.stringify(gateModule)});
+        const { scanPlugin } = await import(${JSON.stringify(kernelModule)});
         const gate = moduleGate();
         await gate.admit({ name: 'esm', root: ${JSON.stringify(esm.root)}, granted: [] });
         await gate.admit({ name: 'cjs', root: ${JSON.stringify(cjs.root)}, granted: [] });
+        await gate.approve(${JSON.stringify(esm.root)}, await scanPlugin(${JSON.stringify(esm.root)}));
+        await gate.approve(${JSON.stringify(cjs.root)}, await scanPlugin(${JSON.stringify(cjs.root)}));
         const outcome = (promise) => promise.then(() => 'loaded', (error) => error.message);
         const esm = outcome(gate.importEntry(${JSON.stringify(esm.entry)}, 1));
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -93,6 +98,78 @@ describe('moduleGate()', () => {
         console.log(JSON.stringify({ esm: await esm, cjs }));`;
       const run = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
       expect(JSON.parse(run.stdout)).to.deep.equal({ esm: 'loaded', cjs: 'loaded' });
+    });
+  });
+
+  describe('when a plugin loads a file its scan did not read and pass', () => {
+    it('refuses text, extensionless files and a folder main pointing at data, naming the file', async () => {
+      const cases: Array<[files: Record<string, string>, type: string, file: string]> = [
+        [
+          { 'index.js': "module.exports = require('./notes.txt');\n", 'notes.txt': 'module.exports = 1;\n' },
+          'commonjs',
+          'notes.txt',
+        ],
+        [
+          { 'index.js': "export default await import('./LICENSE');\n", LICENSE: 'export default 1;\n' },
+          'module',
+          'LICENSE',
+        ],
+        [
+          {
+            'index.js': "module.exports = require('./lib');\n",
+            'lib/package.json': '{ "main": "data.dat" }',
+            'lib/data.dat': 'module.exports = 1;\n',
+          },
+          'commonjs',
+          'lib/data.dat',
+        ],
+      ];
+      for (const [files, type, file] of cases) {
+        const p = await plugin(files, [], type);
+        const denied = await rejection(gate.importEntry(p.entry, 1));
+        expect(denied.code, file).to.equal('MODU_PERMISSION_DENIED');
+        expect(denied.message, file).to.contain(join(p.root, file)).and.contain('the scan did not read it');
+      }
+    });
+
+    it('refuses a file changed on disk after its scan, ESM, CommonJS and JSON alike', async () => {
+      for (const [type, entry, changed] of [
+        ['module', "export { n } from './lib.js';\n", 'lib.js'],
+        ['commonjs', "module.exports = require('./lib.js');\n", 'lib.js'],
+        ['commonjs', "module.exports = require('./data.json');\n", 'data.json'],
+      ] as const) {
+        const p = await plugin({ 'index.js': entry, 'lib.js': 'exports.n = 1;\n', 'data.json': '{"n": 1}' }, [], type);
+        await writeFile(join(p.root, changed), changed.endsWith('.json') ? '{"n": 2}' : 'exports.n = 2;\n');
+        const denied = await rejection(gate.importEntry(p.entry, 1));
+        expect(denied.message, `${type} ${changed}`)
+          .to.contain(join(p.root, changed))
+          .and.contain('changed since its scan');
+      }
+    });
+
+    it('refuses what .moduignore leaves out of the scan, and loads approved JSON', async () => {
+      const p = await plugin(
+        {
+          '.moduignore': 'secret.json\n',
+          'index.js': "exports.data = require('./data.json');\nexports.secret = () => require('./secret.json');\n",
+          'data.json': '{"n": 1}',
+          'secret.json': '{"n": 2}',
+        },
+        [],
+        'commonjs',
+      );
+      const loaded = (await gate.importEntry(p.entry, 1)).default as { data: unknown; secret: () => unknown };
+      expect(loaded.data).to.deep.equal({ n: 1 });
+      expect(() => loaded.secret()).to.throw(ModuError, /secret\.json: the scan did not read it/);
+    });
+
+    it('refuses everything of a folder admitted but not approved by a scan yet', async () => {
+      const root = join(base, `unscanned-${++count}`);
+      await mkdir(root);
+      await writeFile(join(root, 'index.js'), 'export default 1;\n');
+      await gate.admit({ name: 'unscanned', root, granted: [] });
+      const denied = await rejection(gate.importEntry(join(root, 'index.js'), 1));
+      expect(denied.message).to.contain('its code has not passed a scan yet');
     });
   });
 
@@ -220,6 +297,7 @@ describe('moduleGate()', () => {
         const linked = `${real}-link`;
         await symlink(real, linked, 'dir');
         await gate.admit({ name: `linked-${type}`, root: linked, granted: [] });
+        await gate.approve(linked, await scanPlugin(linked));
         const denied = await rejection(gate.importEntry(join(linked, 'index.js'), 1));
         expect(denied.code, type).to.equal('MODU_PERMISSION_DENIED');
       }
