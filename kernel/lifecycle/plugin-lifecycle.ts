@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { PluginContext } from '../authoring/plugin-definition.js';
+import type { PluginContext, PluginDefinition } from '../authoring/plugin-definition.js';
 import type { PreparedPlugin } from '../boot/prepare-plugins.js';
 import type { PluginHttp } from '../http/plugin-http.js';
+import type { PluginIsolation } from '../isolation/plugin-isolation.js';
 import {
   importPlugin,
   type LoadEnvironment,
@@ -24,6 +25,8 @@ export interface LifecycleEnvironment extends LoadEnvironment {
   readonly checkCode: (pkg: PluginPackage, granted: readonly string[]) => Promise<ScanReport>;
   readonly timeoutOf: (record: PluginRecord, hook: HookName) => number;
   readonly blockedBy: (name: string) => readonly string[];
+  /** The process tier: isolated plugins' code runs in their own processes, never imported here. */
+  readonly isolation: PluginIsolation;
 }
 
 /**
@@ -96,8 +99,14 @@ export class PluginLifecycle {
         .slice(0, 16);
     });
     const staged = checked.then(async (generation) => {
-      await this.admit(record, prepared);
-      const definition = await importPlugin({ pkg, generation }, this.#env.code);
+      const isolation = this.#env.isolation;
+      let definition: PluginDefinition;
+      if (isolation.tierOf(record.name) === 'process') {
+        definition = await isolation.definitionOf(record, prepared, generation);
+      } else {
+        await this.admit(record, prepared);
+        definition = await importPlugin({ pkg, generation }, this.#env.code);
+      }
       return stagePlugin({ pkg, config: prepared.config, granted: prepared.granted }, definition, this.#env);
     });
     // Both are observed when the plugin's turn comes, or dropped with `discard`.
@@ -116,6 +125,7 @@ export class PluginLifecycle {
       (plugin) => plugin.container.dispose(),
       () => undefined,
     );
+    await this.#env.isolation.end(record);
     await this.#env.code.release(record.root);
   }
 
@@ -146,6 +156,7 @@ export class PluginLifecycle {
         const loaded = await loadPlugin(staged, this.#env);
         record.runtime = loaded.runtime;
         this.#loaded.set(record.name, loaded);
+        await this.#env.isolation.load(record, loaded.runtime, this.#env.runtimeOf);
         await this.#hook(record, 'onLoad', loaded.runtime.context);
         await http.mount(loaded.runtime);
       });
@@ -173,6 +184,7 @@ export class PluginLifecycle {
       return false;
     }
     http.activate(record.name);
+    this.#env.isolation.serving(record);
     table.transition(record, 'started');
     return true;
   }
@@ -222,6 +234,7 @@ export class PluginLifecycle {
       }
     };
     await attempt(() => http.unmount(record.name));
+    await attempt(() => this.#env.isolation.end(record));
     const loaded = this.#loaded.get(record.name);
     this.#loaded.delete(record.name);
     if (loaded) errors.push(...(await loaded.dispose()));
