@@ -55,6 +55,18 @@ export function runtimeReadPaths(): string[] {
 }
 
 /**
+ * The package.json files above the plugin folder: Node's module loader looks for the nearest one to learn a file's
+ * module format, and a lookup the permission model refuses fails the import. Only those files, not their folders.
+ */
+function packageScopes(root: string): string[] {
+  const files: string[] = [];
+  for (let dir = dirname(root); ; dir = dirname(dir)) {
+    files.push(join(dir, 'package.json'));
+    if (dir === dirname(dir)) return files;
+  }
+}
+
+/**
  * The flags, environment and working folder of an isolated plugin's process: the permission model on, reads of its
  * own folder and the runtime files, writes only to its data folder and only with `node:fs`, processes, workers,
  * addons, WASI and network only when granted and when the running Node has the flag, an empty environment unless
@@ -64,7 +76,7 @@ export function processPermissions(input: PermissionInput): ProcessPermissions {
   const { features, granted } = input;
   const has = (capability: string) => granted.includes(capability);
   const flag = features.permissionFlag ?? '--experimental-permission';
-  const fsRead = [input.root, ...runtimeReadPaths()];
+  const fsRead = [input.root, ...runtimeReadPaths(), ...packageScopes(input.root)];
   const fsWrite = has('node:fs') ? [input.dataDir] : [];
   const childProcess = has('node:child_process') && features.allowChildProcess;
   // Without in-thread hooks the module gate needs its hooks worker; plugin code is then denied workers by the gate.
@@ -82,7 +94,7 @@ export function processPermissions(input: PermissionInput): ProcessPermissions {
     ...(wasi ? ['--allow-wasi'] : []),
     ...(net ? ['--allow-net'] : []),
     `--max-old-space-size=${input.memoryMb}`,
-    ...(features.disableWarning ? ['--disable-warning=ExperimentalWarning'] : []),
+    ...(features.disableWarning ? ['--disable-warning=ExperimentalWarning', '--disable-warning=SecurityWarning'] : []),
   ];
   const enforced = [
     'fs',
