@@ -16,6 +16,7 @@ import { composeHandlers } from './http/compose-handlers.js';
 import { hostEndpoints } from './http/host-endpoints.js';
 import type { NeutralHandler } from './http/neutral.js';
 import { createPluginHttp, type PluginHttp } from './http/plugin-http.js';
+import { PluginIsolation } from './isolation/plugin-isolation.js';
 import type { KernelOptions } from './kernel-options.js';
 import { PluginLifecycle } from './lifecycle/plugin-lifecycle.js';
 import { PluginOrchestrator } from './lifecycle/plugin-orchestrator.js';
@@ -92,6 +93,7 @@ class ModuKernel implements Kernel {
     const timeoutOf = (record: PluginRecord, hook: HookName) => this.#timeoutOf(record, hook);
     const scanCache = join(resolve(this.#config.cacheDir ?? '.modu/cache'), 'scan');
     const code = moduleGate();
+    const isolation = this.#isolation(timeoutOf);
     const lifecycle = new PluginLifecycle({
       table: this.#table,
       http: this.#http,
@@ -103,6 +105,7 @@ class ModuKernel implements Kernel {
       timeoutOf,
       blockedBy: (name) => this.#orchestrator.dependentsOf(name),
       checkCode: (pkg, granted) => checkPluginCode(pkg, granted, scanCache, code),
+      isolation,
     });
     this.#orchestrator = new PluginOrchestrator({
       table: this.#table,
@@ -117,6 +120,24 @@ class ModuKernel implements Kernel {
         kernelVersion: KERNEL_VERSION,
         scanCache,
       }),
+    });
+  }
+
+  /** The process tier: an isolated plugin's routes answer 503 while its process restarts, and it fails for good. */
+  #isolation(timeoutOf: (record: PluginRecord, hook: HookName) => number): PluginIsolation {
+    return new PluginIsolation({
+      config: this.#config,
+      dataDir: resolve(this.#config.dataDir ?? '.modu/data'),
+      logger: this.#logger,
+      timeoutOf,
+      onDown: (record) => this.#http.deactivate(record.name),
+      onUp: (record) => {
+        if (record.state === 'started') this.#http.activate(record.name);
+      },
+      onFailed: (record, error) => {
+        this.#http.deactivate(record.name);
+        if (record.state === 'started') this.#table.fail(record, 'start', error);
+      },
     });
   }
 

@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { isolationSchema, limitsSchema } from '../isolation/isolation-schema.js';
 import { hookTimeoutsSchema } from '../lifecycle/hook-timeouts-schema.js';
 
 /**
@@ -32,6 +33,13 @@ export const hostConfigSchema = {
     },
     cacheDir: { type: 'string', minLength: 1, description: 'where scan results are cached, relative to modu.yaml' },
     registry: { type: 'string', minLength: 1, description: 'a registry folder, URL or postgres:// address' },
+    isolation: isolationSchema,
+    limits: limitsSchema,
+    dataDir: {
+      type: 'string',
+      minLength: 1,
+      description: 'where isolated plugins granted node:fs write (one folder each), relative to modu.yaml',
+    },
     plugins: {
       type: 'object',
       additionalProperties: {
@@ -42,6 +50,8 @@ export const hostConfigSchema = {
           grants: { type: 'array', uniqueItems: true, items: { type: 'string' } },
           timeouts: hookTimeoutsSchema,
           config: { type: 'object' },
+          isolation: isolationSchema,
+          limits: limitsSchema,
         },
       },
     },

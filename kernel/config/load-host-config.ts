@@ -10,7 +10,7 @@ export interface LoadedHostConfig {
   readonly config: HostConfig & { readonly pluginDirs: readonly string[] };
 }
 
-const relativePaths = ['cacheDir', 'registry'] as const;
+const relativePaths = ['cacheDir', 'registry', 'dataDir'] as const;
 
 /**
  * Reads `modu.yaml`, applies the MODU_* environment overrides, validates the result and resolves

@@ -219,10 +219,47 @@ export const kernelErrors = defineErrors({
     status: 503,
     hint: 'The plugin owning this route is not started (stopping, reloading or failed); retry shortly.',
   },
+  MODU_HTTP_TIMEOUT: {
+    title: 'Plugin answered too late',
+    status: 504,
+    hint: 'The handler ran past limits.requestTimeoutMs and its process was restarted; make it faster or raise the limit.',
+  },
   MODU_PLUGIN_CIRCUIT_OPEN: {
     title: 'Plugin circuit open',
     status: 503,
     hint: "The plugin's handlers failed repeatedly; retry after the Retry-After delay and check the host log.",
+  },
+
+  // isolation (plugins in their own processes)
+  MODU_ISOLATION_START_FAILED: {
+    title: 'Plugin process not started',
+    status: 500,
+    hint: 'See the cause and the process output in the host log; the host needs a Node with the permission model.',
+  },
+  MODU_ISOLATION_CRASHED: {
+    title: 'Plugin process kept crashing',
+    status: 500,
+    hint: 'It crashed more often than limits.restarts allows; see the cause (exit code, signal, memoryMb), fix it, reload.',
+  },
+  MODU_ISOLATION_TIMEOUT: {
+    title: 'Isolated call timed out',
+    status: 504,
+    hint: 'A service or guard call ran past limits.callTimeoutMs and the process was restarted; speed it up or raise it.',
+  },
+  MODU_ISOLATION_REMOTE_ERROR: {
+    title: 'Error in another process',
+    status: 500,
+    hint: 'Code across the process boundary threw a non-ModuError; its message is kept, the rest stays in that process.',
+  },
+  MODU_ISOLATION_CALL_INVALID: {
+    title: 'Isolated call refused',
+    status: 500,
+    hint: "Call only methods of services the plugin may see: its own, or its declared dependencies' exported ones.",
+  },
+  MODU_ISOLATION_NOT_CLONEABLE: {
+    title: 'Value not cloneable',
+    status: 500,
+    hint: 'Arguments and results across the process boundary are structured-cloned: pass plain data, not functions.',
   },
 
   // guards and permissions

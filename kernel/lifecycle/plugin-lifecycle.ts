@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { PluginContext } from '../authoring/plugin-definition.js';
+import type { PluginContext, PluginDefinition } from '../authoring/plugin-definition.js';
 import type { PreparedPlugin } from '../boot/prepare-plugins.js';
 import type { PluginHttp } from '../http/plugin-http.js';
+import type { PluginIsolation } from '../isolation/plugin-isolation.js';
 import {
   importPlugin,
   type LoadEnvironment,
@@ -24,6 +25,8 @@ export interface LifecycleEnvironment extends LoadEnvironment {
   readonly checkCode: (pkg: PluginPackage, granted: readonly string[]) => Promise<ScanReport>;
   readonly timeoutOf: (record: PluginRecord, hook: HookName) => number;
   readonly blockedBy: (name: string) => readonly string[];
+  /** The process tier: isolated plugins' code runs in their own processes, never imported here. */
+  readonly isolation: PluginIsolation;
 }
 
 /**
@@ -39,7 +42,7 @@ export class PluginLifecycle {
    * Code checked, imported and staged ahead of the load waves, awaiting its plugin's turn; by record, which each
    * discovery makes afresh, so that code read for one discovery is never used for a later one.
    */
-  readonly #imports = new WeakMap<PluginRecord, { checked: Promise<string>; staged: Promise<StagedPlugin> }>();
+  readonly #imports = new WeakMap<PluginRecord, { checked: Promise<unknown>; staged: Promise<StagedPlugin> }>();
   /** Admissions to the module gate awaiting their plugin's import, by record likewise. */
   readonly #admissions = new WeakMap<PluginRecord, Promise<void>>();
 
@@ -90,14 +93,21 @@ export class PluginLifecycle {
     const checked = this.#env.table.timed(record, 'validate', async () => {
       const report = await this.#env.checkCode(pkg, prepared.granted);
       // Grants are part of the version: a module evaluated under other grants is not reused.
-      return createHash('sha256')
+      const generation = createHash('sha256')
         .update(`${report.contentHash}\n${prepared.granted.join(',')}`)
         .digest('hex')
         .slice(0, 16);
+      return { generation, scan: { approved: report.approved ?? {}, contentHash: report.contentHash } };
     });
-    const staged = checked.then(async (generation) => {
-      await this.admit(record, prepared);
-      const definition = await importPlugin({ pkg, generation }, this.#env.code);
+    const staged = checked.then(async ({ generation, scan }) => {
+      const isolation = this.#env.isolation;
+      let definition: PluginDefinition;
+      if (isolation.tierOf(record.name) === 'process') {
+        definition = await isolation.definitionOf(record, prepared, { generation, scan });
+      } else {
+        await this.admit(record, prepared);
+        definition = await importPlugin({ pkg, generation }, this.#env.code);
+      }
       return stagePlugin({ pkg, config: prepared.config, granted: prepared.granted }, definition, this.#env);
     });
     // Both are observed when the plugin's turn comes, or dropped with `discard`.
@@ -116,6 +126,7 @@ export class PluginLifecycle {
       (plugin) => plugin.container.dispose(),
       () => undefined,
     );
+    await this.#env.isolation.end(record);
     await this.#env.code.release(record.root);
   }
 
@@ -146,6 +157,7 @@ export class PluginLifecycle {
         const loaded = await loadPlugin(staged, this.#env);
         record.runtime = loaded.runtime;
         this.#loaded.set(record.name, loaded);
+        await this.#env.isolation.load(record, loaded.runtime, this.#env.runtimeOf);
         await this.#hook(record, 'onLoad', loaded.runtime.context);
         await http.mount(loaded.runtime);
       });
@@ -173,6 +185,7 @@ export class PluginLifecycle {
       return false;
     }
     http.activate(record.name);
+    this.#env.isolation.serving(record);
     table.transition(record, 'started');
     return true;
   }
@@ -222,6 +235,7 @@ export class PluginLifecycle {
       }
     };
     await attempt(() => http.unmount(record.name));
+    await attempt(() => this.#env.isolation.end(record));
     const loaded = this.#loaded.get(record.name);
     this.#loaded.delete(record.name);
     if (loaded) errors.push(...(await loaded.dispose()));

@@ -1,3 +1,4 @@
+import type { IsolationReport } from '../isolation/isolated-plugin.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import type { PluginRuntime } from './plugin-runtime.js';
 import type { PluginPhase, PluginSnapshot, PluginState } from './plugin-snapshot.js';
@@ -12,6 +13,8 @@ export interface PluginRecord {
   failure: PluginSnapshot['failure'];
   required: boolean;
   runtime: PluginRuntime | undefined;
+  /** The process tier's report of an isolated plugin (pid, restarts, permissions), read when snapshotted. */
+  isolation?: (() => IsolationReport) | undefined;
 }
 
 /** A frozen, JSON-safe copy of a record. */
@@ -24,5 +27,6 @@ export function snapshotOf(record: PluginRecord): PluginSnapshot {
     durations: { ...record.durations },
     ...(record.failure === undefined ? {} : { failure: record.failure }),
     required: record.required,
+    ...(record.isolation === undefined ? {} : { isolation: record.isolation() }),
   };
 }

@@ -1,3 +1,5 @@
+import type { IsolationReport } from '../isolation/isolated-plugin.js';
+
 /** Where a plugin is in its life. `failed` and `skipped` carry a reason. */
 export type PluginState =
   | 'discovered'
@@ -35,4 +37,6 @@ export interface PluginSnapshot {
   /** Set when state is `failed` (the phase that failed and the error) or `skipped` (the reason). */
   readonly failure?: { readonly phase: PluginPhase; readonly error: ErrorReport };
   readonly required: boolean;
+  /** Set for a plugin running in its own process (`isolation: process`): pid, restarts, its permissions. */
+  readonly isolation?: IsolationReport;
 }

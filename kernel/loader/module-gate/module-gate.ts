@@ -70,7 +70,7 @@ export function gateDenial(error: unknown): ModuError | undefined {
  * Synchronous, as in Node's own module resolution: one system call, where the promise version costs a
  * thread-pool round trip per plugin.
  */
-function realPath(path: string): string {
+export function realPath(path: string): string {
   const absolute = resolvePath(path);
   try {
     return realpathSync.native(absolute);

@@ -1,0 +1,42 @@
+// The entry of an isolated plugin's process: started by the host with fork(), under the permission model.
+
+import type { HookName } from '../../lifecycle/run-hook.js';
+import { IpcChannel } from '../ipc-channel.js';
+import type { CallRequest, InitRequest, LoadRequest, WireRequest } from '../isolation-protocol.js';
+import { ChildPlugin } from './child-plugin.js';
+import { gateBuiltinLookup } from './gate-builtin-lookup.js';
+import { ipcLogger } from './ipc-logger.js';
+import { OutgoingStreams } from './outgoing-streams.js';
+
+if (process.send === undefined) {
+  process.stderr.write('plugin-child: start me with child_process.fork(); exiting\n');
+  process.exit(1);
+}
+// The host is gone (ended, crashed or killed): nothing is left to serve, and no orphan stays behind.
+process.on('disconnect', () => process.exit(0));
+
+let plugin: ChildPlugin | undefined;
+const streams = new OutgoingStreams((message) => channel.send(message));
+const channel: IpcChannel = new IpcChannel(
+  process,
+  {
+    init: (request: InitRequest & { enforced: readonly string[] }) => {
+      gateBuiltinLookup(request.pkg.manifest.name, request.granted, request.enforced);
+      return (plugin as ChildPlugin).init(request);
+    },
+    load: (request: LoadRequest) => (plugin as ChildPlugin).load(request),
+    hook: (name: HookName) => (plugin as ChildPlugin).hook(name),
+    call: (request: CallRequest) => (plugin as ChildPlugin).call(request),
+    guard: (payload: { name: string; request: WireRequest }) => (plugin as ChildPlugin).guard(payload),
+    route: (payload: { index: number; request: WireRequest }) => (plugin as ChildPlugin).route(payload),
+  },
+  (message) => {
+    const { stream } = message as { stream?: number };
+    if (stream === undefined) return;
+    if (message.t === 'pull') void streams.pull(stream);
+    else if (message.t === 'cancel') streams.cancel(stream);
+  },
+);
+const logger = ipcLogger((message) => channel.send(message));
+plugin = new ChildPlugin((token, method, args) => channel.request('use', { token, method, args }), logger, streams);
+channel.send({ t: 'ready' });
