@@ -101,6 +101,8 @@ export { checkManifest, MANIFEST_FILE, readManifest } from './manifest/read-mani
 export type { PluginRuntime } from './runtime/plugin-runtime.js';
 export type { ErrorReport, PluginPhase, PluginSnapshot, PluginState } from './runtime/plugin-snapshot.js';
 export type { KernelEvents, PluginStateChange } from './runtime/plugin-table.js';
+export { type RuntimeFeatures, runtimeFeatures } from './runtime-features.js';
+export type { RuntimeReport } from './runtime-report.js';
 export { IGNORE_FILE, IgnoreList } from './scanner/ignore-list.js';
 export type { SourceType } from './scanner/parse-source.js';
 export type { ScanLimits } from './scanner/scan-limits.js';

@@ -7,6 +7,7 @@ import type { BootReport, StopReport } from './boot/boot-report.js';
 import { checkPluginCode } from './boot/check-plugin-code.js';
 import { criticalPath } from './boot/critical-path.js';
 import type { BootPlan } from './boot/prepare-plugins.js';
+import { enableCompileCache } from './compile-cache.js';
 import { type HostConfig, hostConfigSchema } from './config/host-config-schema.js';
 import { ServiceOwnership } from './container/service-ownership.js';
 import { defaultLogger } from './default-logger.js';
@@ -26,6 +27,7 @@ import { createKernelMetrics } from './metrics/kernel-metrics.js';
 import { type PluginRecord, snapshotOf } from './runtime/plugin-record.js';
 import type { PluginSnapshot } from './runtime/plugin-snapshot.js';
 import { type KernelEvents, PluginTable } from './runtime/plugin-table.js';
+import { runtimeReport } from './runtime-report.js';
 import { validate } from './validation/validate.js';
 import { KERNEL_VERSION } from './version.js';
 
@@ -91,7 +93,9 @@ class ModuKernel implements Kernel {
     // Plugin routes are the hot path: only requests under the endpoints' prefix try the host first.
     this.http = (request) => (request.path.startsWith(hostPaths) ? both(request) : routes(request));
     const timeoutOf = (record: PluginRecord, hook: HookName) => this.#timeoutOf(record, hook);
-    const scanCache = join(resolve(this.#config.cacheDir ?? '.modu/cache'), 'scan');
+    const cacheDir = resolve(this.#config.cacheDir ?? '.modu/cache');
+    const scanCache = join(cacheDir, 'scan');
+    enableCompileCache(cacheDir);
     const code = moduleGate();
     const isolation = this.#isolation(timeoutOf);
     const lifecycle = new PluginLifecycle({
@@ -195,6 +199,7 @@ class ModuKernel implements Kernel {
       waves: plan.graph.waves,
       criticalPath: criticalPath(plan.graph.waves, plan.graph.edges, started),
       ignored: plan.ignored,
+      runtime: runtimeReport(),
     };
   }
 

@@ -1,4 +1,15 @@
-import type { BootReport, RouteInfo } from '../../kernel/index.js';
+import type { BootReport, RouteInfo, RuntimeReport } from '../../kernel/index.js';
+
+/** One line on what the running Node gave the kernel. */
+function runtimeLine(runtime: RuntimeReport): string {
+  const hooks =
+    runtime.moduleHooks === 'registerHooks'
+      ? 'in-thread (module.registerHooks)'
+      : 'on the hooks thread (module.register)';
+  const cache = runtime.compileCache === null ? 'none' : runtime.compileCache;
+  const permission = runtime.permissionFlag ?? 'none';
+  return `node ${runtime.node}: module gate ${hooks}, compile cache ${cache}, permission flag ${permission}${runtime.allowNet ? ' (--allow-net)' : ''}`;
+}
 
 /** What `modu start` prints once it listens: the plugins, the routes, and where to point curl. */
 export function renderBoot(
@@ -10,6 +21,7 @@ export function renderBoot(
   const lines = [
     `modu: ${started} of ${report.plugins.length} plugins started in ${Math.round(report.durationMs)} ms (${where.config})`,
   ];
+  lines.push(runtimeLine(report.runtime));
   for (const plugin of report.plugins.filter((p) => p.state !== 'started')) {
     lines.push(`  ${plugin.name}: ${plugin.state} in ${plugin.failure?.phase}: ${plugin.failure?.error.message}`);
   }

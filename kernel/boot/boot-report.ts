@@ -1,4 +1,5 @@
 import type { ErrorReport, PluginSnapshot } from '../runtime/plugin-snapshot.js';
+import type { RuntimeReport } from '../runtime-report.js';
 import type { CriticalPath } from './critical-path.js';
 
 /** What `start()` reports: every plugin's state and timings, the load plan and its critical path. */
@@ -11,6 +12,8 @@ export interface BootReport {
   readonly criticalPath: CriticalPath;
   /** Folders in the plugins folders that hold no plugin (no plugin.yaml). */
   readonly ignored: readonly { readonly folder: string; readonly error: ErrorReport }[];
+  /** What the running Node gave: its version, the module hooks, the permission flags, the compile cache. */
+  readonly runtime: RuntimeReport;
 }
 
 /** What `stop()` reports: each plugin's stop or unload error, if any. */

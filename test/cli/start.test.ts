@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { runtimeFeatures } from '../../kernel/index.js';
 
 const bin = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
 const adminToken = 'test-admin-token-0123456789';
@@ -67,6 +68,11 @@ for (const adapter of ['express', 'koa']) {
 
       const audit = await fetch(`${host.url}/audit`, as('alice-token'));
       expect((await audit.json()) as unknown[]).to.have.length(1);
+    });
+
+    it('says in its boot output which Node runs it and how the module gate hooks imports', () => {
+      const hooks = runtimeFeatures().registerHooks ? 'in-thread (module.registerHooks)' : 'on the hooks thread';
+      expect(host.output()).to.contain(`node ${process.versions.node}: module gate ${hooks}`);
     });
 
     it('reloads a plugin through the admin endpoint without a restart', async () => {
