@@ -57,6 +57,16 @@ export type {
   VersionStatus,
 } from './client/registry-client.js';
 export { registryErrors } from './errors.js';
+export type { ApplyChanges, FollowOptions, PassOutcome } from './follow/channel-follower.js';
+export { ChannelFollower } from './follow/channel-follower.js';
+export type { WatchOptions } from './follow/follow-channel.js';
+export { followChannel } from './follow/follow-channel.js';
+export type { HostReport, HostStatus } from './follow/host-report.js';
+export { readHostReports } from './follow/host-report.js';
+export type { PluginChanges } from './follow/install-plugin-set.js';
+export { diffPluginSets } from './follow/install-plugin-set.js';
+export type { RolloutState } from './follow/rollout-state.js';
+export { readRolloutState } from './follow/rollout-state.js';
 export type { RegistryToken } from './http/check-token.js';
 export type { RegistryHandlerOptions } from './http/create-registry-handler.js';
 export { createRegistryHandler } from './http/create-registry-handler.js';

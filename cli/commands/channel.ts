@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { ChannelStore, rollbackChannel } from '../../registry/index.js';
+import { ChannelStore, readHostReports, readRolloutState, rollbackChannel } from '../../registry/index.js';
 import type { CliIO } from '../cli-io.js';
 import { openChannelRegistry } from '../open-channel-registry.js';
-import { channelsText, historyText, revisionText } from '../render/channel-text.js';
+import { channelsText, historyText, revisionText, statusText } from '../render/channel-text.js';
 import { writeOutput } from '../render/write-output.js';
 import type { AddCommand } from './index.js';
 
@@ -38,6 +38,20 @@ function addReads(channel: Command, io: CliIO): void {
       const channels = await store(io, flags);
       const n = flags.revision ?? (await channels.revisionNumbers(name)).at(-1) ?? 1;
       writeOutput(io, flags.json, await channels.revision(name, n), revisionText);
+    });
+  withRegistry(
+    channel.command('status').description('show every host following a channel: revision, health, last error'),
+  )
+    .argument('<channel>', 'the channel')
+    .action(async (name: string, flags: Flags) => {
+      const channels = await store(io, flags);
+      const status = {
+        channel: name,
+        revision: (await channels.revisionNumbers(name)).at(-1),
+        rollout: await readRolloutState(channels.storage, name),
+        hosts: await readHostReports(channels.storage, name),
+      };
+      writeOutput(io, flags.json, status, statusText);
     });
   withRegistry(channel.command('history').description('list every revision of a channel, newest first'))
     .argument('<channel>', 'the channel')

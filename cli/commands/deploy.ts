@@ -10,7 +10,7 @@ export const addDeployCommand: AddCommand = (program, io) => {
     .command('deploy')
     .description('resolve and verify plugins with their dependencies and write them as a new revision of a channel')
     .argument('<channel>', 'the channel, such as production')
-    .argument('<plugins...>', 'name or name@range; added to or replacing those of the current revision')
+    .argument('<name...>', 'name or name@range; added to or replacing those of the current revision')
     .option('--registry <address>', 'registry folder or postgres:// address (default .modu/registry)')
     .option('--json', 'print JSON')
     .action(async (channel: string, names: string[], flags: { registry?: string; json?: boolean }) => {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
 import { createKernel, type Kernel, loadHostConfig } from '../../kernel/index.js';
 import type { CliIO } from '../cli-io.js';
+import { prepareFollower } from '../host/prepare-follower.js';
 import { type AdapterName, listen } from '../host/serve-kernel.js';
 import { shutdownSignal } from '../host/shutdown-signal.js';
 import { renderBoot } from '../render/render-boot.js';
@@ -14,6 +15,10 @@ const exampleConfig = fileURLToPath(new URL('../../fixtures/example/modu.yaml', 
 
 interface StartOptions {
   readonly config?: string;
+  readonly follow?: string;
+  readonly registry?: string;
+  readonly maxUnavailable?: number;
+  readonly hostId?: string;
   readonly plugins?: string;
   readonly adapter?: AdapterName;
   readonly host?: string;
@@ -51,10 +56,28 @@ export const addStartCommand: AddCommand = (program, io) => {
     .addOption(new Option('--adapter <name>', 'HTTP framework').choices(['express', 'koa']))
     .option('--host <address>', 'address to listen on')
     .option('--port <n>', 'port to listen on (0 picks a free one)', (v) => Number.parseInt(v, 10))
+    .option('--follow <channel>', 'install, serve and keep following the current revision of a channel')
+    .option(
+      '--registry <address>',
+      'with --follow: registry folder or postgres:// address (default: registry of the config)',
+    )
+    .option('--max-unavailable <n>', 'with --follow: hosts applying a revision at once (default 1)', (v) =>
+      Number.parseInt(v, 10),
+    )
+    .option('--host-id <id>', 'with --follow: this host in heartbeats (default: hostname-pid)')
     .action(async (options: StartOptions) => {
       const file = await configFile(io, options.config);
       const { config } = await loadHostConfig(file, io.env);
       const pluginDirs = options.plugins === undefined ? config.pluginDirs : [resolve(io.cwd, options.plugins)];
+      const follower =
+        options.follow === undefined
+          ? undefined
+          : await prepareFollower(io, {
+              ...options,
+              follow: options.follow,
+              registry: options.registry ?? config.registry,
+              pluginsDir: pluginDirs[0] ?? resolve(io.cwd, 'plugins'),
+            });
       const kernel = createKernel({ ...config, pluginDirs, source: file, env: io.env });
       const report = await kernel.start();
       const adapter = options.adapter ?? config.adapter ?? 'express';
@@ -65,8 +88,10 @@ export const addStartCommand: AddCommand = (program, io) => {
         options.port ?? config.port ?? 3000,
       );
       io.stdout.write(renderBoot(report, kernel.routes(), { adapter, url: server.url, config: file }));
+      const following = await follower?.follow(kernel, server.url);
       const signal = await shutdownSignal();
       io.stdout.write(`modu: ${signal}, draining requests and stopping plugins\n`);
+      await following?.stop();
       await stopGracefully(kernel, (grace) => server.close(grace), io);
     });
 };

@@ -1,4 +1,4 @@
-import type { ChannelRevision } from '../../registry/index.js';
+import type { ChannelRevision, HostStatus, RolloutState } from '../../registry/index.js';
 
 /** One line per plugin of a revision: `name@version  integrity…`. */
 export function revisionText(revision: ChannelRevision): string {
@@ -25,4 +25,24 @@ export function historyText(revisions: readonly ChannelRevision[]): string {
 export function channelsText(channels: readonly { name: string; revision: number | undefined }[]): string {
   if (channels.length === 0) return 'no channels\n';
   return `${channels.map((c) => `${c.name}  revision ${c.revision ?? '-'}`).join('\n')}\n`;
+}
+
+/** What `modu channel status` shows. */
+export interface ChannelStatus {
+  readonly channel: string;
+  readonly revision: number | undefined;
+  readonly rollout: RolloutState;
+  readonly hosts: readonly HostStatus[];
+}
+
+/** The channel's revision, where its rollout halted, and one line per host. */
+export function statusText(status: ChannelStatus): string {
+  const halted = status.rollout.halted;
+  const head = `${status.channel}: revision ${status.revision ?? '-'}${halted === undefined ? '' : `, rollout of revision ${halted.revision} halted at ${halted.host}: ${halted.error}`}`;
+  const rows = status.hosts.map((h) => {
+    const health = h.expired ? `${h.health} (expired)` : h.health;
+    const target = h.target === undefined || h.target === h.revision ? '' : ` -> ${h.target}`;
+    return `  ${h.host.padEnd(24)} revision ${`${h.revision}${target}`.padEnd(9)} ${health.padEnd(18)} ${h.at}${h.error === undefined ? '' : `  ${h.error}`}`;
+  });
+  return `${[head, ...(rows.length === 0 ? ['  no hosts follow this channel'] : rows)].join('\n')}\n`;
 }

@@ -14,6 +14,7 @@ const READS = [
   'channel history',
   'channel list',
   'channel show',
+  'channel status',
   'graph',
   'registry dist-tag ls',
   'registry info',

@@ -115,6 +115,25 @@ export class PostgresStorage implements RegistryStorage {
     );
   }
 
+  /**
+   * Calls `onRevision(channel)` whenever a channel revision is committed (LISTEN on one dedicated
+   * connection). Resolves to the function that stops listening.
+   */
+  async listenForRevisions(onRevision: (channel: string) => void): Promise<() => Promise<void>> {
+    await this.migrate();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw databaseError(error, this.location, 'connecting');
+    });
+    // A broken connection only ends the notifications; callers also poll.
+    client.on('error', () => undefined);
+    client.on('notification', (message) => onRevision(message.payload ?? ''));
+    await client.query('LISTEN modu_channels');
+    return async () => {
+      client.removeAllListeners('notification');
+      client.release(true);
+    };
+  }
+
   /** A transaction holding the advisory lock of `scope`; nested calls join the open transaction. */
   async withLock<T>(scope: string, fn: () => Promise<T>): Promise<T> {
     const lockKey = `modu:${scope}`;

@@ -52,7 +52,21 @@ CREATE TRIGGER modu_audit_append_only BEFORE UPDATE OR DELETE ON modu_audit
   FOR EACH ROW EXECUTE FUNCTION modu_refuse_change();
 `;
 
+// A new channel revision wakes every following host at once (NOTIFY is sent when the transaction commits).
+const channelNotify = `
+CREATE FUNCTION modu_notify_channel() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.key ~ '^channels/[^/]+/revisions/[0-9]+[.]yaml$' THEN
+    PERFORM pg_notify('modu_channels', split_part(NEW.key, '/', 2));
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER modu_files_channel_notify AFTER INSERT ON modu_files
+  FOR EACH ROW EXECUTE FUNCTION modu_notify_channel();
+`;
+
 /** Every migration this Modu knows, oldest first. Never edit a released one: add the next. */
 export const schemaMigrations: readonly SchemaMigration[] = [
   { version: 1, name: 'registry tables', sql: registryTables },
+  { version: 2, name: 'channel revision notifications', sql: channelNotify },
 ];

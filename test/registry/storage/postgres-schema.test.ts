@@ -37,7 +37,7 @@ describe('PostgresStorage', function () {
           await Promise.all(servers.map((s) => s.pool.end()));
         }
         const rows = await query<{ version: number }>('SELECT version FROM modu_schema_migrations ORDER BY version');
-        expect(rows.map((r) => r.version)).to.deep.equal([1]);
+        expect(rows.map((r) => r.version)).to.deep.equal([1, 2]);
       });
     });
 
@@ -95,5 +95,29 @@ describe('PostgresStorage', function () {
       expect(error.code).to.equal('MODU_REGISTRY_DB_UNAVAILABLE');
       expect(error.message).to.contain('127.0.0.1:1').and.not.contain('secret');
     });
+  });
+});
+
+describe('PostgresStorage.listenForRevisions()', function () {
+  this.timeout(60_000);
+  it('hears a channel revision when its transaction commits', async function () {
+    const database = await testDatabase(this);
+    try {
+      const storage = new PostgresStorage(database.url);
+      const heard: string[] = [];
+      const stop = await storage.listenForRevisions((channel) => heard.push(channel));
+      await storage.withLock('channels/prod', async () => {
+        await storage.createExclusive('channels/prod/revisions/1.yaml', Buffer.from('x'));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(heard).to.deep.equal([]);
+      });
+      await storage.replace('channels/prod/hosts/a.yaml', Buffer.from('not a revision'));
+      const end = Date.now() + 30_000;
+      while (heard.length === 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
+      await stop();
+      expect(heard).to.deep.equal(['prod']);
+    } finally {
+      await database.drop();
+    }
   });
 });
