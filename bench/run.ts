@@ -14,6 +14,7 @@ const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   reload: () => import('./reload.js'),
   'route-overhead': () => import('./route-overhead.js'),
   scanner: () => import('./scanner.js'),
+  'scanner-memory': () => import('./scanner-memory.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import type { ESTree } from 'meriyah';
 import { builtinName } from '../capabilities/capability-catalogue.js';
 import { classifySpecifier } from './classify-specifier.js';
+import { ComputedReads } from './computed-reads.js';
 import { intrinsicMutation, isPatternTarget, mayBeShared } from './intrinsic-mutation.js';
 import {
   constructorKey,
@@ -16,6 +17,9 @@ import { RootTracker } from './root-tracker.js';
 import { ROOT_BY_NAME } from './sensitive-roots.js';
 import { walkTree } from './walk-tree.js';
 
+/** Readers of decorator metadata (reflect-metadata's API). */
+const METADATA_READS = new Set(['getMetadata', 'getOwnMetadata']);
+
 /** Thrown when the walk of one file runs past its deadline. */
 export class ScanDeadline extends Error {}
 
@@ -29,6 +33,7 @@ export class ScanDeadline extends Error {}
  */
 export class FileWalk extends RootTracker {
   private visits = 0;
+  private readonly reads: ComputedReads;
 
   constructor(
     file: string,
@@ -36,9 +41,11 @@ export class FileWalk extends RootTracker {
     private readonly script: boolean,
     private readonly deadline: number,
     designMetadata: boolean,
+    decorateHelper?: ESTree.Node,
   ) {
     super(file);
     this.designMetadata = designMetadata;
+    this.reads = new ComputedReads((ancestors) => decorateHelper !== undefined && ancestors.includes(decorateHelper));
   }
 
   run(ast: ESTree.Program): void {
@@ -48,10 +55,18 @@ export class FileWalk extends RootTracker {
       if (statement.type === 'VariableDeclaration') for (const d of statement.declarations) this.trackAlias(d);
     }
     walkTree(ast, (node, ancestors, binding) => this.enter(node, ancestors as ESTree.Node[], binding));
+    for (const read of this.reads.unproven()) {
+      this.add(
+        'computed-member',
+        read,
+        "reads a member by a key the scanner cannot prove harmless: it may be 'constructor', the way to the Function constructor",
+      );
+    }
   }
 
   private enter(node: ESTree.Node, ancestors: ESTree.Node[], binding: boolean): void {
     if ((++this.visits & 1023) === 0 && performance.now() > this.deadline) throw new ScanDeadline();
+    this.reads.record(node, ancestors);
     switch (node.type) {
       case 'Identifier':
       case 'PrivateIdentifier':
@@ -66,6 +81,13 @@ export class FileWalk extends RootTracker {
             `reads '${reflective.name}' reflectively, out of the scanner's sight`,
           );
         }
+        const hidden = this.reads.call(node, ancestors);
+        if (hidden)
+          this.add(
+            'computed-member',
+            hidden,
+            'reads members reflectively where they may reach the Function constructor',
+          );
         this.intrinsicWrite(node);
         return;
       }
@@ -100,6 +122,15 @@ export class FileWalk extends RootTracker {
         this.add('with-statement', node, 'a with statement hides which names it reads');
         return;
       case 'ObjectPattern': {
+        this.reads.pattern(node);
+        if (
+          node.properties.some(
+            (p) =>
+              p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && METADATA_READS.has(p.key.name),
+          )
+        ) {
+          this.add('metadata-read', node, 'destructures a reader of decorator metadata');
+        }
         const key = constructorKey(node);
         if (key)
           this.add('function-constructor', key, 'destructures .constructor, which may be the Function constructor');
@@ -148,12 +179,20 @@ export class FileWalk extends RootTracker {
   /** Rules that hold on any object: `.constructor` reached as a value, `arguments.callee`, names built from pieces. */
   private member(node: ESTree.MemberExpression, ancestors: ESTree.Node[]): void {
     const name = staticName(node);
+    if (name === undefined) this.reads.member(node, ancestors);
+    if (name !== undefined && METADATA_READS.has(name)) {
+      this.add(
+        'metadata-read',
+        node,
+        `Reflect.${name} reads decorator metadata, where tsc output stores the Function constructor`,
+      );
+    }
     if (name === undefined || !SENSITIVE_MEMBERS.has(name)) return;
     const object = node.object;
     if (object.type === 'Identifier' && (this.aliases.has(object.name) || ROOT_BY_NAME[object.name] !== undefined))
       return;
     if (name === 'constructor') {
-      const use = constructorUse(node, ancestors[ancestors.length - 2]);
+      const use = constructorUse(node, ancestors);
       if (use) this.add('function-constructor', use.node, use.message);
       return;
     }

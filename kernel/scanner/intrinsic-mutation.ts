@@ -22,6 +22,16 @@ const SHARED_GLOBALS = new Set(
     .split(' '),
 );
 
+/** Globals outside the built-ins above that the host relies on: a plugin replacing one changes the host. */
+const HOST_GLOBALS = new Set(['process', 'fetch', 'WebSocket', 'EventSource', 'require', 'module', 'eval', 'Function']);
+for (const name of ['clearTimeout', 'clearInterval', 'clearImmediate', 'MessageChannel', 'BroadcastChannel']) {
+  HOST_GLOBALS.add(name);
+}
+
+function isGlobalObject(node: ESTree.Node): boolean {
+  return node.type === 'Identifier' && (node.name === 'globalThis' || node.name === 'global');
+}
+
 /** Members that may lead from any value to a shared prototype or constructor. */
 const LEADS_TO_SHARED = new Set(['__proto__', 'constructor']);
 
@@ -64,6 +74,8 @@ export function mayBeShared(node: ESTree.Node): boolean {
     if (current.type !== 'MemberExpression') return false;
     const name = staticName(current);
     if (name === undefined || LEADS_TO_SHARED.has(name)) return true;
+    // A global of the plugin's own making (`globalThis.myCounter`) is no built-in: only the known ones are shared.
+    if (isGlobalObject(current.object) && !SHARED_GLOBALS.has(name) && !HOST_GLOBALS.has(name)) return false;
     current = current.object;
   }
   return true;
@@ -88,6 +100,7 @@ function mutatorTarget(node: ESTree.CallExpression): ESTree.Node | undefined {
  * `__defineGetter__`). Every module of the process, the host's included, sees such a change.
  */
 export function intrinsicMutation(node: ESTree.Node): ESTree.Node | undefined {
+  // `globalThis.x = …` writes the global object, shared when x is a built-in or host global (see mayBeShared).
   let target: ESTree.Node | undefined;
   if (node.type === 'AssignmentExpression') target = node.left;
   else if (node.type === 'UpdateExpression') target = node.argument;
@@ -96,7 +109,9 @@ export function intrinsicMutation(node: ESTree.Node): ESTree.Node | undefined {
     const changed = mutatorTarget(node);
     return changed !== undefined && mayBeShared(changed) ? node : undefined;
   }
-  return target?.type === 'MemberExpression' && mayBeShared(target.object) ? node : undefined;
+  if (target?.type !== 'MemberExpression') return undefined;
+  if (isGlobalObject(target.object)) return mayBeShared(target) ? node : undefined;
+  return mayBeShared(target.object) ? node : undefined;
 }
 
 /** True when a member expression is written by a destructuring pattern: `[Array.prototype.x] = …`. */

@@ -114,10 +114,13 @@ export function staticName(node: ESTree.MemberExpression): string | undefined {
 /** Where and why reading `.constructor` may reach the Function constructor, or undefined when it only inspects. */
 export function constructorUse(
   node: ESTree.MemberExpression,
-  parent: ESTree.Node | undefined,
+  ancestors: readonly ESTree.Node[],
 ): { node: ESTree.Node; message: string } | undefined {
+  const parent = ancestors[ancestors.length - 2];
   if (parent === undefined) return undefined;
-  const isThis = node.object.type === 'ThisExpression';
+  // `Child.prototype.constructor = Child` writes the member; it reads nothing.
+  if (parent.type === 'AssignmentExpression' && parent.left === node && parent.operator === '=') return undefined;
+  const isThis = node.object.type === 'ThisExpression' && thisIsInstance(ancestors);
   if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.callee === node) {
     return isThis ? undefined : { node, message: 'calls .constructor, which reaches the Function constructor' };
   }
@@ -127,6 +130,26 @@ export function constructorUse(
   }
   if (isThis || CONSTRUCTOR_READS.has(parent.type)) return undefined;
   return { node, message: '.constructor used as a value may be the Function constructor' };
+}
+
+/**
+ * True when `this` at the end of `ancestors` is an instance of a class of the plugin's own: inside a constructor, an
+ * instance method or an instance field, arrows included. In a static block or static method `this` is the class, whose
+ * `constructor` is the Function constructor; in a plain function it may be anything.
+ */
+function thisIsInstance(ancestors: readonly ESTree.Node[]): boolean {
+  const stop = Math.max(0, ancestors.length - MAX_SCOPE_SEARCH);
+  for (let i = ancestors.length - 2; i >= stop; i--) {
+    const scope = ancestors[i];
+    if (scope === undefined || scope.type === 'ArrowFunctionExpression') continue;
+    if (scope.type === 'StaticBlock') return false;
+    if (scope.type === 'PropertyDefinition') return !scope.static;
+    if (scope.type === 'FunctionExpression' || scope.type === 'FunctionDeclaration') {
+      const owner = ancestors[i - 1];
+      return owner?.type === 'MethodDefinition' && !owner.static;
+    }
+  }
+  return false;
 }
 
 /** The property of an object pattern that destructures `constructor`, if any. */

@@ -118,7 +118,14 @@ export abstract class RootTracker {
       parent.left.type === 'ObjectPattern'
     ) {
       this.destructure(root, parent.left);
-    } else if (!(this.designMetadata && isDesignMetadataArgument(node, ancestors, index))) {
+    } else if (this.designMetadata && isDesignMetadataArgument(node, ancestors, index)) {
+      // Stored where Reflect.getMetadata reads it back: the plugin scan rejects such a read in any of its files.
+      this.add(
+        'design-metadata',
+        node,
+        `${root} passed to tsc's __metadata helper: no file may read decorator metadata back`,
+      );
+    } else {
       const verdict = escapeVerdict(root, root === 'global' ? 'the global object' : root);
       this.add(verdict.rule, node, verdict.message);
     }

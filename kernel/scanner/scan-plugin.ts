@@ -268,7 +268,10 @@ export async function scanPlugin(root: string, options: ScanPluginOptions = {}):
   const codeFiles = listed.toRead.filter((entry) => entry.role === 'code').length;
   const onThreads = codeFiles > 1 && listed.bytes >= parallelFrom && scanThreadCount() > 1;
   const run = await scanFiles(listed, contents, packageTypes(listed, contents), new PluginScan(limits, onThreads));
-  const findings = [...listed.findings, ...run.findings];
+  // Reading decorator metadata back matters only where a file stored the Function constructor in it.
+  const stored = run.findings.some((finding) => finding.rule === 'design-metadata');
+  const kept = run.findings.filter((f) => f.rule !== 'design-metadata' && (stored || f.rule !== 'metadata-read'));
+  const findings = [...listed.findings, ...kept];
   const capabilities = new Set<string>();
   for (const finding of findings) if (finding.capability !== undefined) capabilities.add(finding.capability);
   const report: ScanReport = {

@@ -20,6 +20,20 @@ export const SCAN_RULES = {
   eval: { severity: 'error', capability: 'dynamic-code', summary: 'eval' },
   'function-constructor': { severity: 'error', capability: 'dynamic-code', summary: 'the Function constructor' },
   'escaped-reference': { severity: 'error', capability: 'dynamic-code', summary: 'a sensitive global as a value' },
+  'computed-member': {
+    severity: 'error',
+    capability: 'dynamic-code',
+    summary: 'a member read by a key not provably harmless: it may reach the Function constructor',
+  },
+  'metadata-read': {
+    severity: 'error',
+    capability: 'dynamic-code',
+    summary: 'reads decorator metadata where a file stored the Function constructor through tsc __metadata',
+  },
+  'design-metadata': {
+    severity: 'warning',
+    summary: "passes the Function constructor to tsc's __metadata helper: decorator metadata must not be read back",
+  },
   'computed-global-access': { severity: 'error', capability: 'dynamic-code', summary: 'computed global access' },
   'caller-access': { severity: 'error', capability: 'dynamic-code', summary: 'arguments.callee or .caller' },
   'sloppy-this': {

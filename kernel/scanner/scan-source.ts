@@ -3,7 +3,7 @@ import { GoalSyntaxError, type ParsedSource, parseSource, type SourceType } from
 import type { RawFinding } from './root-tracker.js';
 import { ruleCapability, SCAN_RULES } from './scan-rules.js';
 import type { ScanFinding } from './scan-types.js';
-import { declaresTscMetadataHelper } from './tsc-metadata.js';
+import { declaresTscMetadataHelper, tscDecorateHelper } from './tsc-metadata.js';
 
 /** Where the source comes from and how to read it. */
 export interface ScanSourceOptions {
@@ -62,10 +62,12 @@ function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[])
   const requested = options.sourceType ?? defaultSourceType(options.file);
   const parsed = parseOrReport(code, requested, found);
   if (parsed === undefined) return undefined;
-  // The budget is the walk's: parsing is linear, and bounded by the caller's size limit.
-  const deadline = performance.now() + (options.timeBudgetMs ?? 1000);
   const script = parsed.sourceType === 'script';
-  const walk = new FileWalk(options.file, code, script, deadline, !script && declaresTscMetadataHelper(parsed.ast));
+  const designMetadata = !script && declaresTscMetadataHelper(parsed.ast);
+  const decorateHelper = script ? undefined : tscDecorateHelper(parsed.ast);
+  // The budget is the walk's: parsing and the helper checks are linear, and bounded by the caller's size limit.
+  const deadline = performance.now() + (options.timeBudgetMs ?? 1000);
+  const walk = new FileWalk(options.file, code, script, deadline, designMetadata, decorateHelper);
   try {
     walk.run(parsed.ast);
   } catch (error) {

@@ -116,8 +116,40 @@ describe('scanSource()', () => {
       expect(rules("Object.getOwnPropertyDescriptor(proto, 'const' + 'ructor')")).to.deep.equal([
         'computed-global-access',
       ]);
-      expect(rules('Object.getOwnPropertyDescriptor(target, key)')).to.deep.equal([]);
+      expect(rules('Object.getOwnPropertyDescriptor(target, key)')).to.deep.equal(['computed-member']);
       expect(rules("Reflect.get(target, 'name')")).to.deep.equal([]);
+    });
+
+    it('reports the Function constructor reached by any key it cannot prove harmless, and no harmless key', () => {
+      const reached = [
+        "const k = atob('Y29uc3RydWN0b3I=');\nexport default (() => {})[k];",
+        "const k = Buffer.from('Y29uc3RydWN0b3I=', 'base64').toString();\nexport default f[k];",
+        'const k = JSON.parse(\'"constructor"\');\nexport default f[k];',
+        "let s = '';\nfor (const c of [99, 111]) s += String.fromCharCode(c);\nexport default f[s];",
+        "const k = 'constructor';\nexport default f[k];",
+        "const k = { [Symbol.toPrimitive]: () => 'constructor' };\nexport default f[k];",
+        'const { [g()]: F } = f;\nexport default F;',
+        'export default Object.getOwnPropertyDescriptor(Object.getPrototypeOf(f), k).value;',
+        'export default Reflect.get(f, k);',
+        'export default Object.getOwnPropertyDescriptors(Object.getPrototypeOf(f));',
+        "const a = 'constr';\nconst b = 'uctor';\nexport default f[a + b];",
+        'export default (k) => f[k];',
+      ];
+      for (const code of reached) expect(rules(code, 'a.mjs'), code).to.include('computed-member');
+      const statics = [
+        "class A { static { this.constructor('return 1')(); } }",
+        "class A { static m() { return new this.constructor('x'); } }",
+      ];
+      for (const code of statics) expect(rules(code, 'a.mjs'), code).to.include('function-constructor');
+      const harmless = [
+        "const k = 'name';\nexport default f[k];",
+        'for (let i = 0; i < a.length; i++) a[i] = b[i] * 2;',
+        'export default ({ a: 1, b: 2 })[k];',
+        'if (o[k]) x();\no[k] = 1;\ndelete o[k];\nexport const t = typeof o[k];',
+        'export const last = arr[arr.length - 1];',
+        'class Money { plus() { return new this.constructor(1); } }',
+      ];
+      for (const code of harmless) expect(rules(code, 'a.mjs'), code).to.deep.equal([]);
     });
 
     it('reports writes into prototypes the host shares, and process internals', () => {

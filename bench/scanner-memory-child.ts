@@ -1,0 +1,34 @@
+// Scans one plugin folder in a fresh process and prints, as JSON, how far the scan grew the process's memory:
+// resident set size (worker threads included) and this thread's heap, sampled every 5 ms against the level after a
+// warm-up scan of a small plugin.
+import { scanPlugin } from '../kernel/index.js';
+
+const [root, small, parallel] = process.argv.slice(2) as [string, string, string];
+const parallelFromBytes = parallel === 'threads' ? 0 : Number.POSITIVE_INFINITY;
+await scanPlugin(small, { parallelFromBytes });
+globalThis.gc?.();
+const before = process.memoryUsage();
+let peakRss = before.rss;
+let peakHeap = before.heapUsed;
+const sampler = setInterval(() => {
+  const now = process.memoryUsage();
+  peakRss = Math.max(peakRss, now.rss);
+  peakHeap = Math.max(peakHeap, now.heapUsed);
+}, 5);
+const started = performance.now();
+const report = await scanPlugin(root, { parallelFromBytes });
+const ms = performance.now() - started;
+clearInterval(sampler);
+const after = process.memoryUsage();
+peakRss = Math.max(peakRss, after.rss);
+peakHeap = Math.max(peakHeap, after.heapUsed);
+console.log(
+  JSON.stringify({
+    ms,
+    bytes: report.bytes,
+    files: report.files,
+    rules: [...new Set(report.findings.map((f) => f.rule))],
+    rssGrowth: peakRss - before.rss,
+    heapGrowth: peakHeap - before.heapUsed,
+  }),
+);
