@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   boot: () => import('./boot.js'),
   'gate-imports': () => import('./gate-imports.js'),
+  isolation: () => import('./isolation.js'),
   'parallel-loading': () => import('./parallel-loading.js'),
   registry: () => import('./registry.js'),
   reload: () => import('./reload.js'),

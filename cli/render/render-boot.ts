@@ -25,6 +25,13 @@ export function renderBoot(
   for (const plugin of report.plugins.filter((p) => p.state !== 'started')) {
     lines.push(`  ${plugin.name}: ${plugin.state} in ${plugin.failure?.phase}: ${plugin.failure?.error.message}`);
   }
+  for (const plugin of report.plugins.filter((p) => p.isolation !== undefined)) {
+    const { pid, permissions } = plugin.isolation as NonNullable<(typeof plugin)['isolation']>;
+    const writes = permissions.fsWrite.length > 0 ? permissions.fsWrite.join(', ') : 'none';
+    lines.push(
+      `  ${plugin.name}: isolated, pid ${pid}, heap ${permissions.memoryMb} MB, writes ${writes}, env ${permissions.env}, network ${permissions.network}`,
+    );
+  }
   lines.push(`listening on ${where.url} (${where.adapter})`, '', 'routes:');
   for (const route of routes) {
     const guards = route.guards.length > 0 ? `  guards: ${route.guards.join(', ')}` : '';

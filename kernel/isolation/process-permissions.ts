@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeFeatures } from '../runtime-features.js';
 
@@ -67,6 +67,15 @@ function packageScopes(root: string): string[] {
 }
 
 /**
+ * `paths` without duplicates and without paths inside another of them: the permission model of Node 20 aborts the
+ * process at start (an assertion in its path tree) when one allowed path repeats another.
+ */
+function withoutCovered(paths: readonly string[]): string[] {
+  const unique = [...new Set(paths)];
+  return unique.filter((path) => !unique.some((other) => other !== path && path.startsWith(`${other}${sep}`)));
+}
+
+/**
  * The flags, environment and working folder of an isolated plugin's process: the permission model on, reads of its
  * own folder and the runtime files, writes only to its data folder and only with `node:fs`, processes, workers,
  * addons, WASI and network only when granted and when the running Node has the flag, an empty environment unless
@@ -76,7 +85,7 @@ export function processPermissions(input: PermissionInput): ProcessPermissions {
   const { features, granted } = input;
   const has = (capability: string) => granted.includes(capability);
   const flag = features.permissionFlag ?? '--experimental-permission';
-  const fsRead = [input.root, ...runtimeReadPaths(), ...packageScopes(input.root)];
+  const fsRead = withoutCovered([input.root, ...runtimeReadPaths(), ...packageScopes(input.root)]);
   const fsWrite = has('node:fs') ? [input.dataDir] : [];
   const childProcess = has('node:child_process') && features.allowChildProcess;
   // Without in-thread hooks the module gate needs its hooks worker; plugin code is then denied workers by the gate.
