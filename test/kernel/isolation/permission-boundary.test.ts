@@ -70,11 +70,11 @@ describe('the permission model around an isolated plugin', () => {
 
     it('denies the network built-ins (by the permission model on Node 25+, else by the gate in its process)', async () => {
       const result = await attempt(host, '/iso-escape/net');
-      if (runtimeFeatures.allowNet) expect(result.ok).to.equal(true);
+      if (runtimeFeatures().allowNet) expect(result.ok).to.equal(true);
       else expect(result).to.deep.equal({ ok: false, code: 'MODU_PERMISSION_DENIED' });
       const reported = host.kernel.snapshot()[0]?.isolation?.permissions.network;
       expect(reported).to.equal(
-        runtimeFeatures.allowNet ? 'denied by the permission model' : 'denied by the module gate only',
+        runtimeFeatures().allowNet ? 'denied by the permission model' : 'denied by the module gate only',
       );
     });
   });
