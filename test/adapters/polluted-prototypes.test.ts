@@ -6,11 +6,11 @@ import { pluginManifest, pluginsFolder, silentLogger, writePlugin } from '../hel
 import { adapters, type Served } from './servers.js';
 
 const authCode = `import { definePlugin, ModuError } from 'modu';
-const people = { guest: { id: 'guest' }, reader: { id: 'reader', permissions: ['shop:list'] } };
+const people = new Map([['guest', { id: 'guest' }], ['reader', { id: 'reader', permissions: ['shop:list'] }]]);
 export default definePlugin({
   guards: {
     authenticated: { canActivate: (ctx) => {
-      const who = people[String(ctx.headers.authorization ?? '').slice(7)];
+      const who = people.get(String(ctx.headers.authorization ?? '').slice(7));
       if (who === undefined) throw new ModuError('MODU_AUTH_REQUIRED', 'Send a valid bearer token.');
       ctx.principal = who;
       return true;
