@@ -16,7 +16,7 @@ async function startHost(adapter: string): Promise<{ child: ChildProcess; url: s
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000; // a loaded 2-core machine boots the example app slowly
   while (!/listening on (http:\/\/\S+)/.test(output)) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`modu start did not listen:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -32,7 +32,7 @@ const as = (token: string, init: RequestInit = {}): RequestInit => ({
 
 for (const adapter of ['express', 'koa']) {
   describe(`modu start --adapter ${adapter}`, function () {
-    this.timeout(30_000);
+    this.timeout(90_000);
     let host: Awaited<ReturnType<typeof startHost>>;
 
     before(async () => {
