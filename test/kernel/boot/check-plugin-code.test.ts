@@ -37,7 +37,9 @@ describe('checkPluginCode()', () => {
       const error = await failure(checkPluginCode(pkg, [], join(base, 'cache')));
       expect(ModuError.is(error)).to.equal(true);
       expect(error.code).to.equal('MODU_SCAN_SYNTAX_ERROR');
-      expect(error.message).to.match(/index\.js:2:\d+ /).and.contain('as a CommonJS script');
+      expect(error.message)
+        .to.match(/index\.js:2:\d+ /)
+        .and.contain('as a CommonJS script');
       expect(error.hint).to.not.contain('grant');
     });
 
@@ -48,7 +50,9 @@ describe('checkPluginCode()', () => {
       });
       const error = await failure(checkPluginCode(pkg, [], join(base, 'cache')));
       expect(error.code).to.equal('MODU_SCAN_SYNTAX_ERROR');
-      expect(error.message).to.match(/index\.js:1:\d+ /).and.contain('as an ES module');
+      expect(error.message)
+        .to.match(/index\.js:1:\d+ /)
+        .and.contain('as an ES module');
     });
   });
 
