@@ -12,10 +12,14 @@ export interface ScanLimits {
   readonly pluginTimeMs: number;
 }
 
-/** The limits used when a caller gives none: generous for real plugins, small enough to bound an attack. */
+/**
+ * The limits used when a caller gives none: generous for real plugins, small enough to bound an attack. The largest
+ * file sets the scan's peak memory (its syntax tree, on each worker thread at once) and the plugin total its time:
+ * `npm run bench -- scanner-memory` measures both for the largest plugin these allow.
+ */
 export const DEFAULT_SCAN_LIMITS: ScanLimits = {
-  maxFileBytes: 4 * 1024 * 1024,
-  maxPluginBytes: 64 * 1024 * 1024,
+  maxFileBytes: 2 * 1024 * 1024,
+  maxPluginBytes: 16 * 1024 * 1024,
   maxEntries: 20_000,
   fileTimeMs: 2_000,
   pluginTimeMs: 30_000,

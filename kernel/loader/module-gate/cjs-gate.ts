@@ -32,6 +32,10 @@ function denied(message: string, policy: GatePolicy, request: string): ModuError
   return new ModuError('MODU_PERMISSION_DENIED', message, { details: { plugin: policy.name, specifier: request } });
 }
 
+function requireEsmDenial(filename: string, policy: GatePolicy): string {
+  return `plugin "${policy.name}" may not require() the ES module ${filename}: its imports would load unchecked by the module gate. Use import() instead`;
+}
+
 function fileDenied(message: string, policy: GatePolicy, file: string): ModuError {
   return new ModuError('MODU_PERMISSION_DENIED', message, { details: { plugin: policy.name, file } });
 }
@@ -51,7 +55,9 @@ function installContentGate(loader: CjsLoader, policies: ReadonlyMap<string, Gat
     const goal = approvedGoal(filename, policy) === 'module' ? 'module' : 'script';
     const denial = fileDenial(filename, goal, content, policy);
     if (denial !== undefined) throw fileDenied(denial, policy, filename);
-    return compile.call(this, content, filename, goal === 'module' ? 'module' : 'commonjs');
+    // require() of an ES module loads its imports synchronously, past the asynchronous load hook that checks them.
+    if (goal === 'module') throw fileDenied(requireEsmDenial(filename, policy), policy, filename);
+    return compile.call(this, content, filename, 'commonjs');
   };
   const json = loader._extensions['.json'];
   loader._extensions['.json'] = function gatedJson(module, filename) {

@@ -163,6 +163,20 @@ describe('moduleGate()', () => {
       expect(() => loaded.secret()).to.throw(ModuError, /secret\.json: the scan did not read it/);
     });
 
+    it('refuses require() of an ES module, whose imports would load past the load hook', async () => {
+      const p = await plugin(
+        {
+          'index.js': "module.exports = require('./esm.mjs');\n",
+          'esm.mjs': "export { default } from './hidden.mjs';\n",
+          'hidden.mjs': 'export default 1;\n',
+        },
+        [],
+        'commonjs',
+      );
+      const denied = await rejection(gate.importEntry(p.entry, 1));
+      expect(denied.message).to.contain(join(p.root, 'esm.mjs')).and.contain('Use import() instead');
+    });
+
     it('refuses everything of a folder admitted but not approved by a scan yet', async () => {
       const root = join(base, `unscanned-${++count}`);
       await mkdir(root);
