@@ -17,6 +17,9 @@ export const ObjectCreate = Object.create;
 export const ObjectDefineProperty = Object.defineProperty;
 export const ObjectGetPrototypeOf = Object.getPrototypeOf;
 export const ObjectKeys = Object.keys;
+export const ObjectIsFrozen = Object.isFrozen;
+export const ReflectOwnKeys = Reflect.ownKeys;
+export const ReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
 export const ArrayIsArray = Array.isArray;
 export const ReflectApply = Reflect.apply;
 
