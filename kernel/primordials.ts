@@ -38,6 +38,9 @@ export const ArrayPrototypeSlice: <T>(self: readonly T[], start?: number, end?: 
 ) as never;
 
 export const StringPrototypeStartsWith = uncurryThis(String.prototype.startsWith);
+export const FunctionPrototypeBind: (fn: (...args: never[]) => unknown, self: unknown) => unknown = uncurryThis(
+  bind as never,
+) as never;
 export const StringPrototypeEndsWith = uncurryThis(String.prototype.endsWith);
 export const StringPrototypeSlice = uncurryThis(String.prototype.slice);
 export const StringPrototypeIndexOf = uncurryThis(String.prototype.indexOf);
