@@ -53,6 +53,12 @@ export const SetPrototypeHas: <T>(self: ReadonlySet<T>, value: T) => boolean = u
 export const MapPrototypeGet: <K, V>(self: ReadonlyMap<K, V>, key: K) => V | undefined = uncurryThis(
   Map.prototype.get,
 ) as never;
+export const MapPrototypeSet: <K, V>(self: Map<K, V>, key: K, value: V) => Map<K, V> = uncurryThis(
+  Map.prototype.set,
+) as never;
+export const MapPrototypeDelete: <K, V>(self: Map<K, V>, key: K) => boolean = uncurryThis(
+  Map.prototype.delete,
+) as never;
 
 /**
  * The own value of `key`, never one inherited from a (possibly polluted) prototype.
