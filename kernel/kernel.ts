@@ -28,8 +28,11 @@ import { type PluginRecord, snapshotOf } from './runtime/plugin-record.js';
 import type { PluginSnapshot } from './runtime/plugin-snapshot.js';
 import { type KernelEvents, PluginTable } from './runtime/plugin-table.js';
 import { runtimeReport } from './runtime-report.js';
-import { validate } from './validation/validate.js';
+import { precompile, validate } from './validation/validate.js';
 import { KERNEL_VERSION } from './version.js';
+
+// Compiled before any plugin code runs (see precompile).
+precompile(hostConfigSchema);
 
 /** A plugin host: see {@link createKernel}. */
 export interface Kernel {

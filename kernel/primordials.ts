@@ -17,6 +17,9 @@ export const ObjectCreate = Object.create;
 export const ObjectDefineProperty = Object.defineProperty;
 export const ObjectGetPrototypeOf = Object.getPrototypeOf;
 export const ObjectKeys = Object.keys;
+export const ObjectIsFrozen = Object.isFrozen;
+export const ReflectOwnKeys = Reflect.ownKeys;
+export const ReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
 export const ArrayIsArray = Array.isArray;
 export const ReflectApply = Reflect.apply;
 
@@ -35,6 +38,9 @@ export const ArrayPrototypeSlice: <T>(self: readonly T[], start?: number, end?: 
 ) as never;
 
 export const StringPrototypeStartsWith = uncurryThis(String.prototype.startsWith);
+export const FunctionPrototypeBind: (fn: (...args: never[]) => unknown, self: unknown) => unknown = uncurryThis(
+  bind as never,
+) as never;
 export const StringPrototypeEndsWith = uncurryThis(String.prototype.endsWith);
 export const StringPrototypeSlice = uncurryThis(String.prototype.slice);
 export const StringPrototypeIndexOf = uncurryThis(String.prototype.indexOf);
@@ -46,6 +52,12 @@ export const RegExpPrototypeExec = uncurryThis(RegExp.prototype.exec);
 export const SetPrototypeHas: <T>(self: ReadonlySet<T>, value: T) => boolean = uncurryThis(Set.prototype.has) as never;
 export const MapPrototypeGet: <K, V>(self: ReadonlyMap<K, V>, key: K) => V | undefined = uncurryThis(
   Map.prototype.get,
+) as never;
+export const MapPrototypeSet: <K, V>(self: Map<K, V>, key: K, value: V) => Map<K, V> = uncurryThis(
+  Map.prototype.set,
+) as never;
+export const MapPrototypeDelete: <K, V>(self: Map<K, V>, key: K) => boolean = uncurryThis(
+  Map.prototype.delete,
 ) as never;
 
 /**

@@ -1,4 +1,14 @@
 import { builtinModules } from 'node:module';
+import {
+  ArrayPrototypeIncludes,
+  ArrayPrototypeSlice,
+  ownValue,
+  RegExpPrototypeExec,
+  SafeSet,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+} from '../primordials.js';
 
 /**
  * Capabilities that are not a built-in module: `network` (http:/https: imports, outbound sockets reached
@@ -30,7 +40,7 @@ export const SPECIAL_CAPABILITIES = ['network', 'env', 'dynamic-code', 'native']
  * (`Module._load` with no parent), `node:vm`, `node:worker_threads` (workers load modules without the gate),
  * `node:inspector`, `node:child_process` (another process) and `native`. Grant them only to trusted plugins.
  */
-const HARMLESS = new Set([
+const HARMLESS = new SafeSet([
   'assert',
   'async_hooks',
   'buffer',
@@ -58,12 +68,16 @@ const HARMLESS = new Set([
 
 /** Legacy names of another built-in. */
 const ALIASES: Readonly<Record<string, string>> = { sys: 'util' };
+const INTERNAL = /^_(http|tls|stream)_/;
 
 /**
  * Built-ins reachable only with the `node:` prefix. Node 24 and later also list theirs in `builtinModules` with the
  * prefix (Node 26: `node:ffi`), which {@link builtinName} reads too.
  */
-const NODE_ONLY = new Set(['test', 'sea', 'sqlite']);
+const NODE_ONLY = new SafeSet(['test', 'sea', 'sqlite']);
+
+// Captured now: a plugin could push to or replace Node's exported list later.
+const BUILTINS: readonly string[] = ArrayPrototypeSlice(builtinModules);
 
 /**
  * The built-in a specifier names, normalised: `node:` dropped, subpaths and internal `_http_*`/`_tls_*`/`_stream_*`
@@ -72,14 +86,16 @@ const NODE_ONLY = new Set(['test', 'sea', 'sqlite']);
  * @example builtinName('node:fs/promises') // 'fs'
  */
 export function builtinName(specifier: string): string | undefined {
-  const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-  const head = bare.split('/')[0] ?? bare;
+  const prefixed = StringPrototypeStartsWith(specifier, 'node:');
+  const bare = prefixed ? StringPrototypeSlice(specifier, 5) : specifier;
+  const slash = StringPrototypeIndexOf(bare, '/');
+  const head = slash < 0 ? bare : StringPrototypeSlice(bare, 0, slash);
   const known =
-    builtinModules.includes(bare) ||
-    (specifier.startsWith('node:') && (NODE_ONLY.has(head) || builtinModules.includes(`node:${head}`)));
+    ArrayPrototypeIncludes(BUILTINS, bare) ||
+    (prefixed && (NODE_ONLY.has(head) || ArrayPrototypeIncludes(BUILTINS, `node:${head}`)));
   if (!known) return undefined;
-  const internal = /^_(http|tls|stream)_/.exec(head)?.[1];
-  return internal ?? ALIASES[head] ?? head;
+  const internal = RegExpPrototypeExec(INTERNAL, head)?.[1];
+  return internal ?? ownValue<string>(ALIASES, head) ?? head;
 }
 
 /** The capability a built-in specifier needs (`node:<module>`), or undefined for a non-built-in. */
@@ -97,7 +113,7 @@ export function isHarmlessBuiltin(specifier: string): boolean {
 /** Every capability a manifest may ask for, sorted: `node:<builtin>` for each built-in plus the special ones. */
 export function capabilityCatalogue(): readonly string[] {
   const names = new Set<string>(SPECIAL_CAPABILITIES);
-  for (const specifier of [...builtinModules, ...[...NODE_ONLY].map((n) => `node:${n}`)]) {
+  for (const specifier of [...BUILTINS, ...[...NODE_ONLY].map((n) => `node:${n}`)]) {
     const capability = builtinCapability(specifier);
     if (capability !== undefined) names.add(capability);
   }
@@ -109,12 +125,12 @@ export function capabilityCatalogue(): readonly string[] {
  * no capability (`fs` without `node:`, `users:read`, a typo).
  */
 export function normaliseCapability(permission: string): string | undefined {
-  if ((SPECIAL_CAPABILITIES as readonly string[]).includes(permission)) return permission;
-  if (!permission.startsWith('node:')) return undefined;
+  if (ArrayPrototypeIncludes(SPECIAL_CAPABILITIES as readonly string[], permission)) return permission;
+  if (!StringPrototypeStartsWith(permission, 'node:')) return undefined;
   return builtinCapability(permission);
 }
 
 /** True when a capability is granted implicitly (a harmless built-in). */
 export function isImplicitCapability(capability: string): boolean {
-  return capability.startsWith('node:') && isHarmlessBuiltin(capability);
+  return StringPrototypeStartsWith(capability, 'node:') && isHarmlessBuiltin(capability);
 }

@@ -1,4 +1,12 @@
 import { ModuError } from '../errors/modu-error.js';
+import {
+  ArrayPrototypeJoin,
+  ArrayPrototypePush,
+  ArrayPrototypeSlice,
+  MapPrototypeGet,
+  SafeMap,
+  SafeSet,
+} from '../primordials.js';
 import type { ScanFinding, ScanReport } from '../scanner/scan-types.js';
 import { isImplicitCapability, normaliseCapability } from './capability-catalogue.js';
 
@@ -29,8 +37,13 @@ export interface CapabilityCheck {
 }
 
 function where(findings: readonly ScanFinding[]): string {
-  const shown = findings.slice(0, 3).map((f) => `${f.file}:${f.line}:${f.column}`);
-  return findings.length > 3 ? `${shown.join(', ')} and ${findings.length - 3} more` : shown.join(', ');
+  const shown: string[] = [];
+  for (let i = 0; i < findings.length && i < 3; i++) {
+    const f = findings[i] as ScanFinding;
+    ArrayPrototypePush(shown, `${f.file}:${f.line}:${f.column}`);
+  }
+  const text = ArrayPrototypeJoin(shown, ', ');
+  return findings.length > 3 ? `${text} and ${findings.length - 3} more` : text;
 }
 
 function unknownProblem(permission: string): CapabilityProblem {
@@ -44,17 +57,44 @@ function unknownProblem(permission: string): CapabilityProblem {
   };
 }
 
-function groupUses(report: ScanReport): { uses: Map<string, ScanFinding[]>; forbidden: Map<string, ScanFinding[]> } {
-  const uses = new Map<string, ScanFinding[]>();
-  const forbidden = new Map<string, ScanFinding[]>();
-  for (const finding of report.findings) {
+type Grouped = SafeMap<string, ScanFinding[]>;
+
+/** The scan's error findings by capability (or, for findings no grant allows, by rule), in first-seen order. */
+function groupUses(report: ScanReport): { uses: Grouped; forbidden: Grouped; order: readonly string[] } {
+  const uses: Grouped = new SafeMap();
+  const forbidden: Grouped = new SafeMap();
+  const order: string[] = [];
+  const findings = report.findings;
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i] as ScanFinding;
     if (finding.severity !== 'error') continue;
     const key = finding.capability ?? finding.rule;
     const into = finding.capability === undefined ? forbidden : uses;
     if (finding.capability !== undefined && isImplicitCapability(key)) continue;
-    into.set(key, [...(into.get(key) ?? []), finding]);
+    const list = into.get(key);
+    if (list !== undefined) ArrayPrototypePush(list, finding);
+    else {
+      into.set(key, [finding]);
+      ArrayPrototypePush(order, key);
+    }
   }
-  return { uses, forbidden };
+  return { uses, forbidden, order };
+}
+
+function sortedStrings(set: SafeSet<string>): string[] {
+  const list: string[] = [];
+  set.forEach((value) => void ArrayPrototypePush(list, value));
+  // Insertion sort on captured operations: a replaced Array.prototype.sort cannot reorder or drop capabilities.
+  for (let i = 1; i < list.length; i++) {
+    const value = list[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (list[j] as string) > value) {
+      list[j + 1] = list[j] as string;
+      j--;
+    }
+    list[j + 1] = value;
+  }
+  return list;
 }
 
 /**
@@ -67,33 +107,41 @@ function groupUses(report: ScanReport): { uses: Map<string, ScanFinding[]>; forb
  */
 export function checkCapabilities(check: CapabilityCheck): CapabilityProblem[] {
   const problems: CapabilityProblem[] = [];
-  const requested = new Set<string>();
-  for (const permission of check.requested) {
+  const requested = new SafeSet<string>();
+  for (let i = 0; i < check.requested.length; i++) {
+    const permission = check.requested[i] as string;
     const capability = normaliseCapability(permission);
-    if (capability === undefined) problems.push(unknownProblem(permission));
+    if (capability === undefined) ArrayPrototypePush(problems, unknownProblem(permission));
     else requested.add(capability);
   }
-  const granted = new Set(check.granted.map((g) => normaliseCapability(g)).filter((g) => g !== undefined));
-  const { uses, forbidden } = groupUses(check.report);
-  for (const [rule, findings] of forbidden) {
-    problems.push({
-      kind: 'forbidden',
-      capability: rule,
-      findings,
-      message: `${findings[0]?.message ?? rule} at ${where(findings)}: no grant allows it`,
-    });
+  const granted = new SafeSet<string>();
+  for (let i = 0; i < check.granted.length; i++) {
+    const capability = normaliseCapability(check.granted[i] as string);
+    if (capability !== undefined) granted.add(capability);
   }
-  for (const [capability, findings] of uses) {
-    if (requested.has(capability)) continue;
+  const { uses, forbidden, order } = groupUses(check.report);
+  for (let i = 0; i < order.length; i++) {
+    const key = order[i] as string;
+    const findings = MapPrototypeGet(forbidden, key);
+    if (findings === undefined) continue;
+    const message = `${findings[0]?.message ?? key} at ${where(findings)}: no grant allows it`;
+    ArrayPrototypePush(problems, { kind: 'forbidden', capability: key, findings, message });
+  }
+  for (let i = 0; i < order.length; i++) {
+    const capability = order[i] as string;
+    const findings = MapPrototypeGet(uses, capability);
+    if (findings === undefined || requested.has(capability)) continue;
     const message = `uses ${capability} at ${where(findings)} but does not ask for it in ${check.manifestFile} permissions`;
-    problems.push({ kind: 'not-requested', capability, findings, message });
+    ArrayPrototypePush(problems, { kind: 'not-requested', capability, findings, message });
   }
-  for (const capability of [...requested].sort()) {
+  const asked = sortedStrings(requested);
+  for (let i = 0; i < asked.length; i++) {
+    const capability = asked[i] as string;
     if (granted.has(capability) || isImplicitCapability(capability)) continue;
-    const used = uses.get(capability) ?? [];
+    const used = ArrayPrototypeSlice(MapPrototypeGet(uses, capability) ?? []);
     const at = used.length > 0 ? ` (used at ${where(used)})` : '';
     const message = `asks for ${capability}${at} but the host does not grant it (plugins.${check.plugin}.grants in modu.yaml)`;
-    problems.push({ kind: 'not-granted', capability, findings: used, message });
+    ArrayPrototypePush(problems, { kind: 'not-granted', capability, findings: used, message });
   }
   return problems;
 }

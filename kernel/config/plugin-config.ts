@@ -1,6 +1,6 @@
 import type { PluginManifest } from '../manifest/manifest-schema.js';
-import { ArrayIsArray, ObjectCreate, ObjectFreeze, ObjectKeys } from '../primordials.js';
-import { checkSchema, validate } from '../validation/validate.js';
+import { nullPrototypeCopy } from '../validation/null-prototype-copy.js';
+import { checkSchema, precompile, validate } from '../validation/validate.js';
 import { applyPluginEnv } from './apply-env-overrides.js';
 
 /**
@@ -21,27 +21,9 @@ export function resolvePluginConfig(
   const schema = manifest.config ?? anyObject;
   // The plugin's own schema is checked against the JSON Schema meta-schema first.
   if (schema !== anyObject) checkSchema(schema, { file });
-  return frozenCopy(validate<Record<string, unknown>>(schema, value, { file }, 'MODU_CONFIG_INVALID'));
+  // validate() already works on a null-prototype copy; freezing a second one keeps the plugin off the host's objects.
+  return nullPrototypeCopy(validate<Record<string, unknown>>(schema, value, { file }, 'MODU_CONFIG_INVALID'), true);
 }
 
 const anyObject = { type: 'object' };
-
-/**
- * A deep, frozen copy in null-prototype objects: the plugin never holds the host's own config objects, and a key
- * another plugin adds to Object.prototype does not show through as a config value.
- */
-function frozenCopy<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (ArrayIsArray(value)) {
-    const items: unknown[] = [];
-    for (let i = 0; i < value.length; i++) items[i] = frozenCopy(value[i]);
-    return ObjectFreeze(items) as T;
-  }
-  const copy = ObjectCreate(null) as Record<string, unknown>;
-  const keys = ObjectKeys(value);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    copy[key] = frozenCopy((value as Record<string, unknown>)[key]);
-  }
-  return ObjectFreeze(copy) as T;
-}
+precompile(anyObject);

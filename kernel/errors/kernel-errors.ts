@@ -298,4 +298,9 @@ export const kernelErrors = defineErrors({
     status: 500,
     hint: 'Give the guard a canActivate(ctx) function, or a class built by the container that has one.',
   },
+  MODU_GUARD_PRINCIPAL_INVALID: {
+    title: 'Invalid principal',
+    status: 500,
+    hint: 'Set ctx.principal only inside a guard, to an object with a string `id` and a `permissions` array of strings.',
+  },
 });

@@ -3,14 +3,25 @@ import { controllerMetadata } from '../authoring/route-decorators.js';
 import { ModuError } from '../errors/modu-error.js';
 import type { ClassScope } from '../guards/declare-guards.js';
 import type { GuardChainCompiler } from '../guards/guard-registry.js';
-import { ArrayPrototypeSlice, ObjectFreeze, ownValue } from '../primordials.js';
+import {
+  ArrayIsArray,
+  ArrayPrototypeJoin,
+  ArrayPrototypePush,
+  ArrayPrototypeSlice,
+  FunctionPrototypeBind,
+  ObjectFreeze,
+  ownValue,
+  SafeSet,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+} from '../primordials.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { type CompiledRoute, routeStats } from './compiled-route.js';
 import type { MountedPlugin } from './mounted-plugin.js';
 import { pathSegments } from './route-trie.js';
 
-const METHODS = new Set<string>(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const METHODS = new SafeSet<string>(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** Where a plugin's routes mount: `routes.prefix`, else `/<name>` (`/@acme/users` for scoped names). */
 export function pluginPrefix(runtime: PluginRuntime): string {
@@ -19,7 +30,26 @@ export function pluginPrefix(runtime: PluginRuntime): string {
 
 /** Joins path parts into `/a/b/:c` (no trailing slash; `/` for the root). */
 export function joinPath(...parts: string[]): string {
-  return `/${parts.flatMap(pathSegments).join('/')}`;
+  const segments: string[] = [];
+  for (let i = 0; i < parts.length; i++) appendAll(segments, pathSegments(parts[i] as string));
+  return `/${ArrayPrototypeJoin(segments, '/')}`;
+}
+
+/** Appends `items` to `into` with captured operations (never a replaceable spread or `push`). */
+function appendAll<T>(into: T[], items: readonly T[]): T[] {
+  for (let i = 0; i < items.length; i++) ArrayPrototypePush(into, items[i] as T);
+  return into;
+}
+
+/** The `:name` segments of a route path, names only, in order. */
+function paramNamesOf(path: string): string[] {
+  const segments = pathSegments(path);
+  const names: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] as string;
+    if (StringPrototypeStartsWith(segment, ':')) ArrayPrototypePush(names, StringPrototypeSlice(segment, 1));
+  }
+  return names;
 }
 
 /** A `.` or `..` segment: a proxy normalising the path would send the request to another plugin's prefix. */
@@ -45,14 +75,19 @@ function invalid(plugin: string, where: string, why: string): ModuError {
 }
 
 function fromDefinitions(routes: readonly RouteDefinition[]): RouteSource[] {
-  return routes.map((route, index) => ({
-    method: route.method,
-    path: route.path,
-    guards: route.guards ?? [],
-    permissions: route.permissions ?? [],
-    invoke: route.handler,
-    where: `#${index} (${String(route.method)} ${route.path})`,
-  }));
+  const sources: RouteSource[] = [];
+  for (let index = 0; index < routes.length; index++) {
+    const route = routes[index] as RouteDefinition;
+    ArrayPrototypePush(sources, {
+      method: route.method,
+      path: route.path,
+      guards: route.guards ?? [],
+      permissions: route.permissions ?? [],
+      invoke: route.handler,
+      where: `#${index} (${String(route.method)} ${route.path})`,
+    });
+  }
+  return sources;
 }
 
 async function fromController(runtime: PluginRuntime, scope: ClassScope, cls: Newable): Promise<RouteSource[]> {
@@ -68,19 +103,22 @@ async function fromController(runtime: PluginRuntime, scope: ClassScope, cls: Ne
       { details: { plugin: runtime.name, controller: cls.name }, cause },
     );
   }
-  return meta.routes.map((route) => {
+  const sources: RouteSource[] = [];
+  for (let i = 0; i < meta.routes.length; i++) {
+    const route = meta.routes[i] as (typeof meta.routes)[number];
     const method = instance[route.propertyKey];
     const where = `${cls.name}.${String(route.propertyKey)}`;
     if (typeof method !== 'function') throw invalid(runtime.name, where, 'is not a method');
-    return {
+    ArrayPrototypePush(sources, {
       method: route.method,
       path: joinPath(meta.prefix, route.path),
-      guards: [...meta.guards, ...route.guards],
-      permissions: [...meta.permissions, ...route.permissions],
-      invoke: method.bind(instance) as (ctx: RequestContext) => unknown,
+      guards: appendAll(appendAll([], meta.guards), route.guards),
+      permissions: appendAll(appendAll([], meta.permissions), route.permissions),
+      invoke: FunctionPrototypeBind(method as never, instance) as (ctx: RequestContext) => unknown,
       where,
-    };
-  });
+    });
+  }
+  return sources;
 }
 
 /**
@@ -96,29 +134,30 @@ export async function compileRoutes(
 ): Promise<CompiledRoute[]> {
   const { definition } = runtime;
   const sources = fromDefinitions(ownValue<readonly RouteDefinition[]>(definition, 'routes') ?? []);
-  for (const cls of ownValue<readonly Newable[]>(definition, 'controllers') ?? []) {
-    sources.push(...(await fromController(runtime, scope, cls)));
+  const controllers = ownValue<readonly Newable[]>(definition, 'controllers') ?? [];
+  for (let i = 0; i < controllers.length; i++) {
+    appendAll(sources, await fromController(runtime, scope, controllers[i] as Newable));
   }
   const prefix = pluginPrefix(runtime);
   const compiled: CompiledRoute[] = [];
-  for (const source of sources) {
+  for (let s = 0; s < sources.length; s++) {
+    const source = sources[s] as RouteSource;
     if (typeof source.invoke !== 'function') throw invalid(runtime.name, source.where, 'has no handler function');
-    if (typeof source.path !== 'string' || !source.path.startsWith('/')) {
+    if (typeof source.path !== 'string' || !StringPrototypeStartsWith(source.path, '/')) {
       throw invalid(runtime.name, source.where, "has a path that does not start with '/'");
     }
     const path = joinPath(prefix, source.path);
     if (hasDotSegment(path)) throw invalid(runtime.name, source.where, "has a '.' or '..' segment");
     const chain = guards.compile(source.guards);
-    const methods = (Array.isArray(source.method) ? source.method : [source.method]) as string[];
-    for (const method of methods) {
+    const methods = (ArrayIsArray(source.method) ? source.method : [source.method]) as string[];
+    for (let m = 0; m < methods.length; m++) {
+      const method = methods[m] as string;
       if (!METHODS.has(method)) throw invalid(runtime.name, source.where, `has an unknown method '${method}'`);
-      compiled.push({
+      ArrayPrototypePush(compiled, {
         plugin: mounted,
         method,
         path,
-        paramNames: pathSegments(path)
-          .filter((segment) => segment.startsWith(':'))
-          .map((segment) => segment.slice(1)),
+        paramNames: paramNamesOf(path),
         chain,
         permissions: ObjectFreeze(ArrayPrototypeSlice(source.permissions)),
         invoke: source.invoke,

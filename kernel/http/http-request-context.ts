@@ -1,8 +1,32 @@
 import type { Logger, PluginContext, Principal, RequestContext } from '../authoring/plugin-definition.js';
-import { ObjectFreeze, ReflectApply, SafeMap } from '../primordials.js';
+import { ModuError } from '../errors/modu-error.js';
+import {
+  ArrayIsArray,
+  ArrayPrototypeSlice,
+  ObjectCreate,
+  ObjectFreeze,
+  ObjectKeys,
+  ReflectApply,
+  SafeMap,
+} from '../primordials.js';
 import type { MountedPlugin } from './mounted-plugin.js';
 import type { NeutralRequest } from './neutral.js';
+import { principalSnapshot } from './principal-snapshot.js';
 import { RequestScope } from './request-scope.js';
+
+type Fields = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** A frozen, null-prototype copy of a header or query record (list values copied and frozen too). */
+function frozenFields(source: Fields): Fields {
+  const copy = ObjectCreate(null) as Record<string, string | readonly string[] | undefined>;
+  const keys = ObjectKeys(source);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const value = source[key];
+    copy[key] = ArrayIsArray(value) ? ObjectFreeze(ArrayPrototypeSlice(value)) : value;
+  }
+  return ObjectFreeze(copy);
+}
 
 /**
  * What one request's guards and handler share, whoever owns them: the request, its parameters, the body once read,
@@ -13,12 +37,31 @@ export class RequestState {
   body: unknown = undefined;
   /** Set when a guard threw: the failure is its owner's, not the route's. */
   guardFailed = false;
+  /** True while the guard chain runs: the only time `ctx.principal` may be set. */
+  guarding = false;
+  readonly params: Readonly<Record<string, string>>;
   readonly #views = new SafeMap<string, HttpRequestContext>();
+  #headers: Fields | undefined = undefined;
+  #query: Fields | undefined = undefined;
 
   constructor(
     readonly request: NeutralRequest,
-    readonly params: Readonly<Record<string, string>>,
-  ) {}
+    params: Record<string, string>,
+  ) {
+    this.params = ObjectFreeze(params);
+  }
+
+  /** The request's headers as plugins see them: a frozen copy, made on first use, never the adapter's object. */
+  get headers(): Fields {
+    this.#headers ??= frozenFields(this.request.headers);
+    return this.#headers;
+  }
+
+  /** The query, copied and frozen like {@link headers}. */
+  get query(): Readonly<Record<string, string | readonly string[]>> {
+    this.#query ??= frozenFields(this.request.query);
+    return this.#query as Readonly<Record<string, string | readonly string[]>>;
+  }
 
   /** The context for code owned by `owner` (the route's plugin, or a guard's owner): one per owner per request. */
   viewFor(owner: MountedPlugin): HttpRequestContext {
@@ -53,7 +96,6 @@ export class HttpRequestContext implements RequestContext {
   readonly method: string;
   readonly path: string;
   readonly params: Readonly<Record<string, string>>;
-  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly #mounted: MountedPlugin;
   readonly #state: RequestState;
   #scope: RequestScope | undefined = undefined;
@@ -66,7 +108,12 @@ export class HttpRequestContext implements RequestContext {
     this.method = state.request.method;
     this.path = state.request.path;
     this.params = state.params;
-    this.headers = state.request.headers;
+    // Frozen: plugin code shares nothing it could rewrite for the next reader (private fields stay writable).
+    ObjectFreeze(this);
+  }
+
+  get headers(): Readonly<Record<string, string | readonly string[] | undefined>> {
+    return this.#state.headers;
   }
 
   get body(): unknown {
@@ -78,12 +125,20 @@ export class HttpRequestContext implements RequestContext {
     return this.#state.principal;
   }
 
+  /** @throws ModuError `MODU_GUARD_PRINCIPAL_INVALID` outside a guard, or for a value that is no principal. */
   set principal(value: Principal | undefined) {
-    this.#state.principal = value;
+    if (!this.#state.guarding) {
+      throw new ModuError(
+        'MODU_GUARD_PRINCIPAL_INVALID',
+        `Plugin '${this.#mounted.name}' set ctx.principal outside a guard; only guards establish who is calling.`,
+        { details: { plugin: this.#mounted.name } },
+      );
+    }
+    this.#state.principal = principalSnapshot(value, this.#mounted.name);
   }
 
   get query(): Readonly<Record<string, string | readonly string[]>> {
-    return this.#state.request.query;
+    return this.#state.query;
   }
 
   /** Read lazily: adapters create the AbortSignal only when someone asks for it. */

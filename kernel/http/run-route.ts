@@ -85,8 +85,14 @@ function runGuards(route: CompiledRoute, state: RequestState, from = 0): MaybeAs
 }
 
 async function answer(route: CompiledRoute, ctx: HttpRequestContext, state: RequestState, limit: number) {
-  let guarded = runGuards(route, state);
-  if (guarded instanceof Promise) guarded = await guarded;
+  state.guarding = true;
+  let guarded: NeutralResponse | undefined;
+  try {
+    const running = runGuards(route, state);
+    guarded = running instanceof Promise ? await running : running;
+  } finally {
+    state.guarding = false;
+  }
   if (guarded !== undefined) return guarded;
   // Permissions before the body: a caller without them learns nothing about how the body would have been taken.
   const refused = checkPermissions(route, state);

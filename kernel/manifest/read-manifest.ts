@@ -1,13 +1,16 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ModuError } from '../errors/modu-error.js';
+import { StringPrototypeStartsWith } from '../primordials.js';
 import type { PluginListing } from '../scanner/list-plugin-files.js';
 import { readYamlFile } from '../validation/read-yaml-file.js';
-import { validate } from '../validation/validate.js';
+import { precompile, validate } from '../validation/validate.js';
 import { manifestSchema, type PluginManifest } from './manifest-schema.js';
 
 /** The manifest file name inside every plugin folder. */
 export const MANIFEST_FILE = 'plugin.yaml';
+
+precompile(manifestSchema);
 
 /** A plugin folder whose manifest passed the schema. */
 export interface PluginPackage {
@@ -31,7 +34,7 @@ export function checkManifest(value: unknown, source: Parameters<typeof validate
 export function resolveEntry(root: string, manifest: PluginManifest, manifestFile: string): string {
   const entry = resolve(root, manifest.main);
   const inside = relative(root, entry);
-  if (isAbsolute(manifest.main) || inside.startsWith(`..${sep}`) || inside === '..' || inside === '') {
+  if (isAbsolute(manifest.main) || StringPrototypeStartsWith(inside, `..${sep}`) || inside === '..' || inside === '') {
     throw new ModuError('MODU_MANIFEST_INVALID', `${manifestFile} /main must stay inside the plugin folder`, {
       details: { file: manifestFile, pointer: '/main', value: manifest.main },
     });

@@ -1,5 +1,6 @@
 import type { ESTree } from 'meriyah';
 import { builtinName } from '../capabilities/capability-catalogue.js';
+import { StringPrototypeStartsWith } from '../primordials.js';
 import { classifySpecifier } from './classify-specifier.js';
 import { ComputedReads } from './computed-reads.js';
 import { intrinsicMutation, isPatternTarget, mayBeShared } from './intrinsic-mutation.js';
@@ -164,7 +165,7 @@ export class FileWalk extends RootTracker {
     // The parser gives the decoded name: the source differs from it, at the first escape at the latest, exactly
     // when the name was written with \u escapes. A private name starts after its `#`.
     const at = (node.start ?? 0) + (node.type === 'PrivateIdentifier' ? 1 : 0);
-    if (!this.code.startsWith(node.name, at)) {
+    if (!StringPrototypeStartsWith(this.code, node.name, at)) {
       this.add('unicode-escape', node, `identifier '${node.name}' is written with Unicode escapes`);
     }
     if (binding || node.type !== 'Identifier') return;

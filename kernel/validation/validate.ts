@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import semver from 'semver';
 import { ModuError } from '../errors/modu-error.js';
+import { nullPrototypeCopy } from './null-prototype-copy.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives one level deeper.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -24,7 +25,15 @@ export interface ValidationProblem {
 
 // Modu's own schemas are not checked against the meta-schema each time a process starts (compiling the
 // meta-schema alone costs tens of milliseconds); checkSchema() checks the schemas that users write.
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, validateSchema: false });
+// `ownProperties`: a key a plugin added to Object.prototype is not a property of the value being checked.
+const ajv = new Ajv({
+  allErrors: true,
+  strict: false,
+  useDefaults: true,
+  verbose: true,
+  validateSchema: false,
+  ownProperties: true,
+});
 addFormats(ajv);
 ajv.addFormat('semver', (v: string) => semver.valid(v) !== null);
 ajv.addFormat('semver-range', (v: string) => semver.validRange(v) !== null);
@@ -39,12 +48,23 @@ function compile(schema: object): ValidateFunction {
   const text = JSON.stringify(schema);
   let fn = compiledByText.get(text);
   if (fn === undefined) {
-    fn = ajv.compile(schema);
-    ajv.removeSchema(schema);
+    // ajv walks the schema with for…in: a null-prototype copy keeps a polluted Object.prototype out of it.
+    const copy = nullPrototypeCopy(schema);
+    fn = ajv.compile(copy);
+    ajv.removeSchema(copy);
     compiledByText.set(text, fn);
   }
   compiledByObject.set(schema, fn);
   return fn;
+}
+
+/**
+ * Compiles one of the host's own schemas now, at import: ajv reads its keyword definitions through ordinary property
+ * lookups, so compiling after a plugin polluted Object.prototype would misbehave; validating with the compiled
+ * function does not.
+ */
+export function precompile(schema: object): void {
+  compile(schema);
 }
 
 function describe(error: ErrorObject): { pointer: string; message: string } {
@@ -83,7 +103,8 @@ export function formatProblems(file: string, problems: readonly ValidationProble
  */
 export function checkSchema(schema: object, source: ValidationSource): ValidateFunction {
   try {
-    if (!compiledByObject.has(schema) && !ajv.validateSchema(schema)) throw new Error(ajv.errorsText(ajv.errors));
+    if (!compiledByObject.has(schema) && !ajv.validateSchema(nullPrototypeCopy(schema)))
+      throw new Error(ajv.errorsText(ajv.errors));
     return compile(schema);
   } catch (cause) {
     const reason = cause instanceof Error ? `: ${cause.message}` : '';
@@ -103,7 +124,10 @@ export function checkSchema(schema: object, source: ValidationSource): ValidateF
  */
 export function validate<T>(schema: object, value: unknown, source: ValidationSource, code: string): T {
   const check = compile(schema);
-  if (check(value)) return value as T;
+  // A null-prototype copy: neither ajv nor the kernel code reading the result sees keys inherited from a polluted
+  // Object.prototype, and defaults land in the copy, not in the caller's object.
+  const copy = nullPrototypeCopy(value);
+  if (check(copy)) return copy as T;
   const problems = (check.errors ?? []).map((error) => {
     const { pointer, message } = describe(error);
     const position = source.locate?.(pointer) ?? source.locate?.(error.instancePath);

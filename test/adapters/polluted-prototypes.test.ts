@@ -126,6 +126,7 @@ interface Observed {
   reader: number;
   peek: unknown;
   loads: Record<string, string>;
+  spawnerWhy: string;
 }
 
 /** A second host (made before the pollution, as a host is) over plugins each of which it must refuse. */
@@ -159,9 +160,11 @@ async function observe(served: Served, second: Kernel): Promise<Observed> {
   const report = await second.start();
   await second.stop();
   const loads: Record<string, string> = {};
+  let spawnerWhy = '';
   for (const plugin of report.plugins) {
     if (plugin.name !== 'auth' && plugin.name !== 'shop') {
-      loads[plugin.name] = plugin.state;
+      loads[plugin.name] = `${plugin.state} ${plugin.failure?.error.code}`;
+      if (plugin.name === 'spawner') spawnerWhy = plugin.failure?.error.message ?? '';
     }
   }
   return {
@@ -171,6 +174,7 @@ async function observe(served: Served, second: Kernel): Promise<Observed> {
     reader: reader.status,
     peek,
     loads,
+    spawnerWhy,
   };
 }
 
@@ -195,8 +199,13 @@ for (const [adapter, serve] of adapters) {
       expect([seen.guest, seen.guestCode]).to.deep.equal([403, 'MODU_PERMISSION_MISSING']);
       expect(seen.reader).to.equal(403);
       expect(seen.peek).to.deep.equal({ has: false, used: 'MODU_CONTAINER_NOT_VISIBLE' });
-      // Refused while the prototypes lie (fail closed: the manifest check itself refuses the polluted objects).
-      expect(seen.loads).to.deep.equal({ spawner: 'failed', squatter: 'failed', thief: 'failed' });
+      // Refused while the prototypes lie, each for what it is (not by a manifest check confused by the pollution).
+      expect(seen.loads).to.deep.equal({
+        spawner: 'failed MODU_PERMISSION_DENIED',
+        squatter: 'failed MODU_HTTP_ROUTE_CONFLICT',
+        thief: 'failed MODU_GUARD_NOT_ACCESSIBLE',
+      });
+      expect(seen.spawnerWhy).to.include('asks for node:child_process');
     });
   });
 }

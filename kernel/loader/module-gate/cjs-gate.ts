@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import { isAbsolute } from 'node:path';
 import { ModuError } from '../../errors/modu-error.js';
+import { ReflectApply, StringPrototypeCharCodeAt, StringPrototypeSlice } from '../../primordials.js';
 import { approvedGoal, fileDenial } from './file-approval.js';
 import { builtinDenial, escapeDenial, type GatePolicy, policyFor } from './gate-policy.js';
 
@@ -51,13 +52,13 @@ function installContentGate(loader: CjsLoader, policies: ReadonlyMap<string, Gat
   const compile = loader.prototype._compile;
   loader.prototype._compile = function gatedCompile(content, filename, format) {
     const policy = typeof filename === 'string' ? policyFor(filename, policies) : undefined;
-    if (policy === undefined) return compile.call(this, content, filename, format);
+    if (policy === undefined) return ReflectApply(compile, this, [content, filename, format]);
     const goal = approvedGoal(filename, policy) === 'module' ? 'module' : 'script';
     const denial = fileDenial(filename, goal, content, policy);
     if (denial !== undefined) throw fileDenied(denial, policy, filename);
     // require() of an ES module loads its imports synchronously, past the asynchronous load hook that checks them.
     if (goal === 'module') throw fileDenied(requireEsmDenial(filename, policy), policy, filename);
-    return compile.call(this, content, filename, 'commonjs');
+    return ReflectApply(compile, this, [content, filename, 'commonjs']);
   };
   const json = loader._extensions['.json'];
   loader._extensions['.json'] = function gatedJson(module, filename) {
@@ -67,7 +68,9 @@ function installContentGate(loader: CjsLoader, policies: ReadonlyMap<string, Gat
     const denial = fileDenial(filename, 'json', content, policy);
     if (denial !== undefined) throw fileDenied(denial, policy, filename);
     try {
-      module.exports = JSON.parse(content.charCodeAt(0) === 0xfeff ? content.slice(1) : content);
+      module.exports = JSON.parse(
+        StringPrototypeCharCodeAt(content, 0) === 0xfeff ? StringPrototypeSlice(content, 1) : content,
+      );
     } catch (error) {
       if (error instanceof Error) error.message = `${filename}: ${error.message}`;
       throw error;
@@ -105,13 +108,13 @@ export function installCjsGate(
     const denial = policy === undefined ? undefined : builtinDenial(request, policy);
     if (policy !== undefined && denial !== undefined) throw denied(denial, policy, request);
     if (policy !== undefined) onGatedLoad(policy);
-    return originalLoad.call(this, request, parent, isMain);
+    return ReflectApply(originalLoad, this, [request, parent, isMain]);
   };
   loader._resolveFilename = function gatedResolve(this: unknown, request, parent, isMain, options) {
     const policy = gated(parent);
-    if (policy === undefined) return originalResolve.call(this, request, parent, isMain, options);
+    if (policy === undefined) return ReflectApply(originalResolve, this, [request, parent, isMain, options]);
     if (request === 'modu') return pluginModuPath;
-    const filename = originalResolve.call(this, request, parent, isMain, options);
+    const filename = ReflectApply(originalResolve, this, [request, parent, isMain, options]) as string;
     // Built-ins resolve to their names, and the load step above has judged them.
     const escaped = isAbsolute(filename) ? escapeDenial(request, filename, policy) : undefined;
     if (escaped !== undefined) throw denied(escaped, policy, request);

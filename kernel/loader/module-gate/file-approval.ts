@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sep } from 'node:path';
+import { ArrayPrototypeJoin, ObjectHasOwn, StringPrototypeSlice, splitString } from '../../primordials.js';
 import type { ApprovedGoal } from '../../scanner/scan-types.js';
 import type { GatePolicy } from './gate-policy.js';
 
@@ -15,8 +16,8 @@ const GOAL_NAMES: Readonly<Record<LoadGoal, string>> = {
 
 /** The path of `path` relative to `root` (which holds it), with forward slashes, as the scan names files. */
 function relativeTo(path: string, root: string): string {
-  const relative = path.slice(root.length + 1);
-  return sep === '/' ? relative : relative.split(sep).join('/');
+  const relative = StringPrototypeSlice(path, root.length + 1);
+  return sep === '/' ? relative : ArrayPrototypeJoin(splitString(relative, sep), '/');
 }
 
 /** The sha256 the scan records for a file: of the UTF-8 text for code and JSON, of the bytes for a binary. */
@@ -39,7 +40,7 @@ export function fileDenial(
 ): string | undefined {
   const file = relativeTo(path, policy.root);
   const approved =
-    policy.files === undefined ? undefined : Object.hasOwn(policy.files, file) ? policy.files[file] : undefined;
+    policy.files === undefined ? undefined : ObjectHasOwn(policy.files, file) ? policy.files[file] : undefined;
   const refuse = `plugin "${policy.name}" may not load ${path}`;
   if (approved === undefined) {
     const why = policy.files === undefined ? 'its code has not passed a scan yet' : 'the scan did not read it';
@@ -57,7 +58,7 @@ export function fileDenial(
 /** The goal a file was approved under, if it was: a CommonJS loader compiles it under that goal, not another. */
 export function approvedGoal(path: string, policy: GatePolicy): LoadGoal | undefined {
   const file = relativeTo(path, policy.root);
-  if (policy.files === undefined || !Object.hasOwn(policy.files, file)) return undefined;
+  if (policy.files === undefined || !ObjectHasOwn(policy.files, file)) return undefined;
   return policy.files[file]?.goal;
 }
 

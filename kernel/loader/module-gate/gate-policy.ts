@@ -1,6 +1,17 @@
 import { dirname, isAbsolute, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinName, isHarmlessBuiltin } from '../../capabilities/capability-catalogue.js';
+// Captured intrinsics: in-thread hooks and the CommonJS gate run where plugin code could replace prototype methods.
+import {
+  ArrayPrototypeIncludes,
+  MapPrototypeDelete,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  RegExpPrototypeExec,
+  StringPrototypeEndsWith,
+  StringPrototypeStartsWith,
+  StringPrototypeToLowerCase,
+} from '../../primordials.js';
 import type { ApprovedFile } from '../../scanner/scan-types.js';
 import type { ResolveResult } from './hook-types.js';
 
@@ -30,7 +41,7 @@ export const GENERATION_PARAM = 'modu-gen';
  * loaders hand them over), so a prefix check is exact; it runs for every module on every release.
  */
 export function isInside(path: string, root: string): boolean {
-  return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+  return path === root || StringPrototypeStartsWith(path, StringPrototypeEndsWith(root, sep) ? root : `${root}${sep}`);
 }
 
 /**
@@ -41,7 +52,7 @@ export function policyFor(path: string, policies: ReadonlyMap<string, GatePolicy
   if (policies.size === 0) return undefined;
   let dir = path;
   for (;;) {
-    const policy = policies.get(dir);
+    const policy = MapPrototypeGet(policies, dir);
     if (policy !== undefined) return policy;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
@@ -53,16 +64,17 @@ export function policyFor(path: string, policies: ReadonlyMap<string, GatePolicy
 export function builtinDenial(specifier: string, policy: GatePolicy): string | undefined {
   const name = builtinName(specifier);
   if (name === undefined || isHarmlessBuiltin(name)) return undefined;
-  if (policy.granted.includes(`node:${name}`)) return undefined;
+  if (ArrayPrototypeIncludes(policy.granted, `node:${name}`)) return undefined;
   return `plugin "${policy.name}" may not load the built-in node:${name}: it is not granted. Ask for node:${name} in its plugin.yaml permissions and grant it in modu.yaml under plugins.${policy.name}.grants`;
 }
 
 /** Why `policy` may not import URL `specifier` (data: needs dynamic-code, http(s): needs network). */
 export function urlDenial(specifier: string, policy: GatePolicy): string | undefined {
-  const scheme = /^(data|https?):/i.exec(specifier)?.[1]?.toLowerCase();
+  const found = RegExpPrototypeExec(URL_SCHEME, specifier)?.[1];
+  const scheme = found === undefined ? undefined : StringPrototypeToLowerCase(found);
   if (scheme === undefined) return undefined;
   const capability = scheme === 'data' ? 'dynamic-code' : 'network';
-  if (policy.granted.includes(capability)) return undefined;
+  if (ArrayPrototypeIncludes(policy.granted, capability)) return undefined;
   return `plugin "${policy.name}" may not import a ${scheme}: URL: it needs the ${capability} capability, which is not granted`;
 }
 
@@ -81,7 +93,10 @@ export function escapeDenial(specifier: string, path: string, policy: GatePolicy
 /** True for a specifier that names a file by path (relative, absolute or file: URL) rather than a package. */
 function isPathSpecifier(specifier: string): boolean {
   return (
-    specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:') || isAbsolute(specifier)
+    StringPrototypeStartsWith(specifier, '.') ||
+    StringPrototypeStartsWith(specifier, '/') ||
+    StringPrototypeStartsWith(specifier, 'file:') ||
+    isAbsolute(specifier)
   );
 }
 
@@ -113,13 +128,14 @@ export type ResolveStep =
   | { readonly kind: 'judge'; readonly policy: GatePolicy; readonly generation: string | null };
 
 const MAX_DERIVED = 10_000;
+const URL_SCHEME = /^(data|https?):/i;
 
 function gatedParent(parentURL: string | undefined, table: GateTable): ResolveStep {
   if (parentURL === undefined) return { kind: 'pass' };
-  const inherited = table.derived.get(parentURL);
+  const inherited = MapPrototypeGet(table.derived, parentURL);
   if (inherited !== undefined)
-    return { kind: 'judge', policy: table.policies.get(inherited.root) ?? inherited, generation: null };
-  if (!parentURL.startsWith('file:')) return { kind: 'pass' };
+    return { kind: 'judge', policy: MapPrototypeGet(table.policies, inherited.root) ?? inherited, generation: null };
+  if (!StringPrototypeStartsWith(parentURL, 'file:')) return { kind: 'pass' };
   const url = new URL(parentURL);
   const policy = policyFor(fileURLToPath(url), table.policies);
   if (policy === undefined) return { kind: 'pass' };
@@ -133,7 +149,7 @@ function gatedParent(parentURL: string | undefined, table: GateTable): ResolveSt
  */
 export function resolveBefore(specifier: string, parentURL: string | undefined, table: GateTable): ResolveStep {
   // The gate hands over entries as file URLs of real paths inside admitted folders: nothing left to resolve.
-  if (parentURL === table.gateURL && specifier.startsWith('file:')) {
+  if (parentURL === table.gateURL && StringPrototypeStartsWith(specifier, 'file:')) {
     if (policyFor(fileURLToPath(new URL(specifier)), table.policies) !== undefined)
       return { kind: 'done', result: { url: specifier, shortCircuit: true } };
   }
@@ -159,14 +175,14 @@ export function resolveAfter(
   table: GateTable,
 ): string {
   const { policy, generation } = step;
-  if (resolved.startsWith('node:')) {
+  if (StringPrototypeStartsWith(resolved, 'node:')) {
     const denied = builtinDenial(resolved, policy);
     if (denied !== undefined) throw deniedError(denied);
     return resolved;
   }
-  if (!resolved.startsWith('file:')) {
-    if (table.derived.size >= MAX_DERIVED) table.derived.delete(table.derived.keys().next().value ?? '');
-    table.derived.set(resolved, policy);
+  if (!StringPrototypeStartsWith(resolved, 'file:')) {
+    if (table.derived.size >= MAX_DERIVED) MapPrototypeDelete(table.derived, table.derived.keys().next().value ?? '');
+    MapPrototypeSet(table.derived, resolved, policy);
     return resolved;
   }
   const url = new URL(resolved);

@@ -5,6 +5,7 @@
  */
 import nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { ArrayPrototypeIncludes, StringPrototypeStartsWith } from '../../primordials.js';
 import { approvedGoal, fileDenial, loadedDenial } from './file-approval.js';
 import { deniedError, type GateTable, policyFor, resolveAfter, resolveBefore } from './gate-policy.js';
 import type { LoadContext, LoadResult, ResolveContext, ResolveResult } from './hook-types.js';
@@ -16,7 +17,7 @@ type LoadHook = (url: string, context: LoadContext, next: NextLoad) => LoadResul
 type RegisterHooks = (hooks: { resolve?: ResolveHook; load?: LoadHook }) => { deregister(): void };
 
 const isRequire = (context: { readonly conditions?: readonly string[] }) =>
-  context.conditions?.includes('require') === true;
+  context.conditions !== undefined && ArrayPrototypeIncludes(context.conditions, 'require');
 
 /**
  * Registers the gate's hooks on this thread, for ES module imports. A `require()` passes through: these hooks see
@@ -36,7 +37,7 @@ export function registerThreadHooks(table: GateTable): void {
     },
     // Only scanned bytes run: what Node is about to evaluate is checked against the plugin's scan (see loadedDenial).
     load(url, context, next) {
-      if (isRequire(context) || !url.startsWith('file:')) return next(url, context);
+      if (isRequire(context) || !StringPrototypeStartsWith(url, 'file:')) return next(url, context);
       const path = fileURLToPath(url);
       const policy = policyFor(path, table.policies);
       if (policy === undefined) return next(url, context);

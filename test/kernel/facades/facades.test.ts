@@ -1,9 +1,15 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { Container } from 'inversify';
 import { pino } from 'pino';
 import { contextFacade } from '../../../kernel/facades/context-facade.js';
 import { loggerFacade } from '../../../kernel/facades/logger-facade.js';
+import { createKernel, type Logger, ModuError } from '../../../kernel/index.js';
 import { pluginApi } from '../../../kernel/loader/module-gate/plugin-api.js';
+import { serveExpress } from '../../adapters/servers.js';
+import { proberFolder } from './prober-plugins.js';
 
 /** Every object reachable from `root` through own properties (getters read), prototypes and constructors. */
 function reachable(root: unknown): Set<unknown> {
@@ -80,5 +86,124 @@ describe('the modu module plugins import', () => {
     const names = new Set([...reachable(pluginApi)].map((v) => (typeof v === 'function' ? v.name : '')));
     for (const host of ['createKernel', 'moduleGate', 'scanPlugin', 'loadHostConfig'])
       expect(names.has(host)).to.equal(false);
+  });
+});
+
+/** Names of host-only classes and functions: none may be reachable from what a plugin holds. */
+const HOST_ONLY = new Set([
+  'SonicBoom',
+  'Pino',
+  'Container',
+  'createKernel',
+  'Kernel',
+  'moduleGate',
+  'createPluginHttp',
+  'PluginHttp',
+  'PluginOrchestrator',
+  'PluginLifecycle',
+  'PluginRecord',
+  'MountedPlugin',
+  'RequestState',
+  'scanPlugin',
+  'loadHostConfig',
+]);
+
+function hostOnlyNames(found: Set<unknown>): string[] {
+  const names: string[] = [];
+  for (const value of found) {
+    const name =
+      typeof value === 'function' ? value.name : (value as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && HOST_ONLY.has(name)) names.push(name);
+    if (value instanceof Container) names.push('a Container');
+  }
+  return names;
+}
+
+describe('what plugins get from a real kernel', () => {
+  it('reaches no host object, and one plugin rewriting what the host shares changes nothing for another', async () => {
+    const probes: Record<string, Record<string, unknown>> = {};
+    const destination = pino.destination({
+      dest: join(await mkdtemp(join(tmpdir(), 'modu-facade-')), 'log'),
+      sync: true,
+    });
+    const host = pino(
+      {
+        level: 'info',
+        hooks: {
+          logMethod(args, method) {
+            const first = args[0] as { probe?: unknown } | undefined;
+            if (typeof first?.probe === 'string') probes[first.probe] = first as Record<string, unknown>;
+            else method.apply(this, args);
+          },
+        },
+      },
+      destination,
+    );
+    const kernel = createKernel({
+      pluginDirs: [await proberFolder()],
+      logger: host as unknown as Logger,
+      concurrency: 1,
+    });
+    const report = await kernel.start();
+    expect(report.plugins.map((p) => `${p.name} ${p.state}`).sort()).to.deep.equal([
+      'bystander started',
+      'prober started',
+    ]);
+    const served = await serveExpress(kernel.http);
+    try {
+      const probe = await fetch(`${served.url}/prober/probe/7?page=1`, { headers: { authorization: 'Bearer real' } });
+      const seen = (await probe.json()) as Record<string, unknown>;
+      expect(seen.attempts).to.deep.equal({
+        'ModuError.is': 'refused',
+        'ModuError.prototype.toJSON': 'refused',
+        reply: 'refused',
+        inject: 'refused',
+        definePlugin: 'refused',
+        headers: 'refused',
+        query: 'refused',
+        params: 'refused',
+        'ctx.use': 'refused',
+        'principal.permissions': 'refused',
+        'principal in a handler': 'MODU_GUARD_PRINCIPAL_INVALID',
+      });
+      expect(seen.principal).to.deep.equal({ id: 'p', permissions: ['shop:read'] });
+      expect(seen.authorization).to.equal('Bearer real');
+      // The other plugin, and the host, still get the real ModuError.
+      const plain = await fetch(`${served.url}/bystander/plain`);
+      expect([plain.status, ((await plain.json()) as { code: string }).code]).to.deep.equal([
+        500,
+        'MODU_HTTP_HANDLER_FAILED',
+      ]);
+      const coded = await fetch(`${served.url}/bystander/coded`);
+      expect([coded.status, ((await coded.json()) as { code: string }).code]).to.deep.equal([
+        401,
+        'MODU_AUTH_REQUIRED',
+      ]);
+      const json = (await (await fetch(`${served.url}/bystander/json`)).json()) as Record<string, unknown>;
+      expect(json).to.include({ code: 'MODU_AUTH_REQUIRED', message: 'as a value' });
+      expect(ModuError.is(new Error('x'))).to.equal(false);
+      expect(new ModuError('MODU_AUTH_REQUIRED', 'm').toJSON()).to.not.have.property('stolen');
+      // Walks from each object the plugin was handed, in a hook and in a request.
+      expect(Object.keys(probes).sort()).to.deep.equal(['hook', 'request']);
+      for (const [where, objects] of Object.entries(probes)) {
+        for (const [name, value] of Object.entries(objects)) {
+          if (name === 'probe') continue;
+          const found = reachable(value);
+          const label = `${where} ${name}`;
+          expect(hostOnlyNames(found), label).to.deep.equal([]);
+          for (const hostObject of [host, Object.getPrototypeOf(host), destination, kernel, kernel.http])
+            expect(found.has(hostObject), label).to.equal(false);
+        }
+      }
+      const request = probes.request as Record<string, object>;
+      for (const name of ['ctx', 'headers', 'query', 'params', 'principal'])
+        expect(Object.isFrozen(request[name]), name).to.equal(true);
+      expect(request.signal).to.be.instanceOf(AbortSignal);
+      // Node's own internal symbols only: nothing host-specific hangs off the signal.
+      expect(Object.getOwnPropertyNames(request.signal as object)).to.deep.equal([]);
+    } finally {
+      await served.close();
+      await kernel.stop();
+    }
   });
 });
