@@ -10,10 +10,18 @@ export class GuardRegistry {
   readonly #guards = new Map<string, GuardEntry>();
   readonly #owned = new Map<string, readonly string[]>();
 
-  /** Starts compiling chains for `requester` against the registered guards plus its own `staged` ones. */
-  stage(requester: GuardRequester, staged: readonly GuardEntry[]): GuardChainCompiler {
-    const lookup = new Map(this.#guards);
-    for (const entry of staged) lookup.set(entry.name, entry);
+  /**
+   * Starts compiling chains for `requester` against the registered guards plus its own `staged` ones; `alongside`
+   * are guards of other generations staged with it (a reload), which stand in for their owners' registered ones.
+   */
+  stage(
+    requester: GuardRequester,
+    staged: readonly GuardEntry[],
+    alongside: readonly GuardEntry[] = [],
+  ): GuardChainCompiler {
+    const replaced = new Set(alongside.map((entry) => entry.owner));
+    const lookup = new Map([...this.#guards].filter(([, entry]) => !replaced.has(entry.owner)));
+    for (const entry of [...alongside, ...staged]) lookup.set(entry.name, entry);
     return new GuardChainCompiler(requester, lookup, staged);
   }
 

@@ -1,0 +1,234 @@
+import type { StopReport } from '../boot/boot-report.js';
+import type { BootPlan, PlannedPlugin } from '../boot/prepare-plugins.js';
+import { ModuError } from '../errors/modu-error.js';
+import type { DependencyGraph } from '../graph/dependency-graph.js';
+import { planWaves } from '../graph/plan-waves.js';
+import { errorReport } from '../runtime/error-report.js';
+import type { PluginRuntime } from '../runtime/plugin-runtime.js';
+import type { PluginPhase } from '../runtime/plugin-snapshot.js';
+import type { PluginTable } from '../runtime/plugin-table.js';
+import type { Generation, PluginLifecycle } from './plugin-lifecycle.js';
+import { Slots } from './slots.js';
+
+/** What the pipeline drives: the table, one generation's steps, and the host's settings. */
+export interface PipelineEnvironment {
+  readonly table: PluginTable;
+  readonly lifecycle: PluginLifecycle;
+  /** Plugins in a step (check, import, load, start) at once. */
+  readonly concurrency: number;
+  readonly required: (name: string) => boolean;
+  /** How long a stopping plugin's requests may take to finish (its onStop timeout). */
+  readonly drainMs: (generation: Generation) => number;
+}
+
+type StopErrors = Array<StopReport['errors'][number]>;
+
+/** Resolves to true when the plugin got through its step, false when it (or a dependency) did not. */
+type Outcome = Promise<boolean>;
+
+/**
+ * Each plugin's pipeline, scheduled on the dependency graph: discover → validate → check code → import → bind →
+ * load as soon as its dependencies have loaded, then start as soon as they have started; at most `concurrency`
+ * plugins in a step at once. A plugin that fails takes its dependents with it (`skipped`); others carry on. The
+ * same steps serve the boot, `load()` and (in AtomicReload) `reload()`.
+ */
+export class PluginPipeline {
+  readonly #env: PipelineEnvironment;
+  readonly #live = new Map<string, Generation>();
+  #graph: DependencyGraph | undefined;
+
+  constructor(env: PipelineEnvironment) {
+    this.#env = env;
+  }
+
+  /** The graph of the latest plan. */
+  get graph(): DependencyGraph | undefined {
+    return this.#graph;
+  }
+
+  /** The live generation of a plugin whose code is in. */
+  generation(name: string): Generation | undefined {
+    return this.#live.get(name);
+  }
+
+  /** The live runtime of a plugin: what a plugin being loaded wires its dependencies to. */
+  readonly runtimeOf = (name: string): PluginRuntime | undefined => this.#live.get(name)?.runtime;
+
+  /** Makes `next` the live generation of its plugin (a reload's swap); returns the one it replaced. */
+  replaceLive(next: Generation): Generation | undefined {
+    const old = this.#live.get(next.name);
+    this.#live.set(next.name, next);
+    return old;
+  }
+
+  /** The plugins that wait on `name`: a timeout error names them. */
+  dependentsOf(name: string): readonly string[] {
+    return this.#graph?.dependents.get(name) ?? [];
+  }
+
+  /** `name` and every plugin with code in that depends on it, directly or not, in load order. */
+  withLiveDependents(name: string, graph = this.#graph): string[] {
+    const found = new Set([name]);
+    for (const at of found) for (const dependent of graph?.dependents.get(at) ?? []) found.add(dependent);
+    const order = graph?.waves.flat() ?? [];
+    return [name, ...order.filter((n) => n !== name && found.has(n) && this.#live.has(n))];
+  }
+
+  /**
+   * Puts a plan in the table and loads, then starts, the plugins it can load among `names` (all when undefined):
+   * the boot and `load()`. A plugin outside `names` that one of them needs must be running already.
+   */
+  async bringUp(plan: BootPlan, names?: ReadonlySet<string>): Promise<void> {
+    this.#graph = plan.graph;
+    const { table, required } = this.#env;
+    const wanted = (name: string) => names === undefined || names.has(name);
+    for (const problem of plan.problems.filter((p) => wanted(p.name) && !this.#live.has(p.name))) {
+      if (problem.pkg === undefined) table.addFailed(problem.name, problem.root, problem.phase, problem.error);
+      else {
+        table.add(problem.pkg, required(problem.name));
+        table.fail(problem.name, problem.phase, problem.error, problem.to);
+      }
+    }
+    const order = plan.graph.waves.flat().filter((name) => wanted(name) && plan.plugins.has(name));
+    for (const name of order) table.add((plan.plugins.get(name) as PlannedPlugin).pkg, required(name));
+    const slots = new Slots(this.#env.concurrency);
+    const loaded = this.#onGraph(order, (name) => this.#load(name, plan.plugins.get(name) as PlannedPlugin, slots));
+    await Promise.all(loaded.values());
+    const started = this.#onGraph(order, (name) => slots.run(() => this.#start(name)), loaded);
+    await Promise.all(started.values());
+  }
+
+  /**
+   * Runs `step` for each of `names` (in load order) once its dependencies among them got through theirs (and
+   * through `before`, the previous step); a plugin whose dependency did not is skipped (unloaded first if loaded).
+   */
+  #onGraph(names: readonly string[], step: (name: string) => Outcome, before?: Map<string, Outcome>) {
+    const edges = this.#graph?.edges ?? new Map<string, readonly string[]>();
+    const done = new Map<string, Outcome>();
+    for (const name of names) {
+      const turn = async (): Outcome => {
+        if (before !== undefined && !(await before.get(name))) return false;
+        const deps = (edges.get(name) ?? []).filter((dep) => done.has(dep) || !this.#running(dep));
+        for (const dep of deps) {
+          const outcome = done.get(dep);
+          if (outcome !== undefined && (await outcome)) continue;
+          await this.#skip(name, dep, outcome === undefined ? 'is not running' : 'cannot run');
+          return false;
+        }
+        return step(name);
+      };
+      done.set(name, turn());
+    }
+    return done;
+  }
+
+  /** Whether a plugin is started with its code in (a dependency outside the current batch must be). */
+  #running(name: string): boolean {
+    return this.#live.has(name) && this.#env.table.get(name)?.state === 'started';
+  }
+
+  /** Check code, import, bind, load: the plugin is `loaded`, with routes staged, or failed. */
+  async #load(name: string, planned: PlannedPlugin, slots: Slots): Outcome {
+    const { table, lifecycle } = this.#env;
+    return slots.run(async () => {
+      let generation: string;
+      try {
+        generation = await lifecycle.checkCode(planned);
+      } catch (error) {
+        table.fail(name, 'validate', error);
+        return false;
+      }
+      table.idle(name, 'loading');
+      try {
+        const built = await table.timed(name, 'load', () => lifecycle.build(planned, generation, this.runtimeOf, []));
+        this.#live.set(name, built);
+        this.#env.lifecycle.swapIn([built], false);
+        table.loaded(name, built.runtime);
+        return true;
+      } catch (error) {
+        await this.#drop(name);
+        table.fail(name, 'load', error);
+        return false;
+      }
+    });
+  }
+
+  async #start(name: string): Outcome {
+    const { table, lifecycle } = this.#env;
+    const live = this.#live.get(name);
+    if (live === undefined) return false;
+    table.live(name, 'starting');
+    try {
+      await table.timed(name, 'start', () => lifecycle.runHook(live.runtime, 'onStart'));
+    } catch (error) {
+      await this.#drop(name);
+      table.fail(name, 'start', error);
+      return false;
+    }
+    live.mount.plugin.active = true;
+    table.live(name, 'started');
+    return true;
+  }
+
+  /** Marks `name` skipped because `dependency` cannot run, unloading it first if its code is in. */
+  async #skip(name: string, dependency: string, why: string): Promise<void> {
+    const { table } = this.#env;
+    const message = `${name} is skipped because its dependency ${dependency} ${why}`;
+    const error = new ModuError('MODU_GRAPH_DEPENDENCY_FAILED', message, { details: { dependency } });
+    const blocker = table.get(dependency);
+    const phase: PluginPhase = blocker !== undefined && 'failure' in blocker ? blocker.failure.phase : 'resolve';
+    await this.#unloadOne(name);
+    table.fail(name, phase, error, 'skipped');
+  }
+
+  /** Releases a generation that failed to load or start (its state is the caller's), without `onUnload`. */
+  async #drop(name: string): Promise<void> {
+    const live = this.#live.get(name);
+    this.#live.delete(name);
+    if (live !== undefined) await this.#env.lifecycle.unload(live, { hook: false, releaseCode: true });
+  }
+
+  /** Stops, then unloads, `names` in reverse dependency order, each wave in parallel, past errors. */
+  async stopAndUnload(names: readonly string[]): Promise<StopErrors> {
+    const errors: StopErrors = [];
+    const note = (plugin: string, error: unknown) => errors.push({ plugin, error: errorReport(error) });
+    const waves = planWaves(names, this.#graph?.edges ?? new Map()).reverse();
+    for (const wave of waves) {
+      await Promise.all(
+        wave.map(async (name) => {
+          const error = await this.#stopOne(name);
+          if (error !== undefined) note(name, error);
+        }),
+      );
+    }
+    for (const wave of waves) {
+      await Promise.all(
+        wave.map(async (name) => {
+          for (const error of await this.#unloadOne(name)) note(name, error);
+        }),
+      );
+    }
+    return errors;
+  }
+
+  async #stopOne(name: string): Promise<unknown> {
+    const { table, lifecycle } = this.#env;
+    const live = this.#live.get(name);
+    if (live === undefined || table.get(name)?.state !== 'started') return undefined;
+    table.live(name, 'stopping');
+    const error = await table.timed(name, 'stop', () => lifecycle.retire(live, this.#env.drainMs(live)));
+    table.live(name, 'stopped');
+    return error;
+  }
+
+  async #unloadOne(name: string): Promise<unknown[]> {
+    const { table, lifecycle } = this.#env;
+    const live = this.#live.get(name);
+    if (live === undefined) return [];
+    table.live(name, 'unloading');
+    this.#live.delete(name);
+    const errors = await table.timed(name, 'unload', () => lifecycle.unload(live, { hook: true, releaseCode: true }));
+    table.idle(name, 'unloaded');
+    return errors;
+  }
+}
