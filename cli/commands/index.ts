@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
+import { addDevCommand } from './dev.js';
 import { addGraphCommand } from './graph.js';
 import { addInstallCommand } from './install.js';
 import { addPackCommand } from './pack.js';
@@ -15,6 +16,7 @@ export type AddCommand = (program: Command, io: CliIO) => void;
 
 /** Every command of `modu`, sorted by name; a test checks the order and that each has a description. */
 export const commands: readonly AddCommand[] = [
+  addDevCommand,
   addGraphCommand,
   addInstallCommand,
   addPackCommand,
