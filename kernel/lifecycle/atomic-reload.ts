@@ -58,10 +58,10 @@ export async function reloadAtomically(env: ReloadEnvironment, plan: BootPlan, n
   try {
     for (const name of names) {
       const planned = await step(name, 'validate', async () => plannedOrProblem(plan, name));
-      const generation = await step(name, 'validate', () => lifecycle.checkCode(planned));
+      const code = await step(name, 'validate', () => lifecycle.obtain(planned, view));
       const mounts = [...staged.values()].map((g) => g.mount);
       const built = await step(name, 'load', () =>
-        table.timed(name, 'load', () => lifecycle.build(planned, generation, view, mounts)),
+        table.timed(name, 'load', () => lifecycle.build(planned, code, view, mounts)),
       );
       staged.set(name, built);
     }

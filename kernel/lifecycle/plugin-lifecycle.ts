@@ -31,6 +31,15 @@ export interface Generation {
   readonly dispose: () => Promise<unknown[]>;
 }
 
+/**
+ * A plugin's checked code: its generation, and its definition being obtained (import errors surface when the
+ * load awaits it, in the load phase).
+ */
+export interface ObtainedCode {
+  readonly generation: string;
+  readonly definition: Promise<PluginDefinition>;
+}
+
 /** The runtime a generation being built wires each dependency to: the live one, or one staged with it. */
 export type RuntimeView = (name: string) => PluginRuntime | undefined;
 
@@ -80,15 +89,23 @@ export class PluginLifecycle {
     return importPlugin({ pkg, generation }, code);
   }
 
+  /** Checks a plugin's code and obtains its definition: the steps of a plugin that need no other plugin. */
+  async obtain(planned: PlannedPlugin, view: RuntimeView): Promise<ObtainedCode> {
+    const generation = await this.checkCode(planned);
+    const replacing = view(planned.pkg.manifest.name)?.root === planned.pkg.root;
+    const definition = this.obtainDefinition(planned, generation, replacing);
+    definition.catch(() => undefined); // awaited by build, or dropped with a plugin that is skipped
+    return { generation, definition };
+  }
+
   /**
-   * Builds a generation from checked code: definition, its own services bound, its dependencies wired through
-   * `view`, `onLoad` run, and its routes and guards staged (beside those in `alongside`). Nothing of it is in
-   * service; on failure nothing of it is left.
+   * Builds a generation from obtained code: its own services bound, its dependencies wired through `view`,
+   * `onLoad` run, and its routes and guards staged (beside those in `alongside`). Nothing of it is in service;
+   * on failure nothing of it is left.
    */
-  async build(planned: PlannedPlugin, generation: string, view: RuntimeView, alongside: readonly StagedMount[]) {
+  async build(planned: PlannedPlugin, code: ObtainedCode, view: RuntimeView, alongside: readonly StagedMount[]) {
     const { pkg, prepared } = planned;
-    const replacing = view(pkg.manifest.name)?.root === pkg.root;
-    const definition = await this.obtainDefinition(planned, generation, replacing);
+    const definition = await code.definition;
     const request = { pkg, config: prepared.config, granted: prepared.granted };
     const env = { ...this.#env, runtimeOf: view };
     const loaded = await loadPlugin(await stagePlugin(request, definition, env), env);

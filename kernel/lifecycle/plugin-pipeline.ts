@@ -7,7 +7,7 @@ import { errorReport } from '../runtime/error-report.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import type { PluginPhase } from '../runtime/plugin-snapshot.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
-import type { Generation, PluginLifecycle } from './plugin-lifecycle.js';
+import type { Generation, ObtainedCode, PluginLifecycle } from './plugin-lifecycle.js';
 import { Slots } from './slots.js';
 
 /** What the pipeline drives: the table, one generation's steps, and the host's settings. */
@@ -92,7 +92,20 @@ export class PluginPipeline {
     const order = plan.graph.waves.flat().filter((name) => wanted(name) && plan.plugins.has(name));
     for (const name of order) table.add((plan.plugins.get(name) as PlannedPlugin).pkg, required(name));
     const slots = new Slots(this.#env.concurrency);
-    const loaded = this.#onGraph(order, (name) => this.#load(name, plan.plugins.get(name) as PlannedPlugin, slots));
+    // Checking and importing need no other plugin: each plugin's begins at once (in load order, a few at a time),
+    // so that a plugin whose dependencies have loaded finds its code in.
+    const ahead = new Slots(this.#env.concurrency);
+    const codes = new Map(
+      order.map((name) => {
+        const planned = plan.plugins.get(name) as PlannedPlugin;
+        const code = ahead.run(() => this.#env.lifecycle.obtain(planned, this.runtimeOf));
+        code.catch(() => undefined); // awaited at its turn
+        return [name, code] as const;
+      }),
+    );
+    const load = (name: string) =>
+      this.#load(name, plan.plugins.get(name) as PlannedPlugin, codes.get(name) as Promise<ObtainedCode>, slots);
+    const loaded = this.#onGraph(order, load);
     await Promise.all(loaded.values());
     const started = this.#onGraph(order, (name) => slots.run(() => this.#start(name)), loaded);
     await Promise.all(started.values());
@@ -128,19 +141,19 @@ export class PluginPipeline {
   }
 
   /** Check code, import, bind, load: the plugin is `loaded`, with routes staged, or failed. */
-  async #load(name: string, planned: PlannedPlugin, slots: Slots): Outcome {
+  async #load(name: string, planned: PlannedPlugin, obtained: Promise<ObtainedCode>, slots: Slots): Outcome {
     const { table, lifecycle } = this.#env;
+    let code: ObtainedCode;
+    try {
+      code = await obtained;
+    } catch (error) {
+      table.fail(name, 'validate', error);
+      return false;
+    }
     return slots.run(async () => {
-      let generation: string;
-      try {
-        generation = await lifecycle.checkCode(planned);
-      } catch (error) {
-        table.fail(name, 'validate', error);
-        return false;
-      }
       table.idle(name, 'loading');
       try {
-        const built = await table.timed(name, 'load', () => lifecycle.build(planned, generation, this.runtimeOf, []));
+        const built = await table.timed(name, 'load', () => lifecycle.build(planned, code, this.runtimeOf, []));
         this.#live.set(name, built);
         this.#env.lifecycle.swapIn([built], false);
         table.loaded(name, built.runtime);
