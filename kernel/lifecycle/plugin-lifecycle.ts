@@ -120,6 +120,11 @@ export class PluginLifecycle {
     }
   }
 
+  /** Takes a plugin folder's grants back from the module gate (and evicts its CommonJS modules): code that never went live. */
+  releaseCode(pkg: PluginPackage): Promise<void> {
+    return this.#env.code.release(pkg.root);
+  }
+
   /** Puts built generations' routes and guards in service in one step (see PluginHttp.swap). */
   swapIn(generations: readonly Generation[], active: boolean): void {
     this.#env.http.swap(

@@ -107,6 +107,7 @@ export class PluginPipeline {
       this.#load(name, plan.plugins.get(name) as PlannedPlugin, codes.get(name) as Promise<ObtainedCode>, slots);
     const loaded = this.#onGraph(order, load);
     await Promise.all(loaded.values());
+    await this.#releaseUnused(order, codes, plan);
     const started = this.#onGraph(order, (name) => slots.run(() => this.#start(name)), loaded);
     await Promise.all(started.values());
   }
@@ -164,6 +165,20 @@ export class PluginPipeline {
         return false;
       }
     });
+  }
+
+  /** Releases the code obtained for plugins that did not load (failed, or skipped for a dependency). */
+  async #releaseUnused(order: readonly string[], codes: Map<string, Promise<ObtainedCode>>, plan: BootPlan) {
+    const unused = order.filter((name) => !this.#live.has(name));
+    await Promise.all(
+      unused.map(async (name) => {
+        await codes
+          .get(name)
+          ?.then((code) => code.definition)
+          .catch(() => undefined);
+        await this.#env.lifecycle.releaseCode((plan.plugins.get(name) as PlannedPlugin).pkg);
+      }),
+    );
   }
 
   async #start(name: string): Outcome {
