@@ -38,6 +38,19 @@ const others = (snapshots: readonly PluginSnapshot[], name: string) => {
   return rest.length === 0 ? '' : ` (with ${rest.join(', ')})`;
 };
 
+/** Loads the plugins skipped because `name` could not run, now that it runs; returns those that started. */
+async function loadSkippedDependents(kernel: Kernel, name: string): Promise<string[]> {
+  const started: string[] = [];
+  const waiting = kernel
+    .snapshot()
+    .filter((plugin) => plugin.state === 'skipped' && plugin.failure?.error.details?.dependency === name);
+  for (const plugin of waiting) {
+    if ((await kernel.load(plugin.name)).state !== 'started') continue;
+    started.push(plugin.name, ...(await loadSkippedDependents(kernel, plugin.name)));
+  }
+  return started;
+}
+
 /**
  * What a change to one plugin folder means: a started plugin is reloaded (with its dependents), one that is not
  * running is loaded, a new folder is loaded, a removed one unloaded. Resolves to the line to print.
@@ -56,8 +69,9 @@ async function applyChange(kernel: Kernel, folder: string): Promise<string | und
     }
     if (known?.state === 'started') return `reloaded ${name}${others(await kernel.reload(name), name)} in ${ms()}`;
     const loaded = await kernel.load(name);
-    const why = loaded.failure === undefined ? '' : `: ${loaded.failure.error.message}`;
-    return `${loaded.state === 'started' ? 'loaded' : `load of ${name} ${loaded.state}`} ${name} in ${ms()}${why}`;
+    if (loaded.failure !== undefined) return `${name} ${loaded.state} in ${ms()}: ${loaded.failure.error.message}`;
+    const dependents = await loadSkippedDependents(kernel, name);
+    return `loaded ${name}${dependents.length === 0 ? '' : ` (with ${dependents.join(', ')})`} in ${ms()}`;
   } catch (error) {
     const message = ModuError.is(error) ? `${error.code}: ${error.message}` : String(error);
     return `${name} failed in ${ms()}: ${message}`;

@@ -8,11 +8,12 @@ import { expect } from 'chai';
 const bin = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
 
 /** A plugin answering GET /<name>/ with `{ label }`. */
-async function writeValuePlugin(root: string, name: string, label: string): Promise<void> {
+async function writeValuePlugin(root: string, name: string, label: string, dependency?: string): Promise<void> {
   await mkdir(join(root, 'plugins', name), { recursive: true });
+  const needs = dependency === undefined ? '' : `dependencies:\n  ${dependency}: ^1.0.0\n`;
   await writeFile(
     join(root, 'plugins', name, 'plugin.yaml'),
-    `name: ${name}\nversion: 1.0.0\nmain: index.js\nkernel: ^1.0.0\n`,
+    `name: ${name}\nversion: 1.0.0\nmain: index.js\nkernel: ^1.0.0\n${needs}`,
   );
   await writeFile(
     join(root, 'plugins', name, 'index.js'),
@@ -87,6 +88,23 @@ describe('modu dev', function () {
     await rm(join(root, 'plugins', 'extra'), { recursive: true });
     await waitFor(/modu dev: unloaded extra in \d+ ms/, mark);
     expect(await label(`${url}/extra/`)).to.equal(404);
+
+    // A plugin that failed to load comes back once fixed, with the plugins skipped because of it.
+    mark = output.length;
+    await mkdir(join(root, 'plugins', 'base'));
+    await writeFile(join(root, 'plugins', 'base', 'index.js'), "throw new Error('not yet');\n");
+    await writeFile(
+      join(root, 'plugins', 'base', 'plugin.yaml'),
+      'name: base\nversion: 1.0.0\nmain: index.js\nkernel: ^1.0.0\n',
+    );
+    await waitFor(/modu dev: base failed in \d+ ms: /, mark);
+    mark = output.length;
+    await writeValuePlugin(root, 'user', 'u1', 'base');
+    await waitFor(/modu dev: user skipped in \d+ ms: /, mark);
+    mark = output.length;
+    await writeValuePlugin(root, 'base', 'b1');
+    await waitFor(/modu dev: loaded base \(with user\) in \d+ ms/, mark);
+    expect(await label(`${url}/user/`)).to.equal('u1');
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
