@@ -22,6 +22,7 @@ const READS = [
 ];
 /** Commands that change something or keep running; listed so that a new command must be classified. */
 const OTHERS = [
+  'dev',
   'install',
   'pack',
   'registry deprecate',
