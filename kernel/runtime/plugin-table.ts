@@ -33,9 +33,13 @@ export class PluginTable {
   readonly events = new EventEmitter<KernelEvents>();
   readonly #records = new Map<string, PluginRecord>();
 
-  /** Adds (or replaces, on rediscovery) the record of a plugin read from disk, in state `discovered`. */
+  /**
+   * Adds the record of a plugin read from disk, in state `discovered`; a plugin known already (unloaded, failed or
+   * skipped) goes back to `discovered` with its new package, through the transition table.
+   */
   add(pkg: PluginPackage, required: boolean): PluginRecord {
     const name = pkg.manifest.name;
+    if (this.#records.has(name)) return this.idle(name, 'discovered', pkg);
     const record: PluginRecord = { name, root: pkg.root, pkg, required, state: 'discovered', durations: {} };
     this.#records.set(name, record);
     return record;
