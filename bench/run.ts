@@ -13,6 +13,7 @@ const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'parallel-loading': () => import('./parallel-loading.js'),
   registry: () => import('./registry.js'),
   reload: () => import('./reload.js'),
+  'reload-under-load': () => import('./reload-under-load.js'),
   'route-overhead': () => import('./route-overhead.js'),
   scanner: () => import('./scanner.js'),
   'scanner-memory': () => import('./scanner-memory.js'),

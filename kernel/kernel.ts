@@ -1,12 +1,11 @@
 import { join, resolve } from 'node:path';
 import { Container } from 'inversify';
-import PQueue from 'p-queue';
 import type { Registry } from 'prom-client';
 import type { Logger } from './authoring/plugin-definition.js';
 import type { BootReport, StopReport } from './boot/boot-report.js';
 import { checkPluginCode } from './boot/check-plugin-code.js';
 import { criticalPath } from './boot/critical-path.js';
-import type { BootPlan } from './boot/prepare-plugins.js';
+import { type BootPlan, type PlannedPlugin, preparePlugins } from './boot/prepare-plugins.js';
 import { enableCompileCache } from './compile-cache.js';
 import { type HostConfig, hostConfigSchema } from './config/host-config-schema.js';
 import { ServiceOwnership } from './container/service-ownership.js';
@@ -19,12 +18,14 @@ import type { NeutralHandler } from './http/neutral.js';
 import { createPluginHttp, type PluginHttp } from './http/plugin-http.js';
 import { PluginIsolation } from './isolation/plugin-isolation.js';
 import type { KernelOptions } from './kernel-options.js';
-import { PluginLifecycle } from './lifecycle/plugin-lifecycle.js';
-import { PluginOrchestrator } from './lifecycle/plugin-orchestrator.js';
+import { reloadAtomically } from './lifecycle/atomic-reload.js';
+import { type Generation, PluginLifecycle } from './lifecycle/plugin-lifecycle.js';
+import { PluginPipeline } from './lifecycle/plugin-pipeline.js';
 import { defaultHookTimeouts, type HookName } from './lifecycle/run-hook.js';
 import { moduleGate } from './loader/module-gate/module-gate.js';
+import type { PluginManifest } from './manifest/manifest-schema.js';
 import { createKernelMetrics } from './metrics/kernel-metrics.js';
-import { type PluginRecord, snapshotOf } from './runtime/plugin-record.js';
+import { isLive, type PluginRecord, snapshotOf } from './runtime/plugin-record.js';
 import type { PluginSnapshot } from './runtime/plugin-snapshot.js';
 import { type KernelEvents, PluginTable } from './runtime/plugin-table.js';
 import { runtimeReport } from './runtime-report.js';
@@ -42,11 +43,18 @@ export interface Kernel {
   stop(): Promise<StopReport>;
   /** Loads and starts one plugin (new on disk, or unloaded, failed or skipped before); its dependencies must run. */
   load(name: string): Promise<PluginSnapshot>;
-  /** Stops and unloads a plugin and, first, every loaded plugin that depends on it; returns their snapshots. */
-  unload(name: string): Promise<PluginSnapshot[]>;
   /**
-   * Replaces a plugin's code without a restart: drains its requests, stops and unloads its dependents
-   * and it (reverse order), reads its folder again, then loads and starts it and its dependents.
+   * Stops and unloads a plugin and, first, every loaded plugin that depends on it; returns their snapshots, the
+   * plugin's first. With `refuseRequired` (the HTTP endpoint), refuses when any of them is `required`.
+   * @throws ModuError `MODU_LOADER_NOT_LOADED`, `MODU_LIFECYCLE_REQUIRED`
+   */
+  unload(name: string, options?: { readonly refuseRequired?: boolean }): Promise<PluginSnapshot[]>;
+  /**
+   * Replaces a started plugin's code without a restart, atomically: reads its folder again, builds and starts the
+   * new generation (and new generations of its live dependents, wired to it) beside the running ones, then swaps
+   * them in at once; the old generations drain and stop. A new generation that fails changes nothing: the old
+   * ones keep serving. Resolves to the snapshots of the plugin and its dependents.
+   * @throws ModuError `MODU_LOADER_NOT_LOADED`, `MODU_LIFECYCLE_RELOAD_FAILED` with the cause
    */
   reload(name: string): Promise<PluginSnapshot[]>;
   /** Snapshots of every plugin, sorted by name. */
@@ -73,15 +81,18 @@ class ModuKernel implements Kernel {
   readonly #logger: Logger;
   readonly #table = new PluginTable();
   readonly #kernelMetrics = createKernelMetrics(() => this.#table.snapshot());
-  readonly #orchestrator: PluginOrchestrator;
-  /** start, stop, load, unload and reload run one at a time. */
-  readonly #operations = new PQueue({ concurrency: 1 });
+  readonly #lifecycle: PluginLifecycle;
+  readonly #isolation: PluginIsolation;
+  readonly #pipeline: PluginPipeline;
+  readonly #scanCache: string;
+  /** start, stop, load, unload and reload run one at a time, in the order called. */
+  #operations: Promise<unknown> = Promise.resolve();
 
   constructor(options: KernelOptions) {
     this.metrics = this.#kernelMetrics.registry;
     this.#table.events.on('state', this.#kernelMetrics.onStateChange);
     const { logger, env = process.env, source = 'createKernel options', ...config } = options;
-    this.#options = options;
+    this.#options = { ...options, env, source };
     this.#config = validate<HostConfig>(hostConfigSchema, config, { file: source }, 'MODU_CONFIG_INVALID');
     this.#logger = logger ?? defaultLogger(env);
     this.#http = createPluginHttp({
@@ -95,63 +106,75 @@ class ModuKernel implements Kernel {
     const both = composeHandlers(host, routes);
     // Plugin routes are the hot path: only requests under the endpoints' prefix try the host first.
     this.http = (request) => (request.path.startsWith(hostPaths) ? both(request) : routes(request));
-    const timeoutOf = (record: PluginRecord, hook: HookName) => this.#timeoutOf(record, hook);
     const cacheDir = resolve(this.#config.cacheDir ?? '.modu/cache');
-    const scanCache = join(cacheDir, 'scan');
+    this.#scanCache = join(cacheDir, 'scan');
+    const scanCache = this.#scanCache;
     enableCompileCache(cacheDir);
     const code = moduleGate();
-    const isolation = this.#isolation(timeoutOf);
-    const lifecycle = new PluginLifecycle({
-      table: this.#table,
+    this.#isolation = this.#processTier();
+    this.#lifecycle = new PluginLifecycle({
       http: this.#http,
       code,
+      isolation: this.#isolation,
       logger: this.#logger,
       rootContainer: new Container(),
       ownership: new ServiceOwnership(),
-      runtimeOf: (name) => this.#table.get(name)?.runtime,
-      timeoutOf,
-      blockedBy: (name) => this.#orchestrator.dependentsOf(name),
+      runtimeOf: (name) => this.#pipeline.runtimeOf(name),
+      timeoutOf: (name, manifest, hook) => this.#timeoutOf(name, manifest, hook),
+      blockedBy: (name) => this.#pipeline.dependentsOf(name),
       checkCode: (pkg, granted) => checkPluginCode(pkg, granted, scanCache, code),
-      isolation,
     });
-    this.#orchestrator = new PluginOrchestrator({
+    this.#pipeline = new PluginPipeline({
       table: this.#table,
-      lifecycle,
+      lifecycle: this.#lifecycle,
       concurrency: this.#config.concurrency ?? 8,
-      timeoutOf,
-      prepareOptions: () => ({
-        pluginDirs: options.pluginDirs,
-        config: this.#config,
-        env,
-        source,
-        kernelVersion: KERNEL_VERSION,
-        scanCache,
-      }),
+      required: (name) => this.#config.plugins?.[name]?.required === true,
+      drainMs: (generation) => this.#timeoutOf(generation.name, generation.pkg.manifest, 'onStop'),
     });
   }
 
   /** The process tier: an isolated plugin's routes answer 503 while its process restarts, and it fails for good. */
-  #isolation(timeoutOf: (record: PluginRecord, hook: HookName) => number): PluginIsolation {
+  #processTier(): PluginIsolation {
     return new PluginIsolation({
       config: this.#config,
       dataDir: resolve(this.#config.dataDir ?? '.modu/data'),
       logger: this.#logger,
-      timeoutOf,
-      onDown: (record) => this.#http.deactivate(record.name),
-      onUp: (record) => {
-        if (record.state === 'started') this.#http.activate(record.name);
+      timeoutOf: (name, hook) => this.#timeoutOf(name, this.#table.get(name)?.pkg?.manifest, hook),
+      onDown: (name) => this.#http.deactivate(name),
+      onUp: (name) => {
+        if (this.#table.get(name)?.state === 'started') this.#http.activate(name);
       },
-      onFailed: (record, error) => {
-        this.#http.deactivate(record.name);
-        if (record.state === 'started') this.#table.fail(record, 'start', error);
+      onFailed: (name, error) => {
+        this.#http.deactivate(name);
+        void this.#serial(() => this.#pipeline.failStarted(name, error));
       },
     });
   }
 
   /** The host's per-plugin timeout, else the manifest's, else the host default, else Modu's. */
-  #timeoutOf(record: PluginRecord, hook: HookName): number {
-    const host = this.#config.plugins?.[record.name]?.timeouts?.[hook];
-    return host ?? record.pkg?.manifest.timeouts?.[hook] ?? this.#config.timeouts?.[hook] ?? defaultHookTimeouts[hook];
+  #timeoutOf(name: string, manifest: PluginManifest | undefined, hook: HookName): number {
+    const host = this.#config.plugins?.[name]?.timeouts?.[hook];
+    return host ?? manifest?.timeouts?.[hook] ?? this.#config.timeouts?.[hook] ?? defaultHookTimeouts[hook];
+  }
+
+  /** Runs `operation` after every operation called before it has settled. */
+  #serial<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#operations.then(operation, operation);
+    this.#operations = result.catch(() => undefined);
+    return result;
+  }
+
+  #prepare(onReady?: (planned: PlannedPlugin) => void): Promise<BootPlan> {
+    const { pluginDirs, env = process.env, source = 'createKernel options' } = this.#options;
+    return preparePlugins({
+      pluginDirs,
+      config: this.#config,
+      env,
+      source,
+      kernelVersion: KERNEL_VERSION,
+      scanCache: this.#scanCache,
+      ...(onReady === undefined ? {} : { onReady }),
+    });
   }
 
   on<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): void {
@@ -163,7 +186,7 @@ class ModuKernel implements Kernel {
   }
 
   snapshot(): PluginSnapshot[] {
-    return this.#table.snapshot();
+    return this.#isolation.annotate(this.#table.snapshot());
   }
 
   routes(): readonly RouteInfo[] {
@@ -171,12 +194,12 @@ class ModuKernel implements Kernel {
   }
 
   start(): Promise<BootReport> {
-    return this.#operations.add(async () => {
-      if (this.#table.records().some((record) => record.runtime !== undefined)) {
+    return this.#serial(async () => {
+      if (this.#table.records().some(isLive)) {
         throw new ModuError('MODU_KERNEL_ALREADY_STARTED', 'the kernel is already started', {});
       }
       const began = performance.now();
-      const plan = await this.#orchestrator.bootAll();
+      const plan = await this.#pipeline.boot((onReady) => this.#prepare(onReady));
       const report = this.#bootReport(plan, performance.now() - began);
       const failedRequired = report.plugins.filter((p) => p.required && p.state !== 'started');
       if (failedRequired.length > 0) {
@@ -193,7 +216,7 @@ class ModuKernel implements Kernel {
   }
 
   #bootReport(plan: BootPlan, durationMs: number): BootReport {
-    const plugins = this.#table.snapshot();
+    const plugins = this.snapshot();
     const started = plugins.filter((p) => p.state === 'started');
     return {
       ok: started.length === plugins.length,
@@ -207,13 +230,13 @@ class ModuKernel implements Kernel {
   }
 
   stop(): Promise<StopReport> {
-    return this.#operations.add(() => this.#shutdown());
+    return this.#serial(() => this.#shutdown());
   }
 
   async #shutdown(): Promise<StopReport> {
     const began = performance.now();
-    const loaded = this.#table.records().filter((r) => r.runtime !== undefined);
-    const errors = await this.#orchestrator.stopAndUnload(loaded.map((r) => r.name));
+    const live = this.#table.records().filter(isLive);
+    const errors = await this.#pipeline.stopAndUnload(live.map((r) => r.name));
     this.#logErrors(errors, 'stop error');
     return { ok: errors.length === 0, durationMs: performance.now() - began, errors };
   }
@@ -223,46 +246,71 @@ class ModuKernel implements Kernel {
       this.#logger.error({ plugin, code: error.code, err: error.message }, message);
   }
 
-  #requireLoaded(name: string): void {
-    if (this.#table.get(name)?.runtime === undefined) {
+  #requireLive(name: string): void {
+    if (!isLive(this.#table.get(name))) {
       throw new ModuError('MODU_LOADER_NOT_LOADED', `plugin ${name} is not loaded`, { details: { plugin: name } });
     }
   }
 
   #snapshots(names: readonly string[]): PluginSnapshot[] {
-    return names.map((name) => snapshotOf(this.#table.get(name) as PluginRecord));
+    return names.flatMap((name) => {
+      const record = this.#table.get(name);
+      return record === undefined ? [] : [snapshotOf(record)];
+    });
   }
 
-  unload(name: string): Promise<PluginSnapshot[]> {
-    return this.#operations.add(async () => {
-      this.#requireLoaded(name);
-      const affected = this.#orchestrator.withLoadedDependents(name);
-      this.#logErrors(await this.#orchestrator.stopAndUnload(affected), 'unload error');
+  unload(name: string, options: { readonly refuseRequired?: boolean } = {}): Promise<PluginSnapshot[]> {
+    return this.#serial(async () => {
+      this.#requireLive(name);
+      const affected = this.#pipeline.withLiveDependents(name);
+      const required = affected.filter((plugin) => this.#table.get(plugin)?.required === true);
+      if (options.refuseRequired === true && required.length > 0) {
+        const which = required[0] === name ? `${name} is required` : `it would take required ${required.join(', ')}`;
+        throw new ModuError('MODU_LIFECYCLE_REQUIRED', `plugin ${name} cannot be unloaded over HTTP: ${which}`, {
+          details: { plugin: name, required, dependents: affected.slice(1) },
+        });
+      }
+      this.#logErrors(await this.#pipeline.stopAndUnload(affected), 'unload error');
       return this.#snapshots(affected);
     });
   }
 
   reload(name: string): Promise<PluginSnapshot[]> {
-    return this.#operations.add(async () => {
-      this.#requireLoaded(name);
-      const affected = this.#orchestrator.withLoadedDependents(name);
-      this.#logErrors(await this.#orchestrator.stopAndUnload(affected), 'reload: stop error');
-      await this.#orchestrator.bringUp(affected);
+    return this.#serial(async () => {
+      this.#requireLive(name);
+      const plan = await this.#prepare();
+      const affected = this.#pipeline.withLiveDependents(name, plan.graph);
+      const env = { table: this.#table, lifecycle: this.#lifecycle, pipeline: this.#pipeline };
+      const drainMs = (generation: Generation) => this.#timeoutOf(generation.name, generation.pkg.manifest, 'onStop');
+      const began = performance.now();
+      try {
+        this.#logErrors(await reloadAtomically({ ...env, drainMs }, plan, affected), 'reload: stop error');
+      } catch (error) {
+        const code = ModuError.is(error) ? error.code : 'ERROR';
+        this.#logger.warn({ plugin: name, code, err: (error as Error).message }, 'reload failed; old generation kept');
+        throw error;
+      }
+      this.#logger.info(
+        { plugin: name, plugins: affected, durationMs: Math.round(performance.now() - began) },
+        'reloaded',
+      );
       return this.#snapshots(affected);
     });
   }
 
   load(name: string): Promise<PluginSnapshot> {
-    return this.#operations.add(async () => {
-      if (this.#table.get(name)?.runtime === undefined) await this.#orchestrator.bringUp([name]);
-      const record = this.#table.get(name);
-      if (record === undefined) {
+    return this.#serial(async () => {
+      const current = this.#table.get(name);
+      if (isLive(current)) return snapshotOf(current);
+      const plan = await this.#prepare();
+      if (!plan.plugins.has(name) && !plan.problems.some((problem) => problem.name === name)) {
         const where = this.#options.pluginDirs.join(', ');
         throw new ModuError('MODU_LOADER_NOT_LOADED', `no plugin named ${name} in ${where}`, {
           details: { plugin: name },
         });
       }
-      return snapshotOf(record);
+      await this.#pipeline.bringUp(plan, new Set([name]));
+      return snapshotOf(this.#table.get(name) as PluginRecord);
     });
   }
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { addChannelCommand } from './channel.js';
 import { addDeployCommand } from './deploy.js';
+import { addDevCommand } from './dev.js';
 import { addGraphCommand } from './graph.js';
 import { addInstallCommand } from './install.js';
 import { addPackCommand } from './pack.js';
@@ -19,6 +20,7 @@ export type AddCommand = (program: Command, io: CliIO) => void;
 export const commands: readonly AddCommand[] = [
   addChannelCommand,
   addDeployCommand,
+  addDevCommand,
   addGraphCommand,
   addInstallCommand,
   addPackCommand,

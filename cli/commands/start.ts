@@ -26,7 +26,7 @@ interface StartOptions {
 }
 
 /** --config, else ./modu.yaml, else the bundled example app. */
-async function configFile(io: CliIO, option: string | undefined): Promise<string> {
+export async function configFile(io: CliIO, option: string | undefined): Promise<string> {
   if (option !== undefined) return resolve(io.cwd, option);
   const local = resolve(io.cwd, 'modu.yaml');
   return (await access(local).then(
@@ -37,7 +37,12 @@ async function configFile(io: CliIO, option: string | undefined): Promise<string
     : exampleConfig;
 }
 
-async function stopGracefully(kernel: Kernel, close: (graceMs: number) => Promise<void>, io: CliIO): Promise<void> {
+/** Stops the plugins while the server drains, and prints how it went. */
+export async function stopGracefully(
+  kernel: Kernel,
+  close: (graceMs: number) => Promise<void>,
+  io: CliIO,
+): Promise<void> {
   const stopped = kernel.stop();
   await close(10_000);
   const report = await stopped;

@@ -7,8 +7,7 @@ import { ModuError } from '../errors/modu-error.js';
 import { type DependencyGraph, loadsFirst, resolveGraph, skippedDependents } from '../graph/dependency-graph.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import { errorReport } from '../runtime/error-report.js';
-import type { PluginRecord } from '../runtime/plugin-record.js';
-import type { PluginTable } from '../runtime/plugin-table.js';
+import type { PluginPhase } from '../runtime/plugin-snapshot.js';
 import type { BootReport } from './boot-report.js';
 
 /** One plugin ready to load: its validated config and its capability grants. */
@@ -17,10 +16,28 @@ export interface PreparedPlugin {
   readonly granted: readonly string[];
 }
 
-/** The outcome of discovery, validation and resolution: what loads, in which waves, with what. */
+/** A plugin the plan can load: its package and its inputs. */
+export interface PlannedPlugin {
+  readonly pkg: PluginPackage;
+  readonly prepared: PreparedPlugin;
+}
+
+/** A plugin the plan cannot load, and why: the phase, the error, and whether it failed or was skipped. */
+export interface PlanProblem {
+  readonly name: string;
+  readonly root: string;
+  /** Absent when the folder never gave a package (discovery or manifest failed). */
+  readonly pkg: PluginPackage | undefined;
+  readonly phase: PluginPhase;
+  readonly error: ModuError;
+  readonly to: 'failed' | 'skipped';
+}
+
+/** The outcome of discovery, validation and resolution: what loads, in which waves, with what, and what cannot. */
 export interface BootPlan {
   readonly graph: DependencyGraph;
-  readonly prepared: ReadonlyMap<string, PreparedPlugin>;
+  readonly plugins: ReadonlyMap<string, PlannedPlugin>;
+  readonly problems: readonly PlanProblem[];
   readonly ignored: BootReport['ignored'];
 }
 
@@ -34,14 +51,12 @@ export interface PrepareOptions {
   readonly kernelVersion: string;
   /** The scan cache folder, which also keeps validated manifests (see discoverPlugins). */
   readonly scanCache?: string;
-  /** Prepares only these plugins, leaving every other record as it is (load and reload). */
-  readonly only?: ReadonlySet<string>;
   /**
    * Called, while discovery still reads the other folders, with each plugin the plan can only put in the first wave
-   * (see loadsFirst) once its config is valid: its record, already in the table and kept there, and its inputs. The
-   * boot starts loading it at once.
+   * (see loadsFirst) once its config is valid; the plan then holds the same planned plugin. The boot starts
+   * loading it at once.
    */
-  readonly onReady?: (record: PluginRecord, prepared: PreparedPlugin) => void;
+  readonly onReady?: (planned: PlannedPlugin) => void;
 }
 
 function prepareOne(
@@ -54,86 +69,76 @@ function prepareOne(
   return { config, granted: section?.grants ?? [] };
 }
 
+const coded = (problem: { code: string; message: string; details: Readonly<Record<string, unknown>> }) =>
+  new ModuError(problem.code, problem.message, { details: problem.details });
+
 /**
- * Discovers, validates and resolves every plugin into the table: invalid ones are `failed` (phase
- * `validate` or `resolve`), those depending on them `skipped`, and the rest planned in waves. The code
- * itself is checked later, plugin by plugin, ahead of its import (see PluginLifecycle), so that scanning
- * overlaps with the waves.
+ * Discovers, validates and resolves every plugin, and changes nothing: the plan says which plugins can load (in
+ * waves), which failed (phase `discover`, `validate` or `resolve`) and which are skipped for them. The code itself
+ * is checked later, plugin by plugin, in the load pipeline.
  */
-export async function preparePlugins(table: PluginTable, options: PrepareOptions): Promise<BootPlan> {
-  const touch = (name: string | undefined) =>
-    options.only === undefined || (name !== undefined && options.only.has(name));
-  const required = (name: string) => options.config.plugins?.[name]?.required === true;
-  const add = (pkg: PluginPackage) => table.add(pkg.manifest.name, pkg.root, pkg, required(pkg.manifest.name));
+export async function preparePlugins(options: PrepareOptions): Promise<BootPlan> {
   const variables = pluginEnvVariables(options.env);
-  const ready = new Map<string, { record: PluginRecord; prepared: PreparedPlugin }>();
+  const ready = new Map<PluginPackage, PlannedPlugin>();
   const { onReady } = options;
   const onPackage =
     onReady &&
     ((pkg: PluginPackage) => {
-      if (!touch(pkg.manifest.name) || !loadsFirst(pkg.manifest, options.kernelVersion)) return;
+      if (!loadsFirst(pkg.manifest, options.kernelVersion)) return;
       let prepared: PreparedPlugin;
       try {
         prepared = prepareOne(pkg, options, variables);
       } catch {
         return; // reported with the others below
       }
-      const record = add(pkg);
-      ready.set(record.name, { record, prepared });
-      onReady(record, prepared);
+      const planned = { pkg, prepared };
+      ready.set(pkg, planned);
+      onReady(planned);
     });
   const discovery = await discoverPlugins(options.pluginDirs, {
     ...(options.scanCache === undefined ? {} : { cacheDir: options.scanCache }),
     ...(onPackage === undefined ? {} : { onPackage }),
   });
-  const records = discovery.packages
-    .filter((pkg) => touch(pkg.manifest.name))
-    .map((pkg) => ready.get(pkg.manifest.name)?.record ?? add(pkg));
+  const problems: PlanProblem[] = [];
   const ignored: Array<BootReport['ignored'][number]> = [];
+  const names = new Set(discovery.packages.map((pkg) => pkg.manifest.name));
   for (const problem of discovery.problems) {
-    if (!touch(problem.plugin)) continue;
     if (problem.error.code === 'MODU_DISCOVERY_NOT_A_PLUGIN') {
       ignored.push({ folder: problem.folder, error: errorReport(problem.error) });
       continue;
     }
     // A duplicate keeps its folder as its name, so that the first copy's record stays intact.
     const candidate = problem.plugin ?? basename(problem.folder);
-    const record = table.add(table.get(candidate) ? problem.folder : candidate, problem.folder, undefined, false);
-    table.fail(record, problem.error.code === 'MODU_DISCOVERY_DUPLICATE_NAME' ? 'discover' : 'validate', problem.error);
+    const name = names.has(candidate) ? problem.folder : candidate;
+    names.add(name);
+    const phase = problem.error.code === 'MODU_DISCOVERY_DUPLICATE_NAME' ? 'discover' : 'validate';
+    problems.push({ name, root: problem.folder, pkg: undefined, phase, error: problem.error, to: 'failed' });
   }
-  const prepared = new Map<string, PreparedPlugin>();
+  const plugins = new Map<string, PlannedPlugin>();
   const invalid: string[] = [];
-  for (const record of records) {
+  for (const pkg of discovery.packages) {
+    const { name } = pkg.manifest;
     try {
-      prepared.set(
-        record.name,
-        ready.get(record.name)?.prepared ?? prepareOne(record.pkg as PluginPackage, options, variables),
-      );
+      plugins.set(name, ready.get(pkg) ?? { pkg, prepared: prepareOne(pkg, options, variables) });
     } catch (error) {
       if (!ModuError.is(error)) throw error;
-      table.fail(record, 'validate', error);
-      invalid.push(record.name);
+      problems.push({ name, root: pkg.root, pkg, phase: 'validate', error, to: 'failed' });
+      invalid.push(name);
     }
   }
   const graph = resolveGraph(
     discovery.packages.map(({ manifest }) => manifest),
     options.kernelVersion,
   );
+  const cannot = (name: string, error: ModuError, to: PlanProblem['to']) => {
+    const planned = plugins.get(name);
+    if (planned === undefined) return;
+    plugins.delete(name);
+    problems.push({ name, root: planned.pkg.root, pkg: planned.pkg, phase: 'resolve', error, to });
+  };
   for (const [name, problem] of graph.blocked) {
-    const record = touch(name) ? table.get(name) : undefined;
-    if (record === undefined || record.state !== 'discovered') continue;
-    const error = new ModuError(problem.code, problem.message, { details: problem.details });
-    table.fail(record, 'resolve', error, problem.code === 'MODU_GRAPH_DEPENDENCY_FAILED' ? 'skipped' : 'failed');
+    cannot(name, coded(problem), problem.code === 'MODU_GRAPH_DEPENDENCY_FAILED' ? 'skipped' : 'failed');
   }
-  for (const [name, problem] of skippedDependents(invalid, graph.dependents)) {
-    const record = touch(name) ? table.get(name) : undefined;
-    if (record?.state !== 'discovered') continue;
-    table.fail(
-      record,
-      'resolve',
-      new ModuError(problem.code, problem.message, { details: problem.details }),
-      'skipped',
-    );
-  }
-  return { graph, prepared, ignored };
+  for (const [name, problem] of skippedDependents(invalid, graph.dependents)) cannot(name, coded(problem), 'skipped');
+  return { graph, plugins, problems, ignored };
 }

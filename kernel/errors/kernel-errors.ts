@@ -120,6 +120,21 @@ export const kernelErrors = defineErrors({
     status: 500,
     hint: 'See the cause; the plugin is marked failed and its dependents skipped.',
   },
+  MODU_LIFECYCLE_TRANSITION_INVALID: {
+    title: 'Impossible plugin state change',
+    status: 500,
+    hint: 'A kernel step tried a state change the transition table forbids; report it with the states named.',
+  },
+  MODU_LIFECYCLE_RELOAD_FAILED: {
+    title: 'Reload failed',
+    status: 500,
+    hint: 'The previous generation keeps serving; fix the cause shown and reload again.',
+  },
+  MODU_LIFECYCLE_REQUIRED: {
+    title: 'Required plugin',
+    status: 409,
+    hint: 'A plugin marked `required` in modu.yaml cannot be unloaded over HTTP; reload it, or drop `required`.',
+  },
   MODU_KERNEL_REQUIRED_FAILED: {
     title: 'A required plugin failed',
     status: 500,

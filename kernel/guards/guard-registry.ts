@@ -18,10 +18,23 @@ export class GuardRegistry {
   readonly #guards = new SafeMap<string, GuardEntry>();
   readonly #owned = new SafeMap<string, readonly string[]>();
 
-  /** Starts compiling chains for `requester` against the registered guards plus its own `staged` ones. */
-  stage(requester: GuardRequester, staged: readonly GuardEntry[]): GuardChainCompiler {
+  /**
+   * Starts compiling chains for `requester` against the registered guards plus its own `staged` ones; `alongside`
+   * are guards of other generations staged with it (a reload), which stand in for their owners' registered ones.
+   */
+  stage(
+    requester: GuardRequester,
+    staged: readonly GuardEntry[],
+    alongside: readonly GuardEntry[] = [],
+  ): GuardChainCompiler {
+    const replaced = new SafeSet<string>();
+    for (let i = 0; i < alongside.length; i++) replaced.add((alongside[i] as GuardEntry).owner);
     const lookup = new SafeMap<string, GuardEntry>();
-    this.#guards.forEach((entry, name) => void lookup.set(name, entry));
+    this.#guards.forEach((entry, name) => {
+      if (!replaced.has(entry.owner)) lookup.set(name, entry);
+    });
+    for (let i = 0; i < alongside.length; i++)
+      lookup.set((alongside[i] as GuardEntry).name, alongside[i] as GuardEntry);
     for (let i = 0; i < staged.length; i++) lookup.set((staged[i] as GuardEntry).name, staged[i] as GuardEntry);
     return new GuardChainCompiler(requester, lookup, staged);
   }

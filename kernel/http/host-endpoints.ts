@@ -8,9 +8,14 @@ import { problemResponse } from './problem.js';
 /** What the host endpoints need from a kernel. */
 export interface HostControl {
   snapshot(): readonly PluginSnapshot[];
-  reload(name: string): Promise<unknown>;
-  unload(name: string): Promise<unknown>;
+  /** Resolves to the snapshots of the plugin and the dependents reloaded with it. */
+  reload(name: string): Promise<readonly PluginSnapshot[]>;
+  /** Resolves to the snapshots of the plugin and the dependents unloaded with it (the plugin's first). */
+  unload(name: string, options: { readonly refuseRequired: true }): Promise<readonly PluginSnapshot[]>;
+  load(name: string): Promise<PluginSnapshot>;
 }
+
+type AdminAction = 'reload' | 'unload' | 'load';
 
 /** Options of {@link hostEndpoints}. */
 export interface HostEndpointsOptions {
@@ -57,25 +62,46 @@ function authorised(request: NeutralRequest, expected: Buffer): boolean {
   return timingSafeEqual(digest(value), expected);
 }
 
-async function adminWrite(host: HostControl, name: string, action: 'reload' | 'unload', instance: string) {
+/** Runs an admin write; the answer names the plugins it took along (`dependents`), or the problem with its cause. */
+async function adminWrite(host: HostControl, name: string, action: AdminAction, instance: string) {
+  let affected: readonly PluginSnapshot[];
   try {
-    await host[action](name);
+    if (action === 'load') affected = [await host.load(name)];
+    else if (action === 'reload') affected = await host.reload(name);
+    else affected = await host.unload(name, { refuseRequired: true });
   } catch (error) {
-    if (ModuError.is(error)) return problemResponse(error.code, error.message, { instance });
+    if (ModuError.is(error)) {
+      const cause = error.details.error ?? (ModuError.is(error.cause) ? error.cause.code : undefined);
+      return problemResponse(error.code, error.message, {
+        instance,
+        plugin: name,
+        ...(cause === undefined ? {} : { cause }),
+      });
+    }
     return problemResponse(
       'MODU_HTTP_HANDLER_FAILED',
       `${action} of plugin '${name}' failed; the host log has the details.`,
       { instance },
     );
   }
-  return json(200, { plugin: name, action, snapshot: host.snapshot().find((plugin) => plugin.name === name) ?? null });
+  const snapshot = affected.find((plugin) => plugin.name === name) ?? null;
+  const dependents = affected.filter((plugin) => plugin.name !== name).map((plugin) => plugin.name);
+  const failure = action === 'load' ? snapshot?.failure : undefined;
+  if (failure !== undefined) {
+    const message = `load of plugin '${name}' left it ${snapshot?.state} (${failure.phase}): ${failure.error.message}`;
+    return problemResponse(failure.error.code, message, { instance, plugin: name, snapshot });
+  }
+  return json(200, { plugin: name, action, snapshot, dependents });
 }
 
-const ADMIN_PATH = /^\/plugins\/((?:@[^/]+\/)?[^/@]+)\/(reload|unload)$/;
+const ADMIN_PATH = /^\/plugins\/((?:@[^/]+\/)?[^/@]+)\/(reload|unload|load)$/;
 
 /**
  * The host's own endpoints: `GET <prefix>/health`, `/plugins`, `/metrics`, and token-guarded
- * `POST <prefix>/plugins/:name/reload|unload`. Other paths resolve undefined.
+ * `POST <prefix>/plugins/:name/reload|unload|load`. A reload that fails answers its problem with the cause (the
+ * old generation keeps serving); an unload answers the dependents that went with it and refuses a `required`
+ * plugin (409); a load that leaves the plugin failed or skipped answers 409 with its snapshot. Other paths
+ * resolve undefined.
  *
  * @example composeHandlers(hostEndpoints(kernel, { adminToken, metrics: [http.metrics] }), http.handler)
  */
@@ -120,6 +146,6 @@ export function hostEndpoints(host: HostControl, options: HostEndpointsOptions =
         { 'www-authenticate': 'Bearer' },
       );
     }
-    return adminWrite(host, name, action as 'reload' | 'unload', request.path);
+    return adminWrite(host, name, action as AdminAction, request.path);
   };
 }

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
 import { ClassScope, declareGuards } from '../guards/declare-guards.js';
+import type { GuardEntry } from '../guards/guard-chain.js';
 import { GuardRegistry } from '../guards/guard-registry.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import type { BreakerOptions } from './circuit-breaker.js';
@@ -23,6 +24,26 @@ export interface PluginHttp {
    * `MODU_HTTP_ROUTE_CONFLICT`, `MODU_HTTP_ROUTE_INVALID`, `MODU_LOADER_EXPORT_MISSING`, `MODU_CONTAINER_CONFLICT`
    */
   mount(runtime: PluginRuntime): Promise<void>;
+  /**
+   * Compiles a generation's routes, controllers and guards without registering anything: its guards are
+   * checked against the registered ones, with those of `alongside` (generations staged with it) in place of
+   * their plugins' live guards. {@link PluginHttp.swap} puts it in service, {@link PluginHttp.discard} drops it.
+   * @throws the errors of {@link PluginHttp.mount}
+   */
+  stage(runtime: PluginRuntime, alongside?: readonly StagedMount[]): Promise<StagedMount>;
+  /**
+   * Puts staged generations in service in one synchronous step: each replaces its plugin's live routes and
+   * guards (if any), answering at once when `active`. Requests already dispatched to a replaced generation
+   * finish there (drain it through its `plugin`, then {@link PluginHttp.retire} it). On a route conflict
+   * nothing changes.
+   * @throws ModuError `MODU_HTTP_ROUTE_CONFLICT`, `MODU_CONTAINER_CONFLICT`
+   */
+  swap(staged: readonly StagedMount[], active: boolean): void;
+  /**
+   * Takes a generation out of service if it is live, and releases its guard and controller instances: the last
+   * step of a generation, once its requests have drained.
+   */
+  retire(staged: StagedMount): void;
   /** Routes of `name` start answering. @throws ModuError `MODU_LOADER_NOT_LOADED` */
   activate(name: string): void;
   /** Routes of `name` answer 503 problem (not 404) until activated again; a no-op for a plugin not mounted. */
@@ -51,11 +72,17 @@ export interface PluginHttpOptions {
   readonly hostPrefix?: string;
 }
 
-interface Mount {
+/** One generation's routes, guards and controllers, compiled: staged, then live once swapped in. */
+export interface StagedMount {
   readonly plugin: MountedPlugin;
   readonly routes: readonly CompiledRoute[];
   readonly scope: ClassScope;
+  readonly guards: readonly GuardEntry[];
+  /** The prefix its routes live under: owned by the plugin once swapped in. */
+  readonly prefix: string;
 }
+
+type Mount = StagedMount;
 
 function notMounted(name: string): ModuError {
   return new ModuError('MODU_LOADER_NOT_LOADED', `Plugin '${name}' has no routes mounted; mount it first.`, {
@@ -99,26 +126,83 @@ class PluginRouteTable implements PluginHttp {
     if (this.#mounts.has(runtime.name)) {
       throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' is already mounted; unmount it first.`);
     }
+    const staged = await this.stage(runtime);
+    if (this.#mounts.has(runtime.name)) {
+      this.retire(staged);
+      throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' was mounted twice at once.`);
+    }
+    try {
+      this.swap([staged], false);
+    } catch (error) {
+      this.retire(staged);
+      throw error;
+    }
+  }
+
+  async stage(runtime: PluginRuntime, alongside: readonly StagedMount[] = []): Promise<StagedMount> {
     const plugin = new MountedPlugin(runtime, this.#options.breaker);
     const scope = new ClassScope(runtime);
-    let routes: CompiledRoute[];
-    // Claimed first: a plugin whose prefix overlaps another's builds nothing.
-    this.#prefixes.claim(runtime.name, pluginPrefix(runtime));
+    const prefix = pluginPrefix(runtime);
     try {
-      const entries = await declareGuards(runtime, scope, plugin);
-      routes = await compileRoutes(runtime, plugin, scope, this.#guards.stage(runtime, entries));
-      if (this.#mounts.has(runtime.name)) {
-        throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' was mounted twice at once.`);
-      }
-      this.#addRoutes(routes);
-      this.#guards.commit(runtime.name, entries);
-      this.#mounts.set(runtime.name, { plugin, routes, scope });
+      // A plugin whose prefix overlaps another's builds nothing.
+      this.#prefixes.check(runtime.name, prefix);
+      const guards = await declareGuards(runtime, scope, plugin);
+      const others = alongside.flatMap((staged) => staged.guards);
+      const compiler = this.#guards.stage(runtime, guards, others);
+      const routes = await compileRoutes(runtime, plugin, scope, compiler);
+      return { plugin, routes, scope, guards, prefix };
     } catch (error) {
-      if (!this.#mounts.has(runtime.name)) this.#prefixes.release(runtime.name);
       this.#release(scope);
       throw error;
     }
-    this.#options.logger?.debug({ plugin: runtime.name, routes: routes.length }, 'plugin routes mounted');
+  }
+
+  swap(staged: readonly StagedMount[], active: boolean): void {
+    // Prefixes first: on an overlap nothing changes. (A swap is synchronous, so the checks of `stage` still hold.)
+    const restorePrefixes = this.#prefixes.claimAll(
+      staged.map((next) => ({ owner: next.plugin.name, prefix: next.prefix })),
+    );
+    const retired = staged.flatMap((next) => this.#mounts.get(next.plugin.name) ?? []);
+    const wasActive = retired.map((old) => old.plugin.active);
+    for (const old of retired) this.#takeOut(old);
+    try {
+      this.#addRoutes(staged.flatMap((next) => next.routes));
+    } catch (error) {
+      for (const [at, old] of retired.entries()) this.#putBack(old, wasActive[at] === true);
+      restorePrefixes();
+      throw error;
+    }
+    for (const next of staged) {
+      this.#guards.commit(next.plugin.name, next.guards);
+      this.#mounts.set(next.plugin.name, next);
+      next.plugin.active = active;
+    }
+    const names = staged.map((next) => next.plugin.name);
+    this.#options.logger?.debug({ plugins: names, replaced: retired.length }, 'plugin routes mounted');
+  }
+
+  retire(staged: StagedMount): void {
+    if (this.#mounts.get(staged.plugin.name) === staged) {
+      this.#takeOut(staged);
+      this.#prefixes.release(staged.plugin.name);
+    }
+    this.#release(staged.scope);
+  }
+
+  /** Takes a live mount's routes and guards out (the first half of a swap). */
+  #takeOut(mount: Mount): void {
+    mount.plugin.active = false;
+    for (const route of mount.routes) this.#trie.remove(route.method, route.path, route);
+    this.#guards.removeOwner(mount.plugin.name);
+    this.#mounts.delete(mount.plugin.name);
+  }
+
+  /** Puts a mount taken out back as it was (a swap that met a conflict). */
+  #putBack(mount: Mount, active: boolean): void {
+    for (const route of mount.routes) this.#trie.add(route.method, route.path, route);
+    this.#guards.commit(mount.plugin.name, mount.guards);
+    this.#mounts.set(mount.plugin.name, mount);
+    mount.plugin.active = active;
   }
 
   activate(name: string): void {
@@ -139,10 +223,7 @@ class PluginRouteTable implements PluginHttp {
   unmount(name: string): void {
     const mount = this.#mounts.get(name);
     if (mount === undefined) return;
-    mount.plugin.active = false;
-    for (const route of mount.routes) this.#trie.remove(route.method, route.path, route);
-    this.#guards.removeOwner(name);
-    this.#mounts.delete(name);
+    this.#takeOut(mount);
     this.#prefixes.release(name);
     this.#release(mount.scope);
     this.#options.logger?.debug({ plugin: name }, 'plugin routes unmounted');

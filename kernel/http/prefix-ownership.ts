@@ -50,6 +50,38 @@ export class PrefixOwnership {
     this.#claims.set(owner, { prefix: `/${ArrayPrototypeJoin(segments, '/')}`, segments });
   }
 
+  /** Throws as {@link PrefixOwnership.claim} would, and claims nothing. */
+  check(owner: string, prefix: string): void {
+    this.claimAll([{ owner, prefix }])();
+  }
+
+  /**
+   * Claims each owner's prefix, all or none (replacing their earlier claims); returns how to put the earlier claims
+   * back. @throws ModuError `MODU_HTTP_ROUTE_CONFLICT`
+   */
+  claimAll(claims: readonly { readonly owner: string; readonly prefix: string }[]): () => void {
+    const earlier = new SafeMap<string, Claim | undefined>();
+    for (let i = 0; i < claims.length; i++) {
+      const { owner } = claims[i] as { owner: string };
+      if (!earlier.has(owner)) earlier.set(owner, this.#claims.get(owner));
+    }
+    const restore = () =>
+      earlier.forEach((held, owner) => {
+        if (held === undefined) this.release(owner);
+        else this.#claims.set(owner, held);
+      });
+    try {
+      for (let i = 0; i < claims.length; i++) {
+        const { owner, prefix } = claims[i] as { owner: string; prefix: string };
+        this.claim(owner, prefix);
+      }
+    } catch (error) {
+      restore();
+      throw error;
+    }
+    return restore;
+  }
+
   /** Drops `owner`'s claim. */
   release(owner: string): void {
     if (!this.#claims.delete(owner)) return;

@@ -1,14 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger, PluginDefinition } from '../authoring/plugin-definition.js';
-import type { PreparedPlugin } from '../boot/prepare-plugins.js';
+import type { PlannedPlugin } from '../boot/prepare-plugins.js';
 import type { HostConfig } from '../config/host-config-schema.js';
 import { ModuError } from '../errors/modu-error.js';
 import type { HookName } from '../lifecycle/run-hook.js';
 import { realPath } from '../loader/module-gate/module-gate.js';
-import type { PluginPackage } from '../manifest/read-manifest.js';
-import type { PluginRecord } from '../runtime/plugin-record.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
+import type { PluginSnapshot } from '../runtime/plugin-snapshot.js';
 import { runtimeFeatures } from '../runtime-features.js';
 import { isolatedDefinition } from './isolated-definition.js';
 import { IsolatedPlugin } from './isolated-plugin.js';
@@ -23,11 +22,18 @@ export interface IsolationEnvironment {
   /** The folder under which each isolated plugin granted `node:fs` gets its data folder. */
   readonly dataDir: string;
   readonly logger: Logger;
-  readonly timeoutOf: (record: PluginRecord, hook: HookName) => number;
-  /** The plugin's process went down (its routes answer 503), came back up, or stays down (plugin failed). */
-  readonly onDown: (record: PluginRecord) => void;
-  readonly onUp: (record: PluginRecord) => void;
-  readonly onFailed: (record: PluginRecord, error: ModuError) => void;
+  readonly timeoutOf: (name: string, hook: HookName) => number;
+  /** The serving process of a plugin went down (its routes answer 503), came back up, or stays down (failed). */
+  readonly onDown: (name: string) => void;
+  readonly onUp: (name: string) => void;
+  readonly onFailed: (name: string, error: ModuError) => void;
+}
+
+/** One generation's process, and the host-side runtime its calls to dependencies resolve in once it loaded. */
+interface PluginProcess {
+  readonly name: string;
+  readonly plugin: IsolatedPlugin;
+  runtime: PluginRuntime | undefined;
 }
 
 function invalidCall(request: CallRequest, why: string): ModuError {
@@ -38,12 +44,15 @@ function invalidCall(request: CallRequest, why: string): ModuError {
 
 /**
  * The process tier of a host: which plugins run in their own process (`isolation` and `limits`, top level then
- * `plugins.<name>`), and each one's supervisor. The lifecycle asks it for an isolated plugin's definition instead of
- * importing the code, and tells it when the plugin loads, serves and is released.
+ * `plugins.<name>`), and a supervisor per generation. The lifecycle asks it for an isolated plugin's definition
+ * instead of importing the code, and tells it when that generation loads, serves and is released. A reload starts
+ * the new generation's process beside the serving one; only the serving process's ups and downs reach the routes.
  */
 export class PluginIsolation {
   readonly #env: IsolationEnvironment;
-  readonly #plugins = new Map<PluginRecord, IsolatedPlugin>();
+  /** By the stand-in definition each generation's process answered with. */
+  readonly #processes = new Map<PluginDefinition, PluginProcess>();
+  readonly #serving = new Map<string, IsolatedPlugin>();
 
   constructor(env: IsolationEnvironment) {
     this.#env = env;
@@ -60,90 +69,108 @@ export class PluginIsolation {
   }
 
   /**
-   * Starts the plugin's process, imports and stages it there, and returns the host's stand-in definition.
+   * Starts a process for the plugin, imports and stages it there, and returns the host's stand-in definition.
    * @throws ModuError `MODU_ISOLATION_START_FAILED`, and the child's loader errors with their codes
    */
   async definitionOf(
-    record: PluginRecord,
-    prepared: PreparedPlugin,
+    planned: PlannedPlugin,
     code: Pick<InitRequest, 'generation' | 'scan'>,
   ): Promise<PluginDefinition> {
-    const { listing: _listing, ...pkg } = record.pkg as PluginPackage;
+    const { listing: _listing, ...pkg } = planned.pkg;
+    const { granted, config } = planned.prepared;
+    const name = pkg.manifest.name;
     const root = realPath(pkg.root);
-    const dataDir = join(this.#env.dataDir, pkg.manifest.name.replace('/', '__'));
-    if (prepared.granted.includes('node:fs')) await mkdir(dataDir, { recursive: true });
-    const limits = this.limitsOf(record.name);
-    const features = runtimeFeatures();
+    const dataDir = join(this.#env.dataDir, name.replace('/', '__'));
+    if (granted.includes('node:fs')) await mkdir(dataDir, { recursive: true });
+    const limits = this.limitsOf(name);
     const permissions = processPermissions({
       root,
-      granted: prepared.granted,
+      granted,
       dataDir,
       memoryMb: limits.memoryMb,
-      features,
+      features: runtimeFeatures(),
     });
+    const serving = (plugin: IsolatedPlugin) => this.#serving.get(name) === plugin;
+    let entry: PluginProcess | undefined;
     const plugin = new IsolatedPlugin({
-      init: {
-        pkg: { ...pkg, root, entry: join(root, pkg.entry.slice(pkg.root.length)) },
-        config: prepared.config,
-        granted: prepared.granted,
-        ...code,
-      },
+      init: { pkg: { ...pkg, root, entry: join(root, pkg.entry.slice(pkg.root.length)) }, config, granted, ...code },
       limits,
       permissions,
-      logger: this.#env.logger.child({ plugin: record.name }),
-      timeoutOf: (hook) => this.#env.timeoutOf(record, hook),
-      hostCall: (request) => this.#hostCall(record, request),
-      onDown: () => this.#env.onDown(record),
-      onUp: () => this.#env.onUp(record),
-      onFailed: (error) => this.#env.onFailed(record, error),
+      logger: this.#env.logger.child({ plugin: name }),
+      timeoutOf: (hook) => this.#env.timeoutOf(name, hook),
+      hostCall: (request) => this.#hostCall(name, entry?.runtime, request),
+      onDown: () => serving(plugin) && this.#env.onDown(name),
+      onUp: () => serving(plugin) && this.#env.onUp(name),
+      onFailed: (error) => serving(plugin) && this.#env.onFailed(name, error),
     });
-    this.#plugins.set(record, plugin);
-    record.isolation = () => plugin.report();
+    entry = { name, plugin, runtime: undefined };
+    let definition: PluginDefinition;
     try {
-      return isolatedDefinition(plugin, await plugin.start());
+      definition = isolatedDefinition(plugin, await plugin.start());
     } catch (error) {
-      await this.end(record);
+      await plugin.end(this.#env.timeoutOf(name, 'onUnload'));
       throw error;
     }
+    this.#processes.set(definition, entry);
+    return definition;
   }
 
-  /** Loads an isolated plugin in its process with the exported services of the dependencies it may see. */
-  async load(record: PluginRecord, runtime: PluginRuntime, runtimeOf: (name: string) => PluginRuntime | undefined) {
-    const plugin = this.#plugins.get(record);
-    if (plugin === undefined) return;
+  /** Loads an isolated generation in its process with the exported services of the dependencies it may see. */
+  async load(runtime: PluginRuntime, runtimeOf: (name: string) => PluginRuntime | undefined): Promise<void> {
+    const entry = this.#processes.get(runtime.definition);
+    if (entry === undefined) return;
+    entry.runtime = runtime;
     const dependencies = [...runtime.dependencies].flatMap((name) => {
       const owner = runtimeOf(name);
       return owner === undefined ? [] : [{ name, services: owner.manifest.exports?.services ?? [] }];
     });
-    await plugin.load({ dependencies });
+    await entry.plugin.load({ dependencies });
   }
 
-  /** The plugin started: a crash from now on restarts its process. */
-  serving(record: PluginRecord): void {
-    this.#plugins.get(record)?.serving();
+  /** The generation serves: its process's crashes restart it and reach the plugin's routes from now on. */
+  serving(runtime: PluginRuntime): void {
+    const entry = this.#processes.get(runtime.definition);
+    if (entry === undefined) return;
+    this.#serving.set(entry.name, entry.plugin);
+    entry.plugin.serving();
   }
 
-  /** Ends the plugin's process, if it has one (SIGKILL after its onUnload deadline). */
-  async end(record: PluginRecord): Promise<void> {
-    const plugin = this.#plugins.get(record);
-    if (plugin === undefined) return;
-    this.#plugins.delete(record);
-    await plugin.end(this.#env.timeoutOf(record, 'onUnload'));
+  /** Ends a generation's process, if it has one (SIGKILL after its onUnload deadline). */
+  async end(definition: PluginDefinition): Promise<void> {
+    const entry = this.#processes.get(definition);
+    if (entry === undefined) return;
+    this.#processes.delete(definition);
+    if (this.#serving.get(entry.name) === entry.plugin) this.#serving.delete(entry.name);
+    await entry.plugin.end(this.#env.timeoutOf(entry.name, 'onUnload'));
+  }
+
+  /** Ends the processes of `name` whose generation never loaded (its load failed, or it was skipped). */
+  async endUnloaded(name: string): Promise<void> {
+    const unloaded = [...this.#processes].filter(([, entry]) => entry.name === name && entry.runtime === undefined);
+    await Promise.all(unloaded.map(([definition]) => this.end(definition)));
+  }
+
+  /** Adds to each snapshot of a plugin served from a process the process's report (pid, restarts, permissions). */
+  annotate(snapshots: PluginSnapshot[]): PluginSnapshot[] {
+    if (this.#serving.size === 0) return snapshots;
+    return snapshots.map((snapshot) => {
+      const plugin = this.#serving.get(snapshot.name);
+      return plugin === undefined ? snapshot : { ...snapshot, isolation: plugin.report() };
+    });
   }
 
   /**
    * A call from the plugin's process to a dependency's service: resolved in the plugin's host-side container, so only
    * what the host lets it see (declared dependencies' exported services) is reachable.
    */
-  async #hostCall(record: PluginRecord, request: CallRequest): Promise<unknown> {
-    const runtime = record.runtime;
-    if (runtime === undefined) throw invalidCall(request, `plugin '${record.name}' is not loaded`);
+  async #hostCall(name: string, runtime: PluginRuntime | undefined, request: CallRequest): Promise<unknown> {
+    if (runtime === undefined) throw invalidCall(request, `plugin '${name}' is not loaded`);
     if (typeof request.token !== 'string' || !isCallableName(request.method))
       throw invalidCall(request, 'not a method name');
-    if (request.token.startsWith(`${record.name}/`)) throw invalidCall(request, 'its own services live in its process');
+    if (request.token.startsWith(`${name}/`)) throw invalidCall(request, 'its own services live in its process');
     const service = (await runtime.context.useAsync(request.token)) as Record<string, unknown>;
     const method = service[request.method];
     if (typeof method !== 'function') throw invalidCall(request, 'no such method');
-    return await method.apply(service, request.args as unknown[]);
+    return await Reflect.apply(method, service, request.args as unknown[]);
   }
 }

@@ -1,231 +1,185 @@
 import { createHash } from 'node:crypto';
-import type { PluginContext, PluginDefinition } from '../authoring/plugin-definition.js';
-import type { PreparedPlugin } from '../boot/prepare-plugins.js';
-import type { PluginHttp } from '../http/plugin-http.js';
+import type { PluginDefinition } from '../authoring/plugin-definition.js';
+import type { PlannedPlugin } from '../boot/prepare-plugins.js';
+import type { PluginHttp, StagedMount } from '../http/plugin-http.js';
 import type { PluginIsolation } from '../isolation/plugin-isolation.js';
-import {
-  importPlugin,
-  type LoadEnvironment,
-  type LoadedPlugin,
-  loadPlugin,
-  type StagedPlugin,
-  stagePlugin,
-} from '../loader/load-plugin.js';
+import { importPlugin, type LoadEnvironment, loadPlugin, stagePlugin } from '../loader/load-plugin.js';
+import type { PluginManifest } from '../manifest/manifest-schema.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
-import type { PluginRecord } from '../runtime/plugin-record.js';
-import type { PluginTable } from '../runtime/plugin-table.js';
+import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import type { ScanReport } from '../scanner/scan-types.js';
 import { type HookName, runHook } from './run-hook.js';
 
-/** What the lifecycle needs beyond loading: the table, the HTTP layer, the code check, and each plugin's inputs. */
+/** What the lifecycle needs beyond loading: the HTTP layer, the code check, and each plugin's timeouts. */
 export interface LifecycleEnvironment extends LoadEnvironment {
-  readonly table: PluginTable;
   readonly http: PluginHttp;
   /** Scans a plugin's code and checks its capabilities; throws to reject the plugin. */
   readonly checkCode: (pkg: PluginPackage, granted: readonly string[]) => Promise<ScanReport>;
-  readonly timeoutOf: (record: PluginRecord, hook: HookName) => number;
+  readonly timeoutOf: (name: string, manifest: PluginManifest | undefined, hook: HookName) => number;
   readonly blockedBy: (name: string) => readonly string[];
-  /** The process tier: isolated plugins' code runs in their own processes, never imported here. */
+  /** The process tier: an isolated plugin's code runs in a process of its own, never imported here. */
   readonly isolation: PluginIsolation;
 }
 
 /**
- * The four steps of one plugin's life, each a state change on the table: load (code, container,
- * `onLoad`, routes and guards), start (`onStart`, routes on), stop (routes off, drain, `onStop`) and unload
- * (`onUnload`, routes, container, ownership and code released). A step that fails leaves nothing
- * of the plugin claimed and marks it failed with the phase and the error.
+ * One generation of a plugin: one reading of its folder, loaded. Its services live in its own container, its
+ * routes and guards are staged until swapped in; a reload builds a new generation beside the live one.
+ */
+export interface Generation {
+  readonly name: string;
+  readonly pkg: PluginPackage;
+  readonly runtime: PluginRuntime;
+  readonly mount: StagedMount;
+  /** Disposes its container's instances and releases its tokens; resolves to the errors met. */
+  readonly dispose: () => Promise<unknown[]>;
+}
+
+/**
+ * A plugin's checked code: its generation, and its definition being obtained (import errors surface when the
+ * load awaits it, in the load phase).
+ */
+export interface ObtainedCode extends CheckedCode {
+  readonly definition: Promise<PluginDefinition>;
+}
+
+/** A plugin's code once its scan passed: its generation, and the files the scan approved (what may load). */
+export interface CheckedCode {
+  readonly generation: string;
+  readonly scan: Pick<ScanReport, 'approved' | 'contentHash'>;
+}
+
+/** The runtime a generation being built wires each dependency to: the live one, or one staged with it. */
+export type RuntimeView = (name: string) => PluginRuntime | undefined;
+
+/**
+ * The steps of one plugin generation's life, each undone on failure: check code, obtain definition, bind, load
+ * (`onLoad`, routes staged), start (`onStart`), retire (routes off, drain, `onStop`), unload (`onUnload`) and
+ * release. Scheduling and states are the pipeline's; this class never touches the table.
  */
 export class PluginLifecycle {
   readonly #env: LifecycleEnvironment;
-  readonly #loaded = new Map<string, LoadedPlugin>();
-  /**
-   * Code checked, imported and staged ahead of the load waves, awaiting its plugin's turn; by record, which each
-   * discovery makes afresh, so that code read for one discovery is never used for a later one.
-   */
-  readonly #imports = new WeakMap<PluginRecord, { checked: Promise<unknown>; staged: Promise<StagedPlugin> }>();
-  /** Admissions to the module gate awaiting their plugin's import, by record likewise. */
-  readonly #admissions = new WeakMap<PluginRecord, Promise<void>>();
 
   constructor(env: LifecycleEnvironment) {
     this.#env = env;
   }
 
-  #hook(record: PluginRecord, hook: HookName, context: PluginContext) {
-    const definition = record.runtime?.definition;
+  /** Every hook of every plugin runs here: under its timeout, naming whom a timeout blocks. */
+  runHook(runtime: PluginRuntime, hook: HookName): Promise<void> {
     const run = {
-      plugin: record.name,
+      plugin: runtime.name,
       hook,
-      timeoutMs: this.#env.timeoutOf(record, hook),
-      blocks: this.#env.blockedBy(record.name),
+      timeoutMs: this.#env.timeoutOf(runtime.name, runtime.manifest, hook),
+      blocks: this.#env.blockedBy(runtime.name),
     };
-    return runHook(definition?.[hook], context, run);
+    return runHook(runtime.definition[hook], runtime.context, run);
   }
 
   /**
-   * Admits a plugin's folder to the module gate with its grants, once, ahead of its check and import: admission runs
-   * no code, and the gate sends the admissions of one tick (a whole boot) to its hooks thread as one message.
+   * Scans the plugin's code and checks its capabilities; resolves to its generation: the content hash (with the
+   * grants). An ES module whose files changed is imported afresh, unchanged code keeps its module instance (Node
+   * never frees ES modules, so importing unchanged code again would only grow the heap).
    */
-  admit(record: PluginRecord, prepared: PreparedPlugin): Promise<void> {
-    let admitted = this.#admissions.get(record);
-    if (admitted === undefined) {
-      admitted = this.#env.code.admit({ name: record.name, root: record.root, granted: prepared.granted });
-      this.#admissions.set(record, admitted);
+  async checkCode({ pkg, prepared }: PlannedPlugin): Promise<CheckedCode> {
+    const report = await this.#env.checkCode(pkg, prepared.granted);
+    const generation = createHash('sha256')
+      .update(report.contentHash)
+      .update(prepared.granted.join('\n'))
+      .digest('hex');
+    return { generation, scan: { approved: report.approved ?? {}, contentHash: report.contentHash } };
+  }
+
+  /**
+   * Obtains a plugin's definition from its checked package: admits its folder to the module gate with its grants
+   * and imports its entry as `generation` or, for a plugin of the process tier, starts its process, which does so. `replacing` is true when a live generation of the same folder runs
+   * (a reload): its CommonJS modules are evicted first, so that require() reads the files again.
+   */
+  async obtainDefinition(planned: PlannedPlugin, checked: CheckedCode, replacing: boolean): Promise<PluginDefinition> {
+    const { pkg, prepared } = planned;
+    const { code, isolation } = this.#env;
+    if (isolation.tierOf(pkg.manifest.name) === 'process') return isolation.definitionOf(planned, checked);
+    const { generation } = checked;
+    if (replacing) await code.release(pkg.root);
+    await code.admit({ name: pkg.manifest.name, root: pkg.root, granted: prepared.granted });
+    return importPlugin({ pkg, generation }, code);
+  }
+
+  /** Checks a plugin's code and obtains its definition: the steps of a plugin that need no other plugin. */
+  async obtain(planned: PlannedPlugin, view: RuntimeView): Promise<ObtainedCode> {
+    const checked = await this.checkCode(planned);
+    const replacing = view(planned.pkg.manifest.name)?.root === planned.pkg.root;
+    const definition = this.obtainDefinition(planned, checked, replacing);
+    definition.catch(() => undefined); // awaited by build, or dropped with a plugin that is skipped
+    return { ...checked, definition };
+  }
+
+  /**
+   * Builds a generation from obtained code: its own services bound, its dependencies wired through `view`,
+   * `onLoad` run, and its routes and guards staged (beside those in `alongside`). Nothing of it is in service;
+   * on failure nothing of it is left.
+   */
+  async build(planned: PlannedPlugin, code: ObtainedCode, view: RuntimeView, alongside: readonly StagedMount[]) {
+    const { pkg, prepared } = planned;
+    const definition = await code.definition;
+    const { isolation } = this.#env;
+    const request = { pkg, config: prepared.config, granted: prepared.granted };
+    const env = { ...this.#env, runtimeOf: view };
+    let loaded: Awaited<ReturnType<typeof loadPlugin>>;
+    try {
+      loaded = await loadPlugin(await stagePlugin(request, definition, env), env);
+    } catch (error) {
+      await isolation.end(definition);
+      throw error;
     }
-    return admitted;
+    const { runtime } = loaded;
+    try {
+      await isolation.load(runtime, view);
+      await this.runHook(runtime, 'onLoad');
+      const mount = await this.#env.http.stage(runtime, alongside);
+      return { name: runtime.name, pkg, runtime, mount, dispose: loaded.dispose } satisfies Generation;
+    } catch (error) {
+      await loaded.dispose();
+      await isolation.end(definition);
+      throw error;
+    }
   }
 
-  /**
-   * Checks a plugin's code (scan and capabilities), imports it and stages it (its own services bound in its own
-   * container, see stagePlugin), ahead of its load: none of this needs another plugin, so the boot overlaps it with
-   * the waves, and `load` picks the result up. The code is imported only once its check passed. The code's content
-   * hash (with its grants) is its generation: an ES module whose files changed is imported afresh, unchanged code
-   * keeps its module instance (Node never frees ES modules, so importing unchanged code again would only grow the
-   * heap).
-   */
-  stage(record: PluginRecord, prepared: PreparedPlugin): Promise<StagedPlugin> {
-    return this.#checkAndStage(record, prepared).staged;
+  /** Takes a plugin folder's grants back from the module gate (and evicts its CommonJS modules): code that never went live. */
+  async releaseCode(pkg: PluginPackage): Promise<void> {
+    await this.#env.isolation.endUnloaded(pkg.manifest.name);
+    await this.#env.code.release(pkg.root);
   }
 
-  #checkAndStage(record: PluginRecord, prepared: PreparedPlugin) {
-    const known = this.#imports.get(record);
-    if (known !== undefined) return known;
-    const pkg = record.pkg as PluginPackage;
-    const checked = this.#env.table.timed(record, 'validate', async () => {
-      const report = await this.#env.checkCode(pkg, prepared.granted);
-      // Grants are part of the version: a module evaluated under other grants is not reused.
-      const generation = createHash('sha256')
-        .update(`${report.contentHash}\n${prepared.granted.join(',')}`)
-        .digest('hex')
-        .slice(0, 16);
-      return { generation, scan: { approved: report.approved ?? {}, contentHash: report.contentHash } };
-    });
-    const staged = checked.then(async ({ generation, scan }) => {
-      const isolation = this.#env.isolation;
-      let definition: PluginDefinition;
-      if (isolation.tierOf(record.name) === 'process') {
-        definition = await isolation.definitionOf(record, prepared, { generation, scan });
-      } else {
-        await this.admit(record, prepared);
-        definition = await importPlugin({ pkg, generation }, this.#env.code);
-      }
-      return stagePlugin({ pkg, config: prepared.config, granted: prepared.granted }, definition, this.#env);
-    });
-    // Both are observed when the plugin's turn comes, or dropped with `discard`.
-    checked.catch(() => {});
-    staged.catch(() => {});
-    const entry = { checked, staged };
-    this.#imports.set(record, entry);
-    return entry;
-  }
-
-  /** Drops the code imported and staged for a plugin that will not load after all (a dependency failed). */
-  async discard(record: PluginRecord): Promise<void> {
-    const staged = this.#imports.get(record)?.staged;
-    if (!this.#forget(record)) return;
-    await staged?.then(
-      (plugin) => plugin.container.dispose(),
-      () => undefined,
+  /** Puts built generations' routes and guards in service in one step (see PluginHttp.swap). */
+  swapIn(generations: readonly Generation[], active: boolean): void {
+    this.#env.http.swap(
+      generations.map((generation) => generation.mount),
+      active,
     );
-    await this.#env.isolation.end(record);
-    await this.#env.code.release(record.root);
+    if (active) for (const generation of generations) this.#env.isolation.serving(generation.runtime);
   }
 
-  /** Forgets the admission and the code staged ahead for a plugin; true when there was any. */
-  #forget(record: PluginRecord): boolean {
-    const admitted = this.#admissions.delete(record);
-    return this.#imports.delete(record) || admitted;
+  /** Turns a started generation's routes on (a process-tier generation's process is then restarted on a crash). */
+  serve(generation: Generation): void {
+    generation.mount.plugin.active = true;
+    this.#env.isolation.serving(generation.runtime);
   }
 
-  /** Loads a plugin; resolves to false (plugin marked failed) when any part of loading fails. */
-  async load(record: PluginRecord, prepared: PreparedPlugin): Promise<boolean> {
-    const { table, http } = this.#env;
-    const pkg = record.pkg;
-    if (pkg === undefined) return false;
-    const code = this.#checkAndStage(record, prepared);
-    try {
-      await code.checked;
-    } catch (error) {
-      await this.discard(record);
-      table.fail(record, 'validate', error);
-      return false;
-    }
-    table.transition(record, 'loading');
-    try {
-      await table.timed(record, 'load', async () => {
-        const staged = await code.staged;
-        this.#forget(record);
-        const loaded = await loadPlugin(staged, this.#env);
-        record.runtime = loaded.runtime;
-        this.#loaded.set(record.name, loaded);
-        await this.#env.isolation.load(record, loaded.runtime, this.#env.runtimeOf);
-        await this.#hook(record, 'onLoad', loaded.runtime.context);
-        await http.mount(loaded.runtime);
-      });
-    } catch (error) {
-      this.#forget(record);
-      await this.#release(record);
-      table.fail(record, 'load', error);
-      return false;
-    }
-    table.transition(record, 'loaded');
-    return true;
+  /** Turns a live generation's routes off, waits for its requests in flight, runs `onStop`; resolves to its error. */
+  async retire(generation: Generation, drainMs: number): Promise<unknown> {
+    generation.mount.plugin.active = false;
+    await generation.mount.plugin.drain(drainMs);
+    return this.runHook(generation.runtime, 'onStop').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
   }
 
-  /** Runs `onStart` and turns the plugin's routes on; false (plugin failed and released) on error. */
-  async start(record: PluginRecord): Promise<boolean> {
-    const { table, http } = this.#env;
-    const runtime = record.runtime;
-    if (runtime === undefined) return false;
-    table.transition(record, 'starting');
-    try {
-      await table.timed(record, 'start', () => this.#hook(record, 'onStart', runtime.context));
-    } catch (error) {
-      await this.#release(record);
-      table.fail(record, 'start', error);
-      return false;
-    }
-    http.activate(record.name);
-    this.#env.isolation.serving(record);
-    table.transition(record, 'started');
-    return true;
-  }
-
-  /** Turns routes off, waits for requests in flight, runs `onStop`; resolves to the error, if any. */
-  async stop(record: PluginRecord, drainMs: number): Promise<unknown> {
-    const { table, http } = this.#env;
-    const runtime = record.runtime;
-    if (runtime === undefined || record.state !== 'started') return undefined;
-    table.transition(record, 'stopping');
-    http.deactivate(record.name);
-    let failure: unknown;
-    await table.timed(record, 'stop', async () => {
-      await http.drain(record.name, drainMs);
-      await this.#hook(record, 'onStop', runtime.context).catch((error: unknown) => {
-        failure = error;
-      });
-    });
-    table.transition(record, 'stopped');
-    return failure;
-  }
-
-  /** Runs `onUnload` and releases everything the plugin holds; resolves to the errors met. */
-  async unload(record: PluginRecord): Promise<unknown[]> {
-    const { table } = this.#env;
-    const runtime = record.runtime;
-    if (runtime === undefined) return [];
-    table.transition(record, 'unloading');
-    const errors: unknown[] = [];
-    await table.timed(record, 'unload', async () => {
-      await this.#hook(record, 'onUnload', runtime.context).catch((error: unknown) => errors.push(error));
-      errors.push(...(await this.#release(record)));
-    });
-    table.transition(record, 'unloaded');
-    return errors;
-  }
-
-  /** Removes routes, disposes the container, releases tokens and code: everything, whatever fails. */
-  async #release(record: PluginRecord): Promise<unknown[]> {
-    const { http, ownership, code } = this.#env;
+  /**
+   * Runs `onUnload` (when `hook`) and releases everything the generation holds: routes (only while they are its
+   * own), container, tokens and, with `releaseCode`, its folder's code. Resolves to the errors met.
+   */
+  async unload(generation: Generation, options: { hook: boolean; releaseCode: boolean }): Promise<unknown[]> {
+    const { http, code } = this.#env;
     const errors: unknown[] = [];
     const attempt = async (step: () => unknown) => {
       try {
@@ -234,14 +188,11 @@ export class PluginLifecycle {
         errors.push(error);
       }
     };
-    await attempt(() => http.unmount(record.name));
-    await attempt(() => this.#env.isolation.end(record));
-    const loaded = this.#loaded.get(record.name);
-    this.#loaded.delete(record.name);
-    if (loaded) errors.push(...(await loaded.dispose()));
-    await attempt(() => ownership.release(record.name));
-    await attempt(() => code.release(record.root));
-    record.runtime = undefined;
+    if (options.hook) await attempt(() => this.runHook(generation.runtime, 'onUnload'));
+    await attempt(() => http.retire(generation.mount));
+    errors.push(...(await generation.dispose()));
+    await attempt(() => this.#env.isolation.end(generation.runtime.definition));
+    if (options.releaseCode) await attempt(() => code.release(generation.pkg.root));
     return errors;
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '../authoring/plugin-definition.js';
 import { PluginContainer, type ServiceImport } from '../container/plugin-container.js';
 import { type PluginService, pluginServices } from '../container/plugin-services.js';
-import type { ServiceOwnership } from '../container/service-ownership.js';
+import type { ServiceClaim, ServiceOwnership } from '../container/service-ownership.js';
 import { ModuError } from '../errors/modu-error.js';
 import { contextFacade } from '../facades/context-facade.js';
 import { loggerFacade } from '../facades/logger-facade.js';
@@ -43,7 +43,7 @@ export interface ImportRequest extends Pick<LoadRequest, 'pkg'> {
 /** A plugin whose code is in: its runtime, and how to dispose what its container created. */
 export interface LoadedPlugin {
   readonly runtime: PluginRuntime;
-  /** Disposes the container's instances and bindings; resolves to the errors met, if any. */
+  /** Disposes the container's instances and bindings and releases its tokens; resolves to the errors met. */
   readonly dispose: () => Promise<unknown[]>;
 }
 
@@ -180,8 +180,9 @@ export async function loadPlugin(staged: StagedPlugin, env: LoadEnvironment): Pr
   const { pkg } = request;
   const { name, version } = pkg.manifest;
   const dependencies = visibleDependencies(pkg, env);
+  let claim: ServiceClaim;
   try {
-    env.ownership.claim(
+    claim = env.ownership.claim(
       name,
       services.map((s) => s.token),
     );
@@ -194,7 +195,7 @@ export async function loadPlugin(staged: StagedPlugin, env: LoadEnvironment): Pr
     await container.instantiate(services);
   } catch (error) {
     await container.dispose();
-    env.ownership.release(name);
+    env.ownership.release(claim);
     throw error;
   }
   const runtime: PluginRuntime = {
@@ -208,5 +209,10 @@ export async function loadPlugin(staged: StagedPlugin, env: LoadEnvironment): Pr
     context,
     dependencies,
   };
-  return { runtime, dispose: () => container.dispose() };
+  const dispose = async () => {
+    const errors = await container.dispose();
+    env.ownership.release(claim);
+    return errors;
+  };
+  return { runtime, dispose };
 }

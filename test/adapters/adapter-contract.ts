@@ -69,8 +69,18 @@ export function adapterContract(adapter: string, serve: Serve): void {
       }
       const control = {
         snapshot: () => snapshotOf(http, ['auth', 'users', 'flaky']),
-        reload: async (name: string) => void calls.push(`reload ${name}`),
-        unload: async (name: string) => void calls.push(`unload ${name}`),
+        reload: async (name: string) => {
+          calls.push(`reload ${name}`);
+          return [];
+        },
+        unload: async (name: string) => {
+          calls.push(`unload ${name}`);
+          return [];
+        },
+        load: async (name: string) => {
+          calls.push(`load ${name}`);
+          return { name, version: '1.0.0', root: '/p', state: 'started' as const, durations: {}, required: false };
+        },
       };
       const endpoints = hostEndpoints(control, { adminToken: ADMIN, metrics: [http.metrics] });
       const broken: NeutralHandler = async (request) => {

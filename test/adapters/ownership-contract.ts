@@ -134,7 +134,12 @@ export function ownershipContract(adapter: string, serve: Serve): void {
         http.activate(spec.name);
       }
       const endpoints = hostEndpoints(
-        { snapshot: () => [], reload: async () => {}, unload: async () => {} },
+        {
+          snapshot: () => [],
+          reload: async () => [],
+          unload: async () => [],
+          load: () => Promise.reject(new Error('no admin writes in this suite')),
+        },
         {
           metrics: [http.metrics],
         },

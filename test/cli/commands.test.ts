@@ -28,6 +28,7 @@ const READS = [
 const OTHERS = [
   'channel rollback',
   'deploy',
+  'dev',
   'install',
   'pack',
   'registry deprecate',

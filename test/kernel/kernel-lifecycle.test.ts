@@ -93,7 +93,7 @@ describe('Kernel lifecycle', () => {
   });
 
   describe('reload()', () => {
-    it('loads the new code of the plugin and restarts its dependents, without touching others', async () => {
+    it('starts new generations of the plugin and its dependents beside the old ones, then retires the old ones', async () => {
       await writePlugin(dir, 'other', tracedPlugin('other'));
       await kernel.start();
       await writePlugin(dir, 'base', tracedPlugin('base', { label: 'v2' }));
@@ -105,39 +105,63 @@ describe('Kernel lifecycle', () => {
         ['top', 'started'],
       ]);
       expect(globalThis.moduTestEvents).to.deep.equal([
-        'top:onStop',
-        'mid:onStop',
-        'base:onStop',
-        'top:onUnload',
-        'top:dispose',
-        'mid:onUnload',
-        'mid:dispose',
-        'base:onUnload',
-        'base:dispose',
         'base:onLoad',
         'mid:onLoad',
         'top:onLoad',
         'base:onStart',
         'mid:onStart',
         'top:onStart',
+        'top:onStop',
+        'top:onUnload',
+        'top:dispose',
+        'mid:onStop',
+        'mid:onUnload',
+        'mid:dispose',
+        'base:onStop',
+        'base:onUnload',
+        'base:dispose',
       ]);
       expect(kernel.snapshot().find((p) => p.name === 'other')?.state).to.equal('started');
       expect(globalThis.moduTestLabels.base).to.equal('v2');
     });
 
-    it('marks the plugin failed and its dependents skipped when the new code is broken', async () => {
-      await kernel.start();
-      await writeFile(join(dir, 'base', 'index.js'), "throw new Error('half-written file');");
-      const snapshots = await kernel.reload('base');
-      expect(snapshots.map((s) => [s.name, s.state])).to.deep.equal([
-        ['base', 'failed'],
-        ['mid', 'skipped'],
-        ['top', 'skipped'],
-      ]);
-      await writePlugin(dir, 'base', tracedPlugin('base'));
-      await kernel.reload('base').catch(() => undefined);
-      expect((await kernel.load('base')).state).to.equal('started');
-    });
+    for (const [broken, files] of [
+      ['a syntax error', { 'index.js': 'export default definePlugin({' }],
+      [
+        'a failing onLoad',
+        {
+          'index.js':
+            "import { definePlugin } from 'modu';\nexport default definePlugin({ onLoad() { throw new Error('no db'); } });",
+        },
+      ],
+      [
+        'a failing onStart',
+        {
+          'index.js':
+            "import { definePlugin } from 'modu';\nexport default definePlugin({ services: { Value: { value: { label: 'v3', deps: [] } } }, onStart() { throw new Error('no port'); } });",
+        },
+      ],
+      ['a bad manifest', { 'plugin.yaml': 'name: base\nversion: one\n' }],
+    ] as const) {
+      it(`keeps the old generations serving when the new code has ${broken}, and reloads once it is fixed`, async () => {
+        await kernel.start();
+        for (const [file, text] of Object.entries(files)) await writeFile(join(dir, 'base', file), text);
+        globalThis.moduTestEvents = [];
+        const error = await kernel.reload('base').catch((e: unknown) => e);
+        expect(ModuError.is(error) && error.code).to.equal('MODU_LIFECYCLE_RELOAD_FAILED');
+        expect(ModuError.is(error) && error.details.failed).to.equal('base');
+        expect(kernel.snapshot().map((s) => [s.name, s.state])).to.deep.equal([
+          ['base', 'started'],
+          ['mid', 'started'],
+          ['top', 'started'],
+        ]);
+        // The old generations never stopped (new ones built and undone dispose only their own services).
+        expect(globalThis.moduTestEvents.filter((e) => e.endsWith('onStop'))).to.deep.equal([]);
+        await writePlugin(dir, 'base', tracedPlugin('base', { label: 'v2' }));
+        expect((await kernel.reload('base')).map((s) => s.state)).to.deep.equal(['started', 'started', 'started']);
+        expect(globalThis.moduTestLabels.base).to.equal('v2');
+      });
+    }
 
     it('rejects a plugin that is not loaded with MODU_LOADER_NOT_LOADED', async () => {
       await kernel.start();

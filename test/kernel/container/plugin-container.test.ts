@@ -101,15 +101,26 @@ export default definePlugin({ services: { 'store/Public': { value: 1 } } });`,
 describe('ServiceOwnership', () => {
   it('refuses a token owned by another plugin, naming both, and releases exactly what an owner claimed', () => {
     const ownership = new ServiceOwnership();
-    ownership.claim('auth', ['auth/Tokens', 'auth/Keys']);
+    const auth = ownership.claim('auth', ['auth/Tokens', 'auth/Keys']);
     expect(() => ownership.claim('evil', ['evil/X', 'auth/Tokens'])).to.throw(
       ModuError,
       'evil cannot bind auth/Tokens: it is owned by auth',
     );
     expect(ownership.ownerOf('evil/X')).to.equal(undefined);
     ownership.claim('authz', ['authz/Tokens']);
-    ownership.release('auth');
+    ownership.release(auth);
     expect(ownership.ownerOf('auth/Tokens')).to.equal(undefined);
     expect(ownership.ownerOf('authz/Tokens')).to.equal('authz');
+  });
+
+  it('lets a staged generation claim its plugin’s tokens beside the live one, and keeps them when the live one goes', () => {
+    const ownership = new ServiceOwnership();
+    const live = ownership.claim('auth', ['auth/Tokens']);
+    const staged = ownership.claim('auth', ['auth/Tokens', 'auth/Keys']);
+    ownership.release(live);
+    expect(ownership.ownerOf('auth/Tokens')).to.equal('auth');
+    ownership.release(staged);
+    expect(ownership.ownerOf('auth/Tokens')).to.equal(undefined);
+    expect(ownership.ownerOf('auth/Keys')).to.equal(undefined);
   });
 });

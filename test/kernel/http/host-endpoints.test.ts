@@ -14,7 +14,12 @@ const snapshots: PluginSnapshot[] = [
     failure: { phase: 'start', error: { code: 'MODU_LIFECYCLE_TIMEOUT', message: 'onStart timed out' } },
   },
 ];
-const control = { snapshot: () => snapshots, reload: async () => undefined, unload: async () => undefined };
+const control = {
+  snapshot: () => snapshots,
+  reload: async () => [],
+  unload: async () => [],
+  load: async () => snapshots[0] as PluginSnapshot,
+};
 
 describe('hostEndpoints()', () => {
   describe('when a plugin is not started', () => {

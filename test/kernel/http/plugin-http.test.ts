@@ -197,6 +197,43 @@ describe('createPluginHttp()', () => {
     });
   });
 
+  describe('stage(), swap() and retire()', () => {
+    const answering = (label: string, path = '/x'): RouteDefinition => ({
+      method: 'GET',
+      path,
+      handler: () => ({ label }),
+    });
+    it('serves a staged generation only once swapped in, in one step that also retires the old routes', async () => {
+      await mount({ name: 'p', definition: definePlugin({ routes: [answering('v1'), answering('v1', '/old')] }) });
+      http.activate('p');
+      const next = await http.stage(
+        host.runtime({ name: 'p', definition: definePlugin({ routes: [answering('v2')] }) }),
+      );
+      expect((await call('GET', '/p/x'))?.body).to.equal('{"label":"v1"}');
+      http.swap([next], true);
+      expect((await call('GET', '/p/x'))?.body).to.equal('{"label":"v2"}');
+      expect(await call('GET', '/p/old')).to.equal(undefined);
+      expect(http.routes().map((r) => r.path)).to.deep.equal(['/p/x']);
+    });
+    it('changes nothing when a staged generation conflicts with another plugin, and retire() drops it', async () => {
+      await mount({ name: 'p', definition: definePlugin({ routes: [answering('v1')] }) });
+      await mount({ name: 'q', definition: definePlugin({ routes: [answering('q')] }) });
+      http.activate('p');
+      const conflicting = await http.stage(
+        host.runtime({ name: 'p', prefix: '/q', definition: definePlugin({ routes: [answering('v2')] }) }),
+      );
+      expect(() => http.swap([conflicting], true)).to.throw(/claimed by 'q' and 'p'/);
+      expect((await call('GET', '/p/x'))?.body).to.equal('{"label":"v1"}');
+      http.retire(conflicting);
+      expect(
+        http
+          .routes()
+          .map((r) => r.path)
+          .sort(),
+      ).to.deep.equal(['/p/x', '/q/x']);
+    });
+  });
+
   describe('activate(), deactivate(), drain() and unmount()', () => {
     it('answers 503 while mounted but inactive, and 404 (undefined) once unmounted', async () => {
       await mount({ name: 'p', definition: definePlugin({ routes: [ok('GET', '/x')] }) });
