@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url';
  */
 const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   boot: () => import('./boot.js'),
+  'fleet-deploy': () => import('./fleet-deploy.js'),
   'gate-imports': () => import('./gate-imports.js'),
   'parallel-loading': () => import('./parallel-loading.js'),
   registry: () => import('./registry.js'),
+  'registry-backends': () => import('./registry-backends.js'),
   reload: () => import('./reload.js'),
   'route-overhead': () => import('./route-overhead.js'),
   scanner: () => import('./scanner.js'),
