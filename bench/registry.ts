@@ -6,7 +6,8 @@ import { FolderStorage, LocalRegistry, type VersionRecord, writeTgz } from '../r
 
 const SAMPLES = 300;
 
-function record(name: string, version: string): VersionRecord {
+/** A version record as stored, for generated registries. */
+export function record(name: string, version: string): VersionRecord {
   return {
     name,
     version,
@@ -44,7 +45,8 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function latency(run: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+/** p50 and p99 of `run` over 300 samples, after 20 warm-up runs. */
+export async function latency(run: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
   for (let i = 0; i < 20; i++) await run(i);
   const times: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
@@ -56,12 +58,20 @@ async function latency(run: (i: number) => Promise<unknown>): Promise<{ p50: num
   return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
-async function publishRate(root: string, count: number, parallel: number): Promise<number> {
-  const registry = new LocalRegistry(new FolderStorage(root));
+/** Publishes `count` tiny versions `<major>.<i>.0` of plugin `load` from `parallel` writers; resolves to publishes/s. */
+export async function publishThroughput(
+  registry: LocalRegistry,
+  count: number,
+  parallel: number,
+  major = 1,
+): Promise<number> {
   const archive = (i: number) =>
     writeTgz([
       { path: 'index.js', data: Buffer.from('export default {};\n') },
-      { path: 'plugin.yaml', data: Buffer.from(`name: load\nversion: 1.${i}.0\nmain: index.js\nkernel: ^1.0.0\n`) },
+      {
+        path: 'plugin.yaml',
+        data: Buffer.from(`name: load\nversion: ${major}.${i}.0\nmain: index.js\nkernel: ^1.0.0\n`),
+      },
     ]);
   const start = performance.now();
   let next = 0;
@@ -71,6 +81,10 @@ async function publishRate(root: string, count: number, parallel: number): Promi
     }),
   );
   return count / ((performance.now() - start) / 1000);
+}
+
+function publishRate(root: string, count: number, parallel: number): Promise<number> {
+  return publishThroughput(new LocalRegistry(new FolderStorage(root)), count, parallel);
 }
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;

@@ -8,10 +8,12 @@ import { fileURLToPath } from 'node:url';
  */
 const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   boot: () => import('./boot.js'),
+  'fleet-deploy': () => import('./fleet-deploy.js'),
   'gate-imports': () => import('./gate-imports.js'),
   isolation: () => import('./isolation.js'),
   'parallel-loading': () => import('./parallel-loading.js'),
   registry: () => import('./registry.js'),
+  'registry-backends': () => import('./registry-backends.js'),
   reload: () => import('./reload.js'),
   'reload-under-load': () => import('./reload-under-load.js'),
   'route-overhead': () => import('./route-overhead.js'),

@@ -43,9 +43,12 @@ trap 'exit 130' INT TERM
 port="$(node -e "const s=require('node:net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 "${run_as[@]}" "$PG_BIN/initdb" -D "$work/data" -U modu --auth=trust --encoding=UTF8 --no-instructions \
   >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; exit 1; }
-# fsync off and a small footprint: a disposable test cluster on a shared 2-core machine.
+# fsync off for a disposable test cluster on a shared 2-core machine; MODU_PG_DURABLE=1 keeps PostgreSQL's
+# durable defaults (benchmarks compare it with a folder registry that fsyncs).
+durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[[ "${MODU_PG_DURABLE:-}" == "1" ]] && durability=""
 "${run_as[@]}" "$PG_BIN/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $work -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB" \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $work $durability -c max_connections=200 -c shared_buffers=64MB" \
   start >/dev/null || { cat "$work/server.log" >&2; exit 1; }
 
 export MODU_TEST_PG="postgres://modu@127.0.0.1:$port/postgres"

@@ -3,6 +3,7 @@ import type { CliIO } from '../../../cli/cli-io.js';
 import { runCli } from '../../../cli/main.js';
 import {
   deployChannel,
+  FolderStorage,
   LocalRegistry,
   PostgresStorage,
   readHostReports,
@@ -157,5 +158,21 @@ describe('three hosts following one channel on PostgreSQL', function () {
     expect(json.hosts.map((h) => [h.host, h.revision])).to.deep.equal(hosts.map((h) => [h.id, back.revision]));
     expect(hosts.map((h) => h.child.pid)).to.deep.equal(pids);
     expect(hosts.map((h) => h.child.exitCode)).to.deep.equal([null, null, null]);
+  });
+
+  it('follows a channel in a folder registry by polling', async () => {
+    const root = dir.path('reg');
+    const registry = new LocalRegistry(new FolderStorage(root));
+    await registry.publish(hello('1.0.0'));
+    await registry.publish(hello('1.1.0'));
+    await deployChannel(registry, 'edge', [{ name: 'hello', spec: '1.0.0' }]);
+    hosts.push(await startFollowingHost(dir.root, 'folder-host', root, 'edge'));
+    const host = hosts[0] as FollowingHost;
+    expect(await helloVersion(host), host.output()).to.equal('1.0.0');
+    await deployChannel(registry, 'edge', [{ name: 'hello', spec: '1.1.0' }]);
+    await eventually('the host serves hello 1.1.0', async () => (await helloVersion(host)) === '1.1.0');
+    await eventually('the host reports revision 2', async () =>
+      (await readHostReports(registry.storage, 'edge')).some((h) => h.revision === 2 && h.health === 'healthy'),
+    );
   });
 });
