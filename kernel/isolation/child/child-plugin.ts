@@ -177,7 +177,13 @@ export class ChildPlugin {
     if (guard === undefined) throw new ModuError('MODU_GUARD_UNKNOWN', `no guard ${payload.name} in this process`);
     const state = this.#state(payload.request);
     const ctx = state.viewFor(this.#mountedPlugin());
-    const allowed = (await guard.canActivate(ctx as RequestContext)) === true;
+    state.guarding = true;
+    let allowed: boolean;
+    try {
+      allowed = (await guard.canActivate(ctx as RequestContext)) === true;
+    } finally {
+      state.guarding = false;
+    }
     await state.end();
     return { allowed, principal: state.principal };
   }
