@@ -5,7 +5,7 @@ import type { Logger } from './authoring/plugin-definition.js';
 import type { BootReport, StopReport } from './boot/boot-report.js';
 import { checkPluginCode } from './boot/check-plugin-code.js';
 import { criticalPath } from './boot/critical-path.js';
-import { type BootPlan, preparePlugins } from './boot/prepare-plugins.js';
+import { type BootPlan, type PlannedPlugin, preparePlugins } from './boot/prepare-plugins.js';
 import { type HostConfig, hostConfigSchema } from './config/host-config-schema.js';
 import { ServiceOwnership } from './container/service-ownership.js';
 import { defaultLogger } from './default-logger.js';
@@ -133,7 +133,7 @@ class ModuKernel implements Kernel {
     return result;
   }
 
-  #prepare(): Promise<BootPlan> {
+  #prepare(onReady?: (planned: PlannedPlugin) => void): Promise<BootPlan> {
     const { pluginDirs, env = process.env, source = 'createKernel options' } = this.#options;
     return preparePlugins({
       pluginDirs,
@@ -142,6 +142,7 @@ class ModuKernel implements Kernel {
       source,
       kernelVersion: KERNEL_VERSION,
       scanCache: this.#scanCache,
+      ...(onReady === undefined ? {} : { onReady }),
     });
   }
 
@@ -167,8 +168,7 @@ class ModuKernel implements Kernel {
         throw new ModuError('MODU_KERNEL_ALREADY_STARTED', 'the kernel is already started', {});
       }
       const began = performance.now();
-      const plan = await this.#prepare();
-      await this.#pipeline.bringUp(plan);
+      const plan = await this.#pipeline.boot((onReady) => this.#prepare(onReady));
       const report = this.#bootReport(plan, performance.now() - began);
       const failedRequired = report.plugins.filter((p) => p.required && p.state !== 'started');
       if (failedRequired.length > 0) {

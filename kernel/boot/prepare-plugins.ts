@@ -4,7 +4,7 @@ import type { HostConfig } from '../config/host-config-schema.js';
 import { resolvePluginConfig } from '../config/plugin-config.js';
 import { discoverPlugins } from '../discovery/discover-plugins.js';
 import { ModuError } from '../errors/modu-error.js';
-import { type DependencyGraph, resolveGraph, skippedDependents } from '../graph/dependency-graph.js';
+import { type DependencyGraph, loadsFirst, resolveGraph, skippedDependents } from '../graph/dependency-graph.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import { errorReport } from '../runtime/error-report.js';
 import type { PluginPhase } from '../runtime/plugin-snapshot.js';
@@ -51,6 +51,12 @@ export interface PrepareOptions {
   readonly kernelVersion: string;
   /** The scan cache folder, which also keeps validated manifests (see discoverPlugins). */
   readonly scanCache?: string;
+  /**
+   * Called, while discovery still reads the other folders, with each plugin the plan can only put in the first wave
+   * (see loadsFirst) once its config is valid; the plan then holds the same planned plugin. The boot starts
+   * loading it at once.
+   */
+  readonly onReady?: (planned: PlannedPlugin) => void;
 }
 
 function prepareOne(
@@ -72,10 +78,27 @@ const coded = (problem: { code: string; message: string; details: Readonly<Recor
  * is checked later, plugin by plugin, in the load pipeline.
  */
 export async function preparePlugins(options: PrepareOptions): Promise<BootPlan> {
-  const discovery = await discoverPlugins(
-    options.pluginDirs,
-    options.scanCache === undefined ? {} : { cacheDir: options.scanCache },
-  );
+  const variables = pluginEnvVariables(options.env);
+  const ready = new Map<PluginPackage, PlannedPlugin>();
+  const { onReady } = options;
+  const onPackage =
+    onReady &&
+    ((pkg: PluginPackage) => {
+      if (!loadsFirst(pkg.manifest, options.kernelVersion)) return;
+      let prepared: PreparedPlugin;
+      try {
+        prepared = prepareOne(pkg, options, variables);
+      } catch {
+        return; // reported with the others below
+      }
+      const planned = { pkg, prepared };
+      ready.set(pkg, planned);
+      onReady(planned);
+    });
+  const discovery = await discoverPlugins(options.pluginDirs, {
+    ...(options.scanCache === undefined ? {} : { cacheDir: options.scanCache }),
+    ...(onPackage === undefined ? {} : { onPackage }),
+  });
   const problems: PlanProblem[] = [];
   const ignored: Array<BootReport['ignored'][number]> = [];
   const names = new Set(discovery.packages.map((pkg) => pkg.manifest.name));
@@ -91,13 +114,12 @@ export async function preparePlugins(options: PrepareOptions): Promise<BootPlan>
     const phase = problem.error.code === 'MODU_DISCOVERY_DUPLICATE_NAME' ? 'discover' : 'validate';
     problems.push({ name, root: problem.folder, pkg: undefined, phase, error: problem.error, to: 'failed' });
   }
-  const variables = pluginEnvVariables(options.env);
   const plugins = new Map<string, PlannedPlugin>();
   const invalid: string[] = [];
   for (const pkg of discovery.packages) {
     const { name } = pkg.manifest;
     try {
-      plugins.set(name, { pkg, prepared: prepareOne(pkg, options, variables) });
+      plugins.set(name, ready.get(pkg) ?? { pkg, prepared: prepareOne(pkg, options, variables) });
     } catch (error) {
       if (!ModuError.is(error)) throw error;
       problems.push({ name, root: pkg.root, pkg, phase: 'validate', error, to: 'failed' });

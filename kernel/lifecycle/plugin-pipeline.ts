@@ -75,13 +75,51 @@ export class PluginPipeline {
   }
 
   /**
+   * The boot: plans with `prepare` and brings up every plugin it can load. A plugin that needs no other plugin
+   * begins loading as soon as discovery hands it over (`onReady`), while discovery reads the other folders.
+   */
+  async boot(prepare: (onReady: (planned: PlannedPlugin) => void) => Promise<BootPlan>): Promise<BootPlan> {
+    const run = this.#run();
+    const onReady = (planned: PlannedPlugin) => {
+      const { name } = planned.pkg.manifest;
+      this.#env.table.add(planned.pkg, this.#env.required(name));
+      const code = this.#obtainAhead(planned, run.ahead);
+      run.early.set(name, { code, loaded: this.#load(name, planned, code, run.slots) });
+    };
+    let plan: BootPlan;
+    try {
+      plan = await prepare(onReady);
+    } catch (error) {
+      await Promise.all([...run.early.values()].map((early) => early.loaded));
+      await this.stopAndUnload([...run.early.keys()]);
+      throw error;
+    }
+    await this.bringUp(plan, undefined, run);
+    return plan;
+  }
+
+  /** One bring-up's slots: loads and starts, and code checked ahead; and the loads begun during discovery. */
+  #run() {
+    const early = new Map<string, { code: Promise<ObtainedCode>; loaded: Outcome }>();
+    return { slots: new Slots(this.#env.concurrency), ahead: new Slots(this.#env.concurrency), early };
+  }
+
+  /** Checks and imports a plugin's code ahead of its turn (it needs no other plugin), a few at a time. */
+  #obtainAhead(planned: PlannedPlugin, ahead: Slots): Promise<ObtainedCode> {
+    const code = ahead.run(() => this.#env.lifecycle.obtain(planned, this.runtimeOf));
+    code.catch(() => undefined); // awaited at its turn
+    return code;
+  }
+
+  /**
    * Puts a plan in the table and loads, then starts, the plugins it can load among `names` (all when undefined):
    * the boot and `load()`. A plugin outside `names` that one of them needs must be running already.
    */
-  async bringUp(plan: BootPlan, names?: ReadonlySet<string>): Promise<void> {
+  async bringUp(plan: BootPlan, names?: ReadonlySet<string>, run = this.#run()): Promise<void> {
     this.#graph = plan.graph;
     const { table, required } = this.#env;
-    const wanted = (name: string) => names === undefined || names.has(name);
+    const { slots, ahead, early } = run;
+    const wanted = (name: string) => (names === undefined || names.has(name)) && !early.has(name);
     for (const problem of plan.problems.filter((p) => wanted(p.name) && !this.#live.has(p.name))) {
       if (problem.pkg === undefined) table.addFailed(problem.name, problem.root, problem.phase, problem.error);
       else {
@@ -89,23 +127,17 @@ export class PluginPipeline {
         table.fail(problem.name, problem.phase, problem.error, problem.to);
       }
     }
-    const order = plan.graph.waves.flat().filter((name) => wanted(name) && plan.plugins.has(name));
-    for (const name of order) table.add((plan.plugins.get(name) as PlannedPlugin).pkg, required(name));
-    const slots = new Slots(this.#env.concurrency);
+    const order = plan.graph.waves.flat().filter((name) => (wanted(name) || early.has(name)) && plan.plugins.has(name));
+    const planned = (name: string) => plan.plugins.get(name) as PlannedPlugin;
+    for (const name of order) if (!early.has(name)) table.add(planned(name).pkg, required(name));
     // Checking and importing need no other plugin: each plugin's begins at once (in load order, a few at a time),
     // so that a plugin whose dependencies have loaded finds its code in.
-    const ahead = new Slots(this.#env.concurrency);
     const codes = new Map(
-      order.map((name) => {
-        const planned = plan.plugins.get(name) as PlannedPlugin;
-        const code = ahead.run(() => this.#env.lifecycle.obtain(planned, this.runtimeOf));
-        code.catch(() => undefined); // awaited at its turn
-        return [name, code] as const;
-      }),
+      order.map((name) => [name, early.get(name)?.code ?? this.#obtainAhead(planned(name), ahead)]),
     );
-    const load = (name: string) =>
-      this.#load(name, plan.plugins.get(name) as PlannedPlugin, codes.get(name) as Promise<ObtainedCode>, slots);
-    const loaded = this.#onGraph(order, load);
+    const load = (name: string) => this.#load(name, planned(name), codes.get(name) as Promise<ObtainedCode>, slots);
+    const begun = new Map([...early].map(([name, { loaded }]) => [name, loaded]));
+    const loaded = this.#onGraph(order, load, undefined, begun);
     await Promise.all(loaded.values());
     await this.#releaseUnused(order, codes, plan);
     const started = this.#onGraph(order, (name) => slots.run(() => this.#start(name)), loaded);
@@ -115,11 +147,18 @@ export class PluginPipeline {
   /**
    * Runs `step` for each of `names` (in load order) once its dependencies among them got through theirs (and
    * through `before`, the previous step); a plugin whose dependency did not is skipped (unloaded first if loaded).
+   * The steps in `begun` are under way already (the early loads of a boot).
    */
-  #onGraph(names: readonly string[], step: (name: string) => Outcome, before?: Map<string, Outcome>) {
+  #onGraph(
+    names: readonly string[],
+    step: (name: string) => Outcome,
+    before?: Map<string, Outcome>,
+    begun: ReadonlyMap<string, Outcome> = new Map(),
+  ) {
     const edges = this.#graph?.edges ?? new Map<string, readonly string[]>();
-    const done = new Map<string, Outcome>();
+    const done = new Map<string, Outcome>(begun);
     for (const name of names) {
+      if (begun.has(name)) continue;
       const turn = async (): Outcome => {
         if (before !== undefined && !(await before.get(name))) return false;
         const deps = (edges.get(name) ?? []).filter((dep) => done.has(dep) || !this.#running(dep));

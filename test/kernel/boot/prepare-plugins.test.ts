@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { preparePlugins } from '../../../kernel/boot/prepare-plugins.js';
+import { type PlannedPlugin, preparePlugins } from '../../../kernel/boot/prepare-plugins.js';
 import { pluginManifest as manifest, pluginsFolder, removeScratch, writePlugin } from '../../helpers/fixtures.js';
 
 describe('preparePlugins()', () => {
@@ -28,13 +28,18 @@ describe('preparePlugins()', () => {
       'plugin.yaml': manifest('news', 'dependencies:\n  mailer: ^1.0.0\n'),
       'index.js': '',
     });
+    const ready: PlannedPlugin[] = [];
     const plan = await preparePlugins({
       pluginDirs: [root],
       config: { pluginDirs: [root] },
       env: {},
       source: 'test',
       kernelVersion: '1.0.0',
+      onReady: (planned) => ready.push(planned),
     });
+    // Handed over while discovery read on: only base needs no other plugin, a kernel it has, and a valid config.
+    expect(ready.map((planned) => planned.pkg.manifest.name)).to.deep.equal(['base']);
+    expect(plan.plugins.get('base')).to.equal(ready[0]);
     expect([...plan.plugins.keys()].sort()).to.deep.equal(['audit', 'base', 'users']);
     const problems = Object.fromEntries(plan.problems.map((p) => [p.name, [p.phase, p.to, p.error.code]]));
     expect(problems).to.deep.equal({
