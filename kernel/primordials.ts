@@ -61,6 +61,13 @@ export const MapPrototypeDelete: <K, V>(self: Map<K, V>, key: K) => boolean = un
 ) as never;
 
 /**
+ * A frozen, empty object with no prototype. Objects made with `ObjectCreate(NULL_PROTOTYPE)` read `undefined` for any
+ * key they lack, whatever is added to Object.prototype, like `Object.create(null)` ones; unlike those, V8 keeps them in
+ * fast mode (several times cheaper to fill and freeze, which matters for per-request copies).
+ */
+export const NULL_PROTOTYPE: object = ObjectFreeze(ObjectCreate(null) as object);
+
+/**
  * The own value of `key`, never one inherited from a (possibly polluted) prototype.
  *
  * @example ownValue(principal, 'permissions') // undefined even after Object.prototype.permissions = ['*']

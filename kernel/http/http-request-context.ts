@@ -3,6 +3,7 @@ import { ModuError } from '../errors/modu-error.js';
 import {
   ArrayIsArray,
   ArrayPrototypeSlice,
+  NULL_PROTOTYPE,
   ObjectCreate,
   ObjectFreeze,
   ObjectKeys,
@@ -18,7 +19,7 @@ type Fields = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** A frozen, null-prototype copy of a header or query record (list values copied and frozen too). */
 function frozenFields(source: Fields): Fields {
-  const copy = ObjectCreate(null) as Record<string, string | readonly string[] | undefined>;
+  const copy = ObjectCreate(NULL_PROTOTYPE) as Record<string, string | readonly string[] | undefined>;
   const keys = ObjectKeys(source);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;

@@ -1,6 +1,6 @@
 import type { Principal } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
-import { ArrayIsArray, ObjectCreate, ObjectFreeze, ObjectKeys, ownValue } from '../primordials.js';
+import { ArrayIsArray, NULL_PROTOTYPE, ObjectCreate, ObjectFreeze, ObjectKeys, ownValue } from '../primordials.js';
 
 function invalid(owner: string, why: string): ModuError {
   return new ModuError('MODU_GUARD_PRINCIPAL_INVALID', `Plugin '${owner}' set ctx.principal ${why}.`, {
@@ -31,7 +31,7 @@ export function principalSnapshot(value: unknown, owner: string): Principal | un
   if (typeof ownValue(value, 'id') !== 'string') throw invalid(owner, 'without a string `id`');
   const permissions = strings(ownValue(value, 'permissions') ?? []);
   if (permissions === undefined) throw invalid(owner, 'with `permissions` that is not an array of strings');
-  const copy = ObjectCreate(null) as Record<string, unknown>;
+  const copy = ObjectCreate(NULL_PROTOTYPE) as Record<string, unknown>;
   const keys = ObjectKeys(value);
   for (let i = 0; i < keys.length; i++) copy[keys[i] as string] = (value as Record<string, unknown>)[keys[i] as string];
   copy.permissions = permissions;

@@ -1,5 +1,12 @@
 import { missingPermissions } from '../guards/missing-permissions.js';
-import { ArrayIsArray, ArrayPrototypeJoin, ObjectCreate, ownValue, ReflectApply } from '../primordials.js';
+import {
+  ArrayIsArray,
+  ArrayPrototypeJoin,
+  NULL_PROTOTYPE,
+  ObjectCreate,
+  ownValue,
+  ReflectApply,
+} from '../primordials.js';
 import { type CompiledRoute, recordRequest } from './compiled-route.js';
 import { type HttpRequestContext, RequestState } from './http-request-context.js';
 import type { NeutralRequest, NeutralResponse } from './neutral.js';
@@ -16,7 +23,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 function params(route: CompiledRoute, values: readonly string[]): Record<string, string> {
-  const result = ObjectCreate(null) as Record<string, string>;
+  const result = ObjectCreate(NULL_PROTOTYPE) as Record<string, string>;
   const names = route.paramNames;
   for (let i = 0; i < names.length; i++) result[names[i] as string] = values[i] as string;
   return result;
