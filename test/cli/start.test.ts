@@ -15,7 +15,8 @@ async function startHost(adapter: string): Promise<{ child: ChildProcess; url: s
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 15_000;
+  // The example app starts one plugin in a process of its own (audit, isolated): on a loaded machine that takes seconds.
+  const deadline = Date.now() + 45_000;
   while (!/listening on (http:\/\/\S+)/.test(output)) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`modu start did not listen:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -31,7 +32,7 @@ const as = (token: string, init: RequestInit = {}): RequestInit => ({
 
 for (const adapter of ['express', 'koa']) {
   describe(`modu start --adapter ${adapter}`, function () {
-    this.timeout(30_000);
+    this.timeout(60_000);
     let host: Awaited<ReturnType<typeof startHost>>;
 
     before(async () => {
