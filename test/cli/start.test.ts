@@ -16,7 +16,8 @@ async function startHost(adapter: string): Promise<{ child: ChildProcess; url: s
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 60_000; // a loaded 2-core machine boots the example app slowly
+  // The example app starts one plugin in a process of its own (audit, isolated): on a loaded machine that takes seconds.
+  const deadline = Date.now() + 60_000;
   while (!/listening on (http:\/\/\S+)/.test(output)) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`modu start did not listen:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

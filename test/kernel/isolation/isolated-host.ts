@@ -2,8 +2,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import Koa from 'koa';
 import { pino } from 'pino';
 import { expressHandler } from '../../../adapters/express/index.js';
+import { koaMiddleware } from '../../../adapters/koa/index.js';
 import { createKernel, type Kernel, type KernelOptions, type Logger } from '../../../kernel/index.js';
 import { pluginsFolder } from '../../helpers/fixtures.js';
 
@@ -26,18 +28,25 @@ function keptLogger(lines: LogLine[]): Logger {
   return pino({ level: 'debug' }, stream) as unknown as Logger;
 }
 
-/** Starts a kernel over `fixtures` (paths under fixtures/) with `options`, served by Express on 127.0.0.1:0. */
+/** Starts a kernel over `fixtures` (paths under fixtures/) with `options`, served by Express or Koa on 127.0.0.1:0. */
 export async function startIsolatedHost(
   fixtures: readonly string[],
   options: Omit<KernelOptions, 'pluginDirs'>,
+  framework: 'express' | 'koa' = 'express',
 ): Promise<IsolatedHost> {
   const dir = await pluginsFolder(...fixtures);
   const logs: LogLine[] = [];
   const kernel = createKernel({ pluginDirs: [dir], logger: keptLogger(logs), ...options });
   await kernel.start();
-  const app = express();
-  app.use(expressHandler(kernel.http));
   const server = await new Promise<Server>((resolve) => {
+    if (framework === 'koa') {
+      const app = new Koa();
+      app.use(koaMiddleware(kernel.http));
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+      return;
+    }
+    const app = express();
+    app.use(expressHandler(kernel.http));
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -29,10 +29,14 @@ describe('isolation limits', () => {
       const before = await starts(host);
       const began = performance.now();
       const spinning = host.get('/iso-echo/spin');
+      let answered = false;
+      void spinning.then(() => {
+        answered = true;
+      });
       // During the runaway, another plugin's route answers normally.
       const ping = await host.get('/iso-base/ping');
       expect(ping.status).to.equal(200);
-      expect(performance.now() - began).to.be.below(1500);
+      expect(answered, 'the ping answered while the runaway still ran').to.equal(false);
       const response = await spinning;
       const elapsed = performance.now() - began;
       expect(response.status).to.equal(504);
