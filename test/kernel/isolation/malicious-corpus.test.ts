@@ -10,6 +10,7 @@ import { IsolatedPlugin } from '../../../kernel/isolation/isolated-plugin.js';
 import { defaultLimits } from '../../../kernel/isolation/isolation-schema.js';
 import { processPermissions } from '../../../kernel/isolation/process-permissions.js';
 import { runtimeFeatures } from '../../../kernel/runtime-features.js';
+import { scanPlugin } from '../../../kernel/scanner/scan-plugin.js';
 import { silentLogger } from '../../helpers/fixtures.js';
 
 const SECRET = 'canary-secret-7f3a';
@@ -66,12 +67,15 @@ async function runIsolated(scratch: string, name: string): Promise<Probe | { end
   const canary = join(scratch, `${name}.canary`);
   await writeFile(join(root, 'modu-probe.mjs'), probe('index.js', canary, join(scratch, 'host-secret.txt')));
   const manifest = { name: `mal-${name}`, version: '1.0.0', main: 'modu-probe.mjs', kernel: '^1.0.0' };
+  // The scan approves the files it read (what the child's module gate lets load); its findings are out of the way.
+  const scan = await scanPlugin(root, { cacheDir: join(scratch, 'scan-cache') });
   const plugin = new IsolatedPlugin({
     init: {
       pkg: { root, manifestFile: join(root, 'plugin.yaml'), manifest, entry: join(root, 'modu-probe.mjs') },
       config: {},
       granted: [],
       generation: '1',
+      scan: { approved: scan.approved ?? {}, contentHash: scan.contentHash },
     },
     limits: { ...defaultLimits, requestTimeoutMs: 15_000, memoryMb: 96 },
     permissions: processPermissions({
@@ -79,7 +83,7 @@ async function runIsolated(scratch: string, name: string): Promise<Probe | { end
       granted: [],
       dataDir: join(scratch, 'data'),
       memoryMb: 96,
-      features: runtimeFeatures,
+      features: runtimeFeatures(),
     }),
     logger: silentLogger,
     timeoutOf: () => 10_000,

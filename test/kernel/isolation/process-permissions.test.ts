@@ -4,23 +4,24 @@ import type { RuntimeFeatures } from '../../../kernel/runtime-features.js';
 import { runtimeFeatures } from '../../../kernel/runtime-features.js';
 
 const node20: RuntimeFeatures = {
-  nodeVersion: '20.20.2',
+  node: '20.20.2',
+  register: true,
+  registerHooks: false,
   permissionFlag: '--experimental-permission',
   allowChildProcess: true,
   allowWorker: true,
   allowAddons: true,
   allowWasi: true,
   allowNet: false,
-  inThreadModuleHooks: false,
   compileCache: false,
   disableWarning: true,
 };
 const node26: RuntimeFeatures = {
   ...node20,
-  nodeVersion: '26.0.0',
+  node: '26.0.0',
   permissionFlag: '--permission',
   allowNet: true,
-  inThreadModuleHooks: true,
+  registerHooks: true,
   compileCache: true,
 };
 
@@ -81,7 +82,7 @@ describe('processPermissions()', () => {
 
   describe('when paths overlap', () => {
     it('lists no allowed path inside another (Node 20 aborts at start on one)', () => {
-      const { report } = processPermissions(input([], runtimeFeatures));
+      const { report } = processPermissions(input([], runtimeFeatures()));
       for (const path of report.fsRead) {
         expect(report.fsRead.filter((other) => other !== path && path.startsWith(`${other}/`))).to.deep.equal([]);
       }
