@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
  */
 const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   boot: () => import('./boot.js'),
+  'fastify-boot': () => import('./fastify-boot.js'),
   'gate-imports': () => import('./gate-imports.js'),
   'parallel-loading': () => import('./parallel-loading.js'),
   registry: () => import('./registry.js'),
