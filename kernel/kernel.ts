@@ -7,7 +7,6 @@ import type { BootReport, StopReport } from './boot/boot-report.js';
 import { checkPluginCode } from './boot/check-plugin-code.js';
 import { criticalPath } from './boot/critical-path.js';
 import type { BootPlan } from './boot/prepare-plugins.js';
-import { enableCompileCache } from './compile-cache.js';
 import { type HostConfig, hostConfigSchema } from './config/host-config-schema.js';
 import { ServiceOwnership } from './container/service-ownership.js';
 import { defaultLogger } from './default-logger.js';
@@ -91,9 +90,7 @@ class ModuKernel implements Kernel {
     // Plugin routes are the hot path: only requests under the endpoints' prefix try the host first.
     this.http = (request) => (request.path.startsWith(hostPaths) ? both(request) : routes(request));
     const timeoutOf = (record: PluginRecord, hook: HookName) => this.#timeoutOf(record, hook);
-    const cacheDir = resolve(this.#config.cacheDir ?? '.modu/cache');
-    const scanCache = join(cacheDir, 'scan');
-    enableCompileCache(cacheDir);
+    const scanCache = join(resolve(this.#config.cacheDir ?? '.modu/cache'), 'scan');
     const lifecycle = new PluginLifecycle({
       table: this.#table,
       http: this.#http,

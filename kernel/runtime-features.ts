@@ -1,7 +1,7 @@
 /**
  * What the running Node gives the kernel, detected once, in this one place: every version-dependent choice
  * (which module hooks the gate installs, the permission flag a child process is started with, whether network
- * access can be allowed, the compile cache) reads it from here rather than from `process.version`.
+ * access can be allowed, whether a compile cache can be on) reads it from here rather than from `process.version`.
  */
 import nodeModule from 'node:module';
 
@@ -20,7 +20,7 @@ export interface RuntimeFeatures {
   readonly permissionFlag: '--permission' | '--experimental-permission' | undefined;
   /** `--allow-net` exists: under the permission model, network access is denied unless allowed (Node 25+). */
   readonly allowNet: boolean;
-  /** `module.enableCompileCache()`: V8's code cache kept on disk across processes (Node 22.1+). */
+  /** `module.enableCompileCache()`, `NODE_COMPILE_CACHE`: V8's code cache kept on disk across processes (22.1+). */
   readonly compileCache: boolean;
 }
 
