@@ -13,7 +13,7 @@ export interface RuntimeReport {
   /**
    * The folder of Node's compile cache when the host turned it on (`NODE_COMPILE_CACHE`, or
    * `module.enableCompileCache()`; Node's folder for its version inside the one given), else null. The kernel does
-   * not turn it on: at 1,000 plugins it bought nothing measurable (bench/fastify-boot.ts).
+   * not turn it on (see the README's Node versions, and bench/fastify-boot.ts).
    */
   readonly compileCache: string | null;
 }
