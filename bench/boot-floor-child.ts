@@ -1,12 +1,12 @@
 // The floor under a boot, in a fresh process: the least any kernel built on Modu's contracts does per plugin, and
 // nothing more. It lists each plugin folder and parses its plugin.yaml (16 at a time), imports each entry through
-// the least module hook Node 20 allows (16 at a time), then gives each plugin, in dependency order, a child
+// the least module hook Node allows (16 at a time), then gives each plugin, in dependency order, a child
 // Inversify container with its own service and its dependencies' services and builds its singleton. No validation,
 // scan, capability check, config, graph report, lifecycle hooks, events or routes. Prints the time as JSON.
 // Run by bench/boot.ts, which sets the kernel's boot against it.
 import 'reflect-metadata';
 import { readdir, readFile } from 'node:fs/promises';
-import { register } from 'node:module';
+import nodeModule from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Container } from 'inversify';
@@ -33,7 +33,15 @@ const [dir] = process.argv.slice(2) as [string];
 providePluginApi(pluginApi);
 const moduURL = new URL('../kernel/loader/module-gate/plugin-modu.js', import.meta.url).href;
 const pluginsURL = `${pathToFileURL(dir).href}/`;
-register(new URL('./boot-floor-hooks.js', import.meta.url), { data: { moduURL, pluginsURL } });
+const hooks = new URL('./boot-floor-hooks.js', import.meta.url);
+// In-thread where Node has module.registerHooks (22.15+), as the module gate: else on the hooks thread.
+const { registerHooks } = nodeModule as unknown as { registerHooks?: (hooks: object) => void };
+if (registerHooks === undefined) nodeModule.register(hooks, { data: { moduURL, pluginsURL } });
+else {
+  const floorHooks = (await import(hooks.href)) as typeof import('./boot-floor-hooks.js');
+  floorHooks.initialize({ moduURL, pluginsURL });
+  registerHooks({ resolve: floorHooks.resolve, load: floorHooks.load });
+}
 await import(moduURL);
 
 const began = performance.now();

@@ -1,7 +1,8 @@
 /**
- * The least a module gate can do on Node 20, for bench/boot-floor-child.ts: bare `modu` resolves to the plugin API,
- * and the files of the plugins folder resolve and load without a question (read in one call, declared ES modules,
- * no format detection). Every import still crosses to Node's hooks thread and back, as any gate's must.
+ * The least a module gate can do, for bench/boot-floor-child.ts: bare `modu` resolves to the plugin API, and the
+ * files of the plugins folder resolve and load without a question (read in one call, declared ES modules, no format
+ * detection). The same functions serve both hook styles: on Node 20 (`module.register`) every import crosses to
+ * Node's hooks thread and back, as any gate's must; with `module.registerHooks` they run in-thread, synchronously.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,21 +21,21 @@ export function initialize(received: FloorHooksData): void {
   data = received;
 }
 
-export async function resolve(
+export function resolve<R extends Resolved | Promise<Resolved>>(
   specifier: string,
   context: unknown,
-  next: (specifier: string, context: unknown) => Promise<Resolved>,
-): Promise<Resolved> {
+  next: (specifier: string, context: unknown) => R,
+): Resolved | R {
   if (specifier === 'modu') return { url: data.moduURL, format: 'module', shortCircuit: true };
   if (specifier.startsWith(data.pluginsURL)) return { url: specifier, shortCircuit: true };
   return next(specifier, context);
 }
 
-export async function load(
+export function load<L extends Loaded | Promise<Loaded>>(
   url: string,
   context: unknown,
-  next: (url: string, context: unknown) => Promise<Loaded>,
-): Promise<Loaded> {
+  next: (url: string, context: unknown) => L,
+): Loaded | L {
   if (!url.startsWith(data.pluginsURL)) return next(url, context);
   return { format: 'module', source: readFileSync(fileURLToPath(url)), shortCircuit: true };
 }

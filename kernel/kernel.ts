@@ -6,7 +6,6 @@ import type { BootReport, StopReport } from './boot/boot-report.js';
 import { checkPluginCode } from './boot/check-plugin-code.js';
 import { criticalPath } from './boot/critical-path.js';
 import { type BootPlan, type PlannedPlugin, preparePlugins } from './boot/prepare-plugins.js';
-import { enableCompileCache } from './compile-cache.js';
 import { type HostConfig, hostConfigSchema } from './config/host-config-schema.js';
 import { ServiceOwnership } from './container/service-ownership.js';
 import { defaultLogger } from './default-logger.js';
@@ -106,10 +105,8 @@ class ModuKernel implements Kernel {
     const both = composeHandlers(host, routes);
     // Plugin routes are the hot path: only requests under the endpoints' prefix try the host first.
     this.http = (request) => (request.path.startsWith(hostPaths) ? both(request) : routes(request));
-    const cacheDir = resolve(this.#config.cacheDir ?? '.modu/cache');
-    this.#scanCache = join(cacheDir, 'scan');
+    this.#scanCache = join(resolve(this.#config.cacheDir ?? '.modu/cache'), 'scan');
     const scanCache = this.#scanCache;
-    enableCompileCache(cacheDir);
     const code = moduleGate();
     this.#isolation = this.#processTier();
     this.#lifecycle = new PluginLifecycle({

@@ -28,7 +28,7 @@ export interface RuntimeFeatures {
   readonly allowWasi: boolean;
   /** `--allow-net` exists: under the permission model, network access is denied unless allowed (Node 25+). */
   readonly allowNet: boolean;
-  /** `module.enableCompileCache()`: V8's code cache kept on disk across processes (Node 22.1+). */
+  /** `module.enableCompileCache()`, `NODE_COMPILE_CACHE`: V8's code cache kept on disk across processes (22.1+). */
   readonly compileCache: boolean;
   /** `--disable-warning=<type>` (20.11+). */
   readonly disableWarning: boolean;

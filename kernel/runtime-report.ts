@@ -1,4 +1,4 @@
-import { compileCacheDir } from './compile-cache.js';
+import nodeModule from 'node:module';
 import { runtimeFeatures } from './runtime-features.js';
 
 /** What the boot report says about the running Node: its version and what the kernel uses of it. */
@@ -10,8 +10,16 @@ export interface RuntimeReport {
   readonly permissionFlag: string | null;
   /** Whether Node's permission model can allow network access (`--allow-net`). */
   readonly allowNet: boolean;
-  /** The compile cache folder in use (Node's folder for its version, inside the one asked for), or null. */
+  /**
+   * The folder of Node's compile cache when the host turned it on (`NODE_COMPILE_CACHE`, or
+   * `module.enableCompileCache()`; Node's folder for its version inside the one given), else null. The kernel does
+   * not turn it on (see the README's Node versions, and bench/fastify-boot.ts).
+   */
   readonly compileCache: string | null;
+}
+
+function compileCacheDir(): string | undefined {
+  return (nodeModule as unknown as { getCompileCacheDir(): string | undefined }).getCompileCacheDir();
 }
 
 /** The runtime part of the boot report, as the running Node gives it now. */
@@ -22,6 +30,6 @@ export function runtimeReport(): RuntimeReport {
     moduleHooks: features.registerHooks ? 'registerHooks' : 'register',
     permissionFlag: features.permissionFlag ?? null,
     allowNet: features.allowNet,
-    compileCache: compileCacheDir() ?? null,
+    compileCache: features.compileCache ? (compileCacheDir() ?? null) : null,
   };
 }

@@ -6,7 +6,7 @@ function runtimeLine(runtime: RuntimeReport): string {
     runtime.moduleHooks === 'registerHooks'
       ? 'in-thread (module.registerHooks)'
       : 'on the hooks thread (module.register)';
-  const cache = runtime.compileCache === null ? 'none' : runtime.compileCache;
+  const cache = runtime.compileCache === null ? 'off' : runtime.compileCache;
   const permission = runtime.permissionFlag ?? 'none';
   return `node ${runtime.node}: module gate ${hooks}, compile cache ${cache}, permission flag ${permission}${runtime.allowNet ? ' (--allow-net)' : ''}`;
 }
