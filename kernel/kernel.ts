@@ -74,7 +74,7 @@ class ModuKernel implements Kernel {
   constructor(options: KernelOptions) {
     this.metrics = this.#kernelMetrics.registry;
     this.#table.events.on('state', this.#kernelMetrics.onStateChange);
-    const { logger, env = process.env, source = 'createKernel options', ...config } = options;
+    const { logger, env = process.env, source = 'createKernel options', doubles, ...config } = options;
     this.#options = options;
     this.#config = validate<HostConfig>(hostConfigSchema, config, { file: source }, 'MODU_CONFIG_INVALID');
     this.#logger = logger ?? defaultLogger(env);
@@ -101,6 +101,7 @@ class ModuKernel implements Kernel {
       timeoutOf,
       blockedBy: (name) => this.#orchestrator.dependentsOf(name),
       checkCode: (pkg, granted) => checkPluginCode(pkg, granted, scanCache),
+      ...(doubles === undefined ? {} : { doubles }),
     });
     this.#orchestrator = new PluginOrchestrator({
       table: this.#table,

@@ -1,30 +1,20 @@
 import { Container, type ServiceIdentifier } from 'inversify';
 import type { PluginContext, ServiceLookup, Token } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
+import { bindService, ownToken } from './bind-service.js';
+import { Disposables } from './disposables.js';
 import type { PluginService } from './plugin-services.js';
 
-/** A service a plugin may use from one of its dependencies: the token and the container that owns it. */
-export interface ServiceImport {
-  readonly token: string;
-  readonly from: Container;
-}
+/**
+ * A service a plugin may use from one of its dependencies: the token and the container that owns it, or a test
+ * double standing in for it (see `createTestKernel`).
+ */
+export type ServiceImport =
+  | { readonly token: string; readonly from: Container }
+  | { readonly token: string; readonly double: unknown };
 
 /** Explains why `token` is not visible to the plugin (which dependency or export is missing). */
 export type VisibilityExplainer = (token: string) => ModuError;
-
-interface Created {
-  readonly instance: unknown;
-  readonly service: PluginService;
-}
-
-function disposerOf(service: PluginService, instance: unknown): (() => unknown) | undefined {
-  const { definition } = service;
-  if ('dispose' in definition && definition.dispose) return () => definition.dispose?.(instance as never);
-  const target = instance as { [Symbol.asyncDispose]?: () => unknown; [Symbol.dispose]?: () => unknown } | null;
-  if (typeof target?.[Symbol.asyncDispose] === 'function') return () => target[Symbol.asyncDispose]?.();
-  if (typeof target?.[Symbol.dispose] === 'function') return () => target[Symbol.dispose]?.();
-  return undefined;
-}
 
 /**
  * One plugin's child Inversify container. It binds the plugin's own services under
@@ -36,7 +26,7 @@ export class PluginContainer implements ServiceLookup {
   readonly container: Container;
   readonly #plugin: string;
   readonly #explain: VisibilityExplainer;
-  readonly #created: Created[] = [];
+  readonly #disposables = new Disposables();
 
   constructor(root: Container, plugin: string, explain: VisibilityExplainer) {
     this.container = new Container({ parent: root, defaultScope: 'Singleton' });
@@ -44,32 +34,23 @@ export class PluginContainer implements ServiceLookup {
     this.#explain = explain;
   }
 
-  /** Binds the plugin's services; factories receive `context`. */
+  /** Binds the plugin's services, each also under its bare name; factories receive `context`. */
   bindServices(services: readonly PluginService[], context: () => PluginContext): void {
     for (const service of services) {
-      const { definition, token } = service;
       // Request-scoped services live in a per-request child container that the HTTP layer builds.
       if (service.scope === 'request') continue;
-      const to = this.container.bind(token);
-      if ('value' in definition) {
-        to.toConstantValue(definition.value);
-        continue;
-      }
-      const bound =
-        'class' in definition ? to.to(definition.class) : to.toDynamicValue(() => definition.factory(context()));
-      if (service.scope === 'singleton') bound.inSingletonScope();
-      else bound.inTransientScope();
-      // Only what has something to release is tracked, so transient services cannot pile up.
-      this.container.onActivation(token, (_ctx, instance) => {
-        if (disposerOf(service, instance) !== undefined) this.#created.push({ instance, service });
-        return instance;
-      });
+      const lifetime = service.scope === 'transient' ? 'transient' : 'singleton';
+      bindService(this.container, service, context, this.#disposables, lifetime);
     }
   }
 
   /** Makes dependencies' exported services resolvable here, built by their owners' containers. */
   bindImports(imports: readonly ServiceImport[]): void {
-    for (const { token, from } of imports) this.container.bind(token).toDynamicValue(() => from.get(token));
+    for (const entry of imports) {
+      const to = this.container.bind(entry.token);
+      if ('double' in entry) to.toConstantValue(entry.double);
+      else to.toDynamicValue(() => entry.from.get(entry.token));
+    }
   }
 
   /**
@@ -83,10 +64,12 @@ export class PluginContainer implements ServiceLookup {
   }
 
   has(token: Token | ServiceIdentifier): boolean {
-    return this.container.isBound(token as ServiceIdentifier);
+    return this.container.isBound(ownToken(this.#plugin, token) as ServiceIdentifier);
   }
 
-  use<T>(token: Token<T> | ServiceIdentifier<T>): T {
+  /** Resolves a token; a name without `/` is one of the plugin's own services. */
+  use<T>(name: Token<T> | ServiceIdentifier<T>): T {
+    const token = ownToken(this.#plugin, name);
     this.#assertVisible(token);
     try {
       return this.container.get<T>(token as ServiceIdentifier<T>);
@@ -95,7 +78,8 @@ export class PluginContainer implements ServiceLookup {
     }
   }
 
-  async useAsync<T>(token: Token<T> | ServiceIdentifier<T>): Promise<T> {
+  async useAsync<T>(name: Token<T> | ServiceIdentifier<T>): Promise<T> {
+    const token = ownToken(this.#plugin, name);
     this.#assertVisible(token);
     try {
       return await this.container.getAsync<T>(token as ServiceIdentifier<T>);
@@ -106,14 +90,7 @@ export class PluginContainer implements ServiceLookup {
 
   /** Disposes what this container created, newest first; returns the errors instead of stopping at one. */
   async dispose(): Promise<unknown[]> {
-    const errors: unknown[] = [];
-    for (const { service, instance } of this.#created.splice(0).reverse()) {
-      try {
-        await disposerOf(service, instance)?.();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
+    const errors = await this.#disposables.disposeAll();
     await this.container.unbindAllAsync().catch((error: unknown) => errors.push(error));
     return errors;
   }

@@ -93,6 +93,11 @@ export const kernelErrors = defineErrors({
     status: 409,
     hint: 'Two plugins claim the same token, guard or route; rename one of them.',
   },
+  MODU_CONTAINER_DOUBLE_UNKNOWN: {
+    title: 'Test double for no import',
+    status: 500,
+    hint: 'Name a service the plugin imports from a dependency (`<dependency>/<Service>`, listed in its exports).',
+  },
   MODU_CONTAINER_NOT_VISIBLE: {
     title: 'Service not visible',
     status: 500,
@@ -119,6 +124,11 @@ export const kernelErrors = defineErrors({
     title: 'Lifecycle hook failed',
     status: 500,
     hint: 'See the cause; the plugin is marked failed and its dependents skipped.',
+  },
+  MODU_TESTING_BOOT_FAILED: {
+    title: 'A plugin under test did not start',
+    status: 500,
+    hint: 'Read each plugin line: fix its phase and code, or pass `allowFailures: true` to test the failure itself.',
   },
   MODU_KERNEL_REQUIRED_FAILED: {
     title: 'A required plugin failed',

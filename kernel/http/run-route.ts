@@ -1,3 +1,4 @@
+import { isGuardDenial } from '../guards/deny.js';
 import { missingPermissions } from '../guards/missing-permissions.js';
 import { type CompiledRoute, recordRequest } from './compiled-route.js';
 import { HttpRequestContext } from './http-request-context.js';
@@ -55,10 +56,10 @@ function runGuards(route: CompiledRoute, ctx: HttpRequestContext, from = 0): May
     if (allowed === true) continue;
     if (allowed !== false && isThenable(allowed)) {
       return Promise.resolve(allowed).then((ok) =>
-        ok === true ? runGuards(route, ctx, i + 1) : denied(step.name, route, ctx),
+        ok === true ? runGuards(route, ctx, i + 1) : denied(step.name, route, ctx, ok),
       );
     }
-    return denied(step.name, route, ctx);
+    return denied(step.name, route, ctx, allowed);
   }
   return undefined;
 }
@@ -115,9 +116,12 @@ function failure(error: unknown, route: CompiledRoute, request: NeutralRequest):
   }
 }
 
-function denied(guard: string, route: CompiledRoute, ctx: HttpRequestContext): NeutralResponse {
-  return problemResponse('MODU_GUARD_DENIED', `Guard '${guard}' refused ${ctx.method} ${route.path}.`, {
-    instance: ctx.path,
-    guard,
-  });
+/** A guard's `false` answers 403; its `deny(401 | 403, reason)` that status, with the reason as the detail. */
+function denied(guard: string, route: CompiledRoute, ctx: HttpRequestContext, verdict: unknown): NeutralResponse {
+  const extra = { instance: ctx.path, guard };
+  const reason = isGuardDenial(verdict) ? verdict.reason : undefined;
+  if (isGuardDenial(verdict) && verdict.status === 401) {
+    return problemResponse('MODU_AUTH_REQUIRED', reason ?? `Guard '${guard}' found no valid credential.`, extra);
+  }
+  return problemResponse('MODU_GUARD_DENIED', reason ?? `Guard '${guard}' refused ${ctx.method} ${route.path}.`, extra);
 }
