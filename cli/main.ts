@@ -3,13 +3,14 @@ import { KERNEL_VERSION } from '../kernel/index.js';
 import { type CliIO, ExitCode } from './cli-io.js';
 import { commands } from './commands/index.js';
 import { ExitWith } from './exit-with.js';
-import { renderError } from './render/render-error.js';
+import { errorJson, renderError } from './render/render-error.js';
 
 /** Builds the `modu` program; importing this module has no side effects. */
 export function createProgram(io: CliIO): Command {
   const program = new Command('modu')
     .description('Modu: a plugin kernel for Node.js servers')
     .version(KERNEL_VERSION, '-V, --version', 'print the Modu version')
+    .option('--verbose', 'print the stack (and causes) of an error; `start` also logs at debug, a line per request')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -38,7 +39,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    io.stderr.write(renderError(error));
+    // Every command answers --json with the same error shape, on stdout where its output would have gone.
+    if (argv.includes('--json')) io.stdout.write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
+    else io.stderr.write(renderError(error, argv.includes('--verbose')));
     return ExitCode.failed;
   }
 }

@@ -28,6 +28,7 @@ export { loadHostConfig } from './config/load-host-config.js';
 export { resolvePluginConfig } from './config/plugin-config.js';
 export type { PluginService } from './container/plugin-services.js';
 export { pluginServices } from './container/plugin-services.js';
+export { defaultLogger } from './default-logger.js';
 export type { Discovery, DiscoveryOptions, DiscoveryProblem } from './discovery/discover-plugins.js';
 export { discoverPlugins } from './discovery/discover-plugins.js';
 export type { ErrorSpec } from './errors/catalogue.js';

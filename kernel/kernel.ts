@@ -78,6 +78,7 @@ class ModuKernel implements Kernel {
     this.#options = options;
     this.#config = validate<HostConfig>(hostConfigSchema, config, { file: source }, 'MODU_CONFIG_INVALID');
     this.#logger = logger ?? defaultLogger(env);
+    this.#table.onFailure = (record, error) => this.#logFailure(record, error);
     this.#http = createPluginHttp({
       logger: this.#logger,
       ...(this.#config.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: this.#config.bodyLimitBytes }),
@@ -117,6 +118,17 @@ class ModuKernel implements Kernel {
         scanCache,
       }),
     });
+  }
+
+  /** Each failed or skipped plugin: phase, code, message and cause chain; the stack at debug. */
+  #logFailure(record: PluginRecord, error: unknown): void {
+    const failure = record.failure;
+    if (failure === undefined) return;
+    const { code, message, cause } = failure.error;
+    const entry = { plugin: record.name, phase: failure.phase, code, err: message, ...(cause ? { cause } : {}) };
+    if (record.state === 'skipped') this.#logger.warn(entry, 'plugin skipped');
+    else this.#logger.error(entry, 'plugin failed');
+    if (error instanceof Error) this.#logger.debug({ plugin: record.name, stack: error.stack }, 'plugin failure stack');
   }
 
   /** The host's per-plugin timeout, else the manifest's, else the host default, else Modu's. */

@@ -2,7 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import '../cli/errors.js';
 import { errorCatalogue, ModuError } from '../kernel/index.js';
+import '../registry/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { addGraphCommand } from './graph.js';
+import { addInitCommand } from './init.js';
 import { addInstallCommand } from './install.js';
+import { addNewCommand } from './new.js';
 import { addPackCommand } from './pack.js';
 import { addRegistryCommand } from './registry.js';
 import { addScanCommand } from './scan.js';
@@ -16,7 +18,9 @@ export type AddCommand = (program: Command, io: CliIO) => void;
 /** Every command of `modu`, sorted by name; a test checks the order and that each has a description. */
 export const commands: readonly AddCommand[] = [
   addGraphCommand,
+  addInitCommand,
   addInstallCommand,
+  addNewCommand,
   addPackCommand,
   addRegistryCommand,
   addScanCommand,

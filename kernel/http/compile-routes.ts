@@ -74,6 +74,21 @@ async function fromController(runtime: PluginRuntime, scope: ClassScope, cls: Ne
   });
 }
 
+function methodsOf(source: RouteSource): string[] {
+  return (Array.isArray(source.method) ? source.method : [source.method]) as string[];
+}
+
+/** Everything wrong with one route, so that a route with several problems reports all of them at once. */
+function routeProblems(source: RouteSource): string[] {
+  const problems: string[] = [];
+  if (typeof source.invoke !== 'function') problems.push('has no handler function');
+  if (typeof source.path !== 'string' || !source.path.startsWith('/')) {
+    problems.push("has a path that does not start with '/'");
+  }
+  for (const method of methodsOf(source)) if (!METHODS.has(method)) problems.push(`has an unknown method '${method}'`);
+  return problems;
+}
+
 /**
  * Compiles a plugin's routes (plain and controller ones) with their guard chains precompiled.
  *
@@ -87,18 +102,20 @@ export async function compileRoutes(
 ): Promise<CompiledRoute[]> {
   const sources = fromDefinitions(runtime.definition.routes ?? []);
   for (const cls of runtime.definition.controllers ?? []) sources.push(...(await fromController(runtime, scope, cls)));
+  const problems = sources.flatMap((source) => routeProblems(source).map((why) => `${source.where} ${why}`));
+  if (problems.length > 0) {
+    throw new ModuError(
+      'MODU_HTTP_ROUTE_INVALID',
+      `Plugin '${runtime.name}' has invalid routes; fix each one:\n${problems.join('\n')}`,
+      { details: { plugin: runtime.name, problems } },
+    );
+  }
   const prefix = pluginPrefix(runtime);
   const compiled: CompiledRoute[] = [];
   for (const source of sources) {
-    if (typeof source.invoke !== 'function') throw invalid(runtime.name, source.where, 'has no handler function');
-    if (typeof source.path !== 'string' || !source.path.startsWith('/')) {
-      throw invalid(runtime.name, source.where, "has a path that does not start with '/'");
-    }
     const path = joinPath(prefix, source.path);
     const chain = guards.compile(source.guards);
-    const methods = (Array.isArray(source.method) ? source.method : [source.method]) as string[];
-    for (const method of methods) {
-      if (!METHODS.has(method)) throw invalid(runtime.name, source.where, `has an unknown method '${method}'`);
+    for (const method of methodsOf(source)) {
       compiled.push({
         plugin: mounted,
         method,

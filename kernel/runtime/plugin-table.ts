@@ -24,6 +24,8 @@ export interface KernelEvents {
 export class PluginTable {
   readonly events = new EventEmitter<KernelEvents>();
   readonly #records = new Map<string, PluginRecord>();
+  /** Told of every failure with the error itself (its stack included), which snapshots keep only as a report. */
+  onFailure: ((record: PluginRecord, error: unknown) => void) | undefined = undefined;
 
   /** Adds (or replaces, on rediscovery) the record of a plugin, in state `discovered`. */
   add(name: string, root: string, pkg: PluginPackage | undefined, required: boolean): PluginRecord {
@@ -69,6 +71,7 @@ export class PluginTable {
     record.failure = { phase, error: errorReport(error) };
     const from = record.state;
     record.state = to;
+    this.onFailure?.(record, error);
     this.events.emit('state', { plugin: record.name, from, to, snapshot: snapshotOf(record) });
   }
 

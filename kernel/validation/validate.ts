@@ -58,6 +58,13 @@ function describe(error: ErrorObject): { pointer: string; message: string } {
       message: 'is not a known field; remove it or check its spelling',
     };
   }
+  if (error.keyword === 'type' && params.type === 'string' && typeof error.data === 'number') {
+    // YAML reads `version: 1.0` as the number 1: the fix is quotes, not another value.
+    return {
+      pointer: error.instancePath,
+      message: `must be a string, but YAML read the number ${error.data}: put the value in quotes (e.g. '1.0.0')`,
+    };
+  }
   const expected = (error.parentSchema as { description?: unknown } | undefined)?.description;
   const got = error.data === undefined ? '' : ` (got ${JSON.stringify(error.data)?.slice(0, 80)})`;
   // A pattern or format reads better as what it stands for than as a regular expression.

@@ -22,7 +22,9 @@ const READS = [
 ];
 /** Commands that change something or keep running; listed so that a new command must be classified. */
 const OTHERS = [
+  'init',
   'install',
+  'new plugin',
   'pack',
   'registry deprecate',
   'registry dist-tag add',
