@@ -28,3 +28,7 @@ export const cliErrors = defineErrors({
     hint: 'Stop what listens there, or pick another port with --port (0 picks a free one).',
   },
 });
+
+declare module '../kernel/errors/modu-error.js' {
+  interface ErrorCodes extends Record<keyof typeof cliErrors, true> {}
+}

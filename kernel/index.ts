@@ -33,7 +33,7 @@ export type { Discovery, DiscoveryOptions, DiscoveryProblem } from './discovery/
 export { discoverPlugins } from './discovery/discover-plugins.js';
 export type { ErrorSpec } from './errors/catalogue.js';
 export { defineErrors, errorCatalogue, errorSpec } from './errors/catalogue.js';
-export type { ErrorDetails, ModuErrorOptions } from './errors/modu-error.js';
+export type { ErrorCode, ErrorCodes, ErrorDetails, ModuErrorOptions } from './errors/modu-error.js';
 export type { DependencyGraph, GraphInput, GraphProblem } from './graph/dependency-graph.js';
 export { resolveGraph } from './graph/dependency-graph.js';
 export type { PluginExplanation } from './graph/explain-plugin.js';

@@ -171,3 +171,7 @@ export const registryErrors = defineErrors({
     hint: 'Check the registry URL and that the server is running.',
   },
 });
+
+declare module '../kernel/errors/modu-error.js' {
+  interface ErrorCodes extends Record<keyof typeof registryErrors, true> {}
+}

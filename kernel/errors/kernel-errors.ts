@@ -267,3 +267,7 @@ export const kernelErrors = defineErrors({
     hint: 'Give the guard a canActivate(ctx) function, or a class built by the container that has one.',
   },
 });
+
+declare module './modu-error.js' {
+  interface ErrorCodes extends Record<keyof typeof kernelErrors, true> {}
+}

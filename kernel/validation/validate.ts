@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import semver from 'semver';
-import { ModuError } from '../errors/modu-error.js';
+import { type ErrorCode, ModuError } from '../errors/modu-error.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives one level deeper.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -108,7 +108,7 @@ export function checkSchema(schema: object, source: ValidationSource): ValidateF
  *
  * @throws ModuError with `code` (for example `MODU_MANIFEST_INVALID`) and `details.problems`.
  */
-export function validate<T>(schema: object, value: unknown, source: ValidationSource, code: string): T {
+export function validate<T>(schema: object, value: unknown, source: ValidationSource, code: ErrorCode): T {
   const check = compile(schema);
   if (check(value)) return value as T;
   const problems = (check.errors ?? []).map((error) => {
