@@ -45,4 +45,13 @@ describe('public API', () => {
     expect(plugin.filter((name) => !host.includes(name))).to.deep.equal([]);
     expect(plugin).to.not.include.members(['createKernel', 'moduleGate', 'scanPlugin', 'loadHostConfig']);
   });
+
+  it('keeps the kernel internals (module gate, scanner, discovery) out of `modu`, in the internal entry', async () => {
+    const map = await exportsMap();
+    const host = Object.keys(await import(new URL(map['.']?.default as string, root).href));
+    const internal = Object.keys(await import(new URL('dist/kernel/index.js', root).href));
+    const internals = ['moduleGate', 'scanPlugin', 'discoverPlugins', 'defineErrors', 'validate', 'createPluginHttp'];
+    expect(host).to.include('createKernel').and.not.include.members(internals);
+    expect(internal).to.include.members([...internals, ...host]);
+  });
 });
