@@ -17,6 +17,11 @@ export const cliErrors = defineErrors({
     status: 404,
     hint: 'Check --registry (or `registry` in modu.yaml); a folder registry is created by its first `modu registry publish`.',
   },
+  MODU_CLI_USAGE: {
+    title: 'Usage error',
+    status: 400,
+    hint: 'Run the command with --help for its arguments and options.',
+  },
   MODU_CLI_UNEXPECTED: {
     title: 'Unexpected error',
     status: 500,

@@ -24,6 +24,12 @@ export function errorJson(error: unknown): ErrorJson {
   return { error: { code, message, hint, details } };
 }
 
+/** A commander usage error (exit 2) in the same JSON shape: `MODU_CLI_USAGE`, the message, commander's code. */
+export function usageErrorJson(error: { readonly message: string; readonly code: string }): ErrorJson {
+  const message = error.message.replace(/^error: /, '');
+  return errorJson(new ModuError('MODU_CLI_USAGE', message, { details: { reason: error.code } }));
+}
+
 /** The stack and the chain of causes, for `--verbose`. */
 function stacks(error: unknown): string {
   const lines: string[] = [];

@@ -26,6 +26,17 @@ describe('modu errors', () => {
     }
   });
 
+  describe('with --json and a usage error', () => {
+    it('prints the same shape with MODU_CLI_USAGE on stdout, nothing on stderr, and exits 2', async () => {
+      const run = await modu(['validate', '--json', '--frob']);
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.equal('');
+      const { error } = JSON.parse(run.stdout) as { error: { code: string; message: string } };
+      expect(error.code).to.equal('MODU_CLI_USAGE');
+      expect(error.message).to.include("unknown option '--frob'");
+    });
+  });
+
   describe('with --verbose', () => {
     it('prints the stack after the one-line message and the hint', async () => {
       const run = await modu(['validate', 'no-such-dir', '--verbose']);
