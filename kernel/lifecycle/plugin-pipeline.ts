@@ -1,12 +1,10 @@
-import type { StopReport } from '../boot/boot-report.js';
 import type { BootPlan, PlannedPlugin } from '../boot/prepare-plugins.js';
 import { ModuError } from '../errors/modu-error.js';
 import type { DependencyGraph } from '../graph/dependency-graph.js';
-import { planWaves } from '../graph/plan-waves.js';
-import { errorReport } from '../runtime/error-report.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import type { PluginPhase } from '../runtime/plugin-snapshot.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
+import { LiveGenerations, type StopErrors } from './live-generations.js';
 import type { Generation, ObtainedCode, PluginLifecycle } from './plugin-lifecycle.js';
 import { Slots } from './slots.js';
 
@@ -21,8 +19,6 @@ export interface PipelineEnvironment {
   readonly drainMs: (generation: Generation) => number;
 }
 
-type StopErrors = Array<StopReport['errors'][number]>;
-
 /** Resolves to true when the plugin got through its step, false when it (or a dependency) did not. */
 type Outcome = Promise<boolean>;
 
@@ -34,11 +30,12 @@ type Outcome = Promise<boolean>;
  */
 export class PluginPipeline {
   readonly #env: PipelineEnvironment;
-  readonly #live = new Map<string, Generation>();
+  readonly #live: LiveGenerations;
   #graph: DependencyGraph | undefined;
 
   constructor(env: PipelineEnvironment) {
     this.#env = env;
+    this.#live = new LiveGenerations(env);
   }
 
   /** The graph of the latest plan. */
@@ -46,19 +43,12 @@ export class PluginPipeline {
     return this.#graph;
   }
 
-  /** The live generation of a plugin whose code is in. */
-  generation(name: string): Generation | undefined {
-    return this.#live.get(name);
-  }
-
   /** The live runtime of a plugin: what a plugin being loaded wires its dependencies to. */
   readonly runtimeOf = (name: string): PluginRuntime | undefined => this.#live.get(name)?.runtime;
 
   /** Makes `next` the live generation of its plugin (a reload's swap); returns the one it replaced. */
   replaceLive(next: Generation): Generation | undefined {
-    const old = this.#live.get(next.name);
-    this.#live.set(next.name, next);
-    return old;
+    return this.#live.replace(next);
   }
 
   /** The plugins that wait on `name`: a timeout error names them. */
@@ -194,12 +184,12 @@ export class PluginPipeline {
       table.idle(name, 'loading');
       try {
         const built = await table.timed(name, 'load', () => lifecycle.build(planned, code, this.runtimeOf, []));
-        this.#live.set(name, built);
+        this.#live.replace(built);
         this.#env.lifecycle.swapIn([built], false);
         table.loaded(name, built.runtime);
         return true;
       } catch (error) {
-        await this.#drop(name);
+        await this.#live.drop(name);
         table.fail(name, 'load', error);
         return false;
       }
@@ -228,7 +218,7 @@ export class PluginPipeline {
     try {
       await table.timed(name, 'start', () => lifecycle.runHook(live.runtime, 'onStart'));
     } catch (error) {
-      await this.#drop(name);
+      await this.#live.drop(name);
       table.fail(name, 'start', error);
       return false;
     }
@@ -244,65 +234,19 @@ export class PluginPipeline {
     const error = new ModuError('MODU_GRAPH_DEPENDENCY_FAILED', message, { details: { dependency } });
     const blocker = table.get(dependency);
     const phase: PluginPhase = blocker !== undefined && 'failure' in blocker ? blocker.failure.phase : 'resolve';
-    await this.#unloadOne(name);
+    await this.#live.unload(name);
     table.fail(name, phase, error, 'skipped');
   }
 
   /** A started plugin whose process the process tier gave up restarting: its generation released, the plugin failed. */
   async failStarted(name: string, error: unknown): Promise<void> {
     if (this.#env.table.get(name)?.state !== 'started') return;
-    await this.#drop(name);
+    await this.#live.drop(name);
     this.#env.table.fail(name, 'start', error);
   }
 
-  /** Releases a generation that failed to load or start (its state is the caller's), without `onUnload`. */
-  async #drop(name: string): Promise<void> {
-    const live = this.#live.get(name);
-    this.#live.delete(name);
-    if (live !== undefined) await this.#env.lifecycle.unload(live, { hook: false, releaseCode: true });
-  }
-
   /** Stops, then unloads, `names` in reverse dependency order, each wave in parallel, past errors. */
-  async stopAndUnload(names: readonly string[]): Promise<StopErrors> {
-    const errors: StopErrors = [];
-    const note = (plugin: string, error: unknown) => errors.push({ plugin, error: errorReport(error) });
-    const waves = planWaves(names, this.#graph?.edges ?? new Map()).reverse();
-    for (const wave of waves) {
-      await Promise.all(
-        wave.map(async (name) => {
-          const error = await this.#stopOne(name);
-          if (error !== undefined) note(name, error);
-        }),
-      );
-    }
-    for (const wave of waves) {
-      await Promise.all(
-        wave.map(async (name) => {
-          for (const error of await this.#unloadOne(name)) note(name, error);
-        }),
-      );
-    }
-    return errors;
-  }
-
-  async #stopOne(name: string): Promise<unknown> {
-    const { table, lifecycle } = this.#env;
-    const live = this.#live.get(name);
-    if (live === undefined || table.get(name)?.state !== 'started') return undefined;
-    table.live(name, 'stopping');
-    const error = await table.timed(name, 'stop', () => lifecycle.retire(live, this.#env.drainMs(live)));
-    table.live(name, 'stopped');
-    return error;
-  }
-
-  async #unloadOne(name: string): Promise<unknown[]> {
-    const { table, lifecycle } = this.#env;
-    const live = this.#live.get(name);
-    if (live === undefined) return [];
-    table.live(name, 'unloading');
-    this.#live.delete(name);
-    const errors = await table.timed(name, 'unload', () => lifecycle.unload(live, { hook: true, releaseCode: true }));
-    table.idle(name, 'unloaded');
-    return errors;
+  stopAndUnload(names: readonly string[]): Promise<StopErrors> {
+    return this.#live.stopAndUnload(names, this.#graph?.edges ?? new Map());
   }
 }

@@ -179,7 +179,13 @@ export class ChildPlugin {
     if (guard === undefined) throw new ModuError('MODU_GUARD_UNKNOWN', `no guard ${payload.name} in this process`);
     const state = this.#state(payload.request);
     const ctx = state.viewFor(this.#mountedPlugin());
-    const verdict = await guard.canActivate(ctx as RequestContext);
+    state.guarding = true;
+    let verdict: unknown;
+    try {
+      verdict = await guard.canActivate(ctx as RequestContext);
+    } finally {
+      state.guarding = false;
+    }
     await state.end();
     // A deny(401 | 403, reason) crosses the boundary as plain data; the host makes it a denial again.
     const denial = isGuardDenial(verdict) ? { status: verdict.status, reason: verdict.reason } : undefined;

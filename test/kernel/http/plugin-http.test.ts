@@ -219,18 +219,27 @@ describe('createPluginHttp()', () => {
       await mount({ name: 'p', definition: definePlugin({ routes: [answering('v1')] }) });
       await mount({ name: 'q', definition: definePlugin({ routes: [answering('q')] }) });
       http.activate('p');
-      const conflicting = await http.stage(
-        host.runtime({ name: 'p', prefix: '/q', definition: definePlugin({ routes: [answering('v2')] }) }),
+      const staying = host.runtime({
+        name: 'p',
+        prefix: '/q',
+        definition: definePlugin({ routes: [answering('v2')] }),
+      });
+      // A prefix that overlaps another plugin's is refused when staged, before anything is built.
+      expect((await rejection(http.stage(staying))).code).to.equal('MODU_HTTP_ROUTE_CONFLICT');
+      // One that another plugin claims between the staging and the swap is refused by the swap, which changes nothing.
+      const moving = await http.stage(
+        host.runtime({ name: 'p', prefix: '/r', definition: definePlugin({ routes: [answering('v2')] }) }),
       );
-      expect(() => http.swap([conflicting], true)).to.throw(/claimed by 'q' and 'p'/);
+      await mount({ name: 'r', definition: definePlugin({ routes: [answering('r')] }) });
+      expect(() => http.swap([moving], true)).to.throw(/overlaps \/r owned by 'r'/);
       expect((await call('GET', '/p/x'))?.body).to.equal('{"label":"v1"}');
-      http.retire(conflicting);
+      http.retire(moving);
       expect(
         http
           .routes()
           .map((r) => r.path)
           .sort(),
-      ).to.deep.equal(['/p/x', '/q/x']);
+      ).to.deep.equal(['/p/x', '/q/x', '/r/x']);
     });
   });
 

@@ -54,6 +54,6 @@ describe('PluginTable', () => {
   it('lists for every state where it may go, and nothing leads out of the table', () => {
     const states = Object.keys(stateTransitions);
     for (const targets of Object.values(stateTransitions)) for (const to of targets) expect(states).to.include(to);
-    expect(stateTransitions.started).to.deep.equal(['stopping']);
+    expect(stateTransitions.started).to.deep.equal(['stopping', 'failed']);
   });
 });
