@@ -1,11 +1,14 @@
-import { pino } from 'pino';
+import { type DestinationStream, pino } from 'pino';
 import type { Logger } from './authoring/plugin-definition.js';
 
 /**
- * pino on stderr at MODU_LOG_LEVEL (default `info`), with credentials redacted wherever a plugin
+ * pino at MODU_LOG_LEVEL (default `info`) on stderr or `destination`, with credentials redacted wherever a plugin
  * logs a request's headers or a config object.
  */
-export function defaultLogger(env: Readonly<Record<string, string | undefined>>): Logger {
+export function defaultLogger(
+  env: Readonly<Record<string, string | undefined>>,
+  destination: DestinationStream = pino.destination(2),
+): Logger {
   const options = {
     level: env.MODU_LOG_LEVEL ?? 'info',
     redact: {
@@ -21,5 +24,5 @@ export function defaultLogger(env: Readonly<Record<string, string | undefined>>)
       censor: '[redacted]',
     },
   };
-  return pino(options, pino.destination(2)) as unknown as Logger;
+  return pino(options, destination) as unknown as Logger;
 }

@@ -2,45 +2,13 @@
 import 'reflect-metadata';
 import './errors/kernel-errors.js';
 
-// Plugins take Inversify's decorators from Modu, so that they always use the host's single copy.
-export { inject, injectable, optional } from 'inversify';
-
-export type {
-  GuardDefinition,
-  HookContext,
-  HttpMethod,
-  LifecycleHook,
-  Logger,
-  Newable,
-  PluginContext,
-  PluginDefinition,
-  Principal,
-  RequestContext,
-  RouteDefinition,
-  ServiceDefinition,
-  ServiceLookup,
-  ServiceScope,
-  Token,
-} from './authoring/plugin-definition.js';
-export { definePlugin, isPluginDefinition, token } from './authoring/plugin-definition.js';
+export { isPluginDefinition } from './authoring/plugin-definition.js';
 export type {
   ControllerMetadata,
   ControllerRouteMetadata,
   GuardClassMetadata,
 } from './authoring/route-decorators.js';
-export {
-  Controller,
-  controllerMetadata,
-  Delete,
-  Get,
-  Guard,
-  guardMetadata,
-  Patch,
-  Post,
-  Put,
-  RequirePermissions,
-  UseGuards,
-} from './authoring/route-decorators.js';
+export { controllerMetadata, guardMetadata } from './authoring/route-decorators.js';
 export type { BootReport, StopReport } from './boot/boot-report.js';
 export type { CriticalPath } from './boot/critical-path.js';
 export {
@@ -60,13 +28,12 @@ export { loadHostConfig } from './config/load-host-config.js';
 export { resolvePluginConfig } from './config/plugin-config.js';
 export type { PluginService } from './container/plugin-services.js';
 export { pluginServices } from './container/plugin-services.js';
-export { Service } from './container/service-decorator.js';
+export { defaultLogger } from './default-logger.js';
 export type { Discovery, DiscoveryOptions, DiscoveryProblem } from './discovery/discover-plugins.js';
 export { discoverPlugins } from './discovery/discover-plugins.js';
 export type { ErrorSpec } from './errors/catalogue.js';
 export { defineErrors, errorCatalogue, errorSpec } from './errors/catalogue.js';
-export type { ErrorDetails, ModuErrorOptions } from './errors/modu-error.js';
-export { ModuError } from './errors/modu-error.js';
+export type { ErrorCode, ErrorCodes, ErrorDetails, ModuErrorOptions } from './errors/modu-error.js';
 export type { DependencyGraph, GraphInput, GraphProblem } from './graph/dependency-graph.js';
 export { resolveGraph } from './graph/dependency-graph.js';
 export type { PluginExplanation } from './graph/explain-plugin.js';
@@ -87,8 +54,6 @@ export type { PluginHttp, PluginHttpOptions } from './http/plugin-http.js';
 export { createPluginHttp } from './http/plugin-http.js';
 export type { Problem } from './http/problem.js';
 export { PROBLEM_JSON, problemResponse } from './http/problem.js';
-export type { Reply } from './http/reply.js';
-export { isReply, reply } from './http/reply.js';
 export type { Kernel } from './kernel.js';
 export { createKernel } from './kernel.js';
 export type { KernelOptions } from './kernel-options.js';
@@ -98,6 +63,8 @@ export type { PluginManifest } from './manifest/manifest-schema.js';
 export { manifestSchema } from './manifest/manifest-schema.js';
 export type { PluginPackage } from './manifest/read-manifest.js';
 export { checkManifest, MANIFEST_FILE, readManifest } from './manifest/read-manifest.js';
+// The plugin API (what plugin code gets as `modu`), then what only a host uses.
+export * from './plugin-api.js';
 export type { PluginRuntime } from './runtime/plugin-runtime.js';
 export type { ErrorReport, PluginPhase, PluginSnapshot, PluginState } from './runtime/plugin-snapshot.js';
 export type { KernelEvents, PluginStateChange } from './runtime/plugin-table.js';
@@ -118,4 +85,3 @@ export type { YamlFile } from './validation/read-yaml-file.js';
 export { parseYaml, readYamlFile } from './validation/read-yaml-file.js';
 export type { ValidationProblem, ValidationSource } from './validation/validate.js';
 export { checkSchema, formatProblems, validate } from './validation/validate.js';
-export { KERNEL_VERSION } from './version.js';

@@ -14,4 +14,9 @@ export interface KernelOptions extends Omit<HostConfig, 'pluginDirs'> {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Names the configuration in error messages, e.g. the modu.yaml path. */
   readonly source?: string;
+  /**
+   * Test doubles, for tests only (`createTestKernel` from `modu/testing` sets them): plugin name → a token it imports
+   * from a dependency (`auth/Tokens`) → the value it gets instead. Other plugins still get the real service.
+   */
+  readonly doubles?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }

@@ -90,10 +90,11 @@ class ModuKernel implements Kernel {
   constructor(options: KernelOptions) {
     this.metrics = this.#kernelMetrics.registry;
     this.#table.events.on('state', this.#kernelMetrics.onStateChange);
-    const { logger, env = process.env, source = 'createKernel options', ...config } = options;
+    const { logger, env = process.env, source = 'createKernel options', doubles, ...config } = options;
     this.#options = { ...options, env, source };
     this.#config = validate<HostConfig>(hostConfigSchema, config, { file: source }, 'MODU_CONFIG_INVALID');
     this.#logger = logger ?? defaultLogger(env);
+    this.#table.onFailure = (record, error) => this.#logFailure(record, error);
     this.#http = createPluginHttp({
       logger: this.#logger,
       hostPrefix: this.#config.endpoints?.prefix ?? '/_modu',
@@ -120,6 +121,7 @@ class ModuKernel implements Kernel {
       timeoutOf: (name, manifest, hook) => this.#timeoutOf(name, manifest, hook),
       blockedBy: (name) => this.#pipeline.dependentsOf(name),
       checkCode: (pkg, granted) => checkPluginCode(pkg, granted, scanCache, code),
+      ...(doubles === undefined ? {} : { doubles }),
     });
     this.#pipeline = new PluginPipeline({
       table: this.#table,
@@ -146,6 +148,17 @@ class ModuKernel implements Kernel {
         void this.#serial(() => this.#pipeline.failStarted(name, error));
       },
     });
+  }
+
+  /** Each failed or skipped plugin: phase, code, message and cause chain; the stack at debug. */
+  #logFailure(record: PluginRecord, error: unknown): void {
+    if (!('failure' in record)) return;
+    const { failure } = record;
+    const { code, message, cause } = failure.error;
+    const entry = { plugin: record.name, phase: failure.phase, code, err: message, ...(cause ? { cause } : {}) };
+    if (record.state === 'skipped') this.#logger.warn(entry, 'plugin skipped');
+    else this.#logger.error(entry, 'plugin failed');
+    if (error instanceof Error) this.#logger.debug({ plugin: record.name, stack: error.stack }, 'plugin failure stack');
   }
 
   /** The host's per-plugin timeout, else the manifest's, else the host default, else Modu's. */

@@ -210,3 +210,7 @@ export const registryErrors = defineErrors({
     hint: 'Pass --registry with a registry folder or a postgres:// address (HTTP registries do not hold channels).',
   },
 });
+
+declare module '../kernel/errors/modu-error.js' {
+  interface ErrorCodes extends Record<keyof typeof registryErrors, true> {}
+}

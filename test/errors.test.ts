@@ -2,7 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import '../cli/errors.js';
 import { errorCatalogue, ModuError } from '../kernel/index.js';
+import '../registry/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -16,7 +18,7 @@ async function documentedCodes(): Promise<Map<string, number>> {
 /** The source files of the areas (not tests or fixtures), with their text. */
 async function sourceFiles(): Promise<Array<{ name: string; text: string }>> {
   const files: Array<{ name: string; text: string }> = [];
-  for (const area of ['kernel', 'adapters', 'registry', 'cli']) {
+  for (const area of ['kernel', 'adapters', 'registry', 'testing', 'cli']) {
     const entries = await readdir(join(root, area), { recursive: true, withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;

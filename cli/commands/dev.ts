@@ -2,13 +2,14 @@ import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import yaml from 'js-yaml';
-import { createKernel, type Kernel, loadHostConfig, ModuError, type PluginSnapshot } from '../../kernel/index.js';
+import { createKernel, type Kernel, ModuError, type PluginSnapshot } from '../../kernel/index.js';
+import { hostConfigFor } from '../host/host-config-for.js';
 import { watchPluginFolders } from '../host/plugin-watcher.js';
 import { type AdapterName, listen } from '../host/serve-kernel.js';
 import { shutdownSignal } from '../host/shutdown-signal.js';
 import { renderBoot } from '../render/render-boot.js';
 import type { AddCommand } from './index.js';
-import { configFile, stopGracefully } from './start.js';
+import { stopGracefully } from './start.js';
 
 interface DevOptions {
   readonly config?: string;
@@ -83,13 +84,12 @@ export const addDevCommand: AddCommand = (program, io) => {
   program
     .command('dev')
     .description('serve plugins and reload each one (and its dependents) when its files change')
-    .option('--config <file>', 'host config (default: ./modu.yaml, else the example app)')
+    .option('--config <file>', 'host config (default: ./modu.yaml; with --plugins alone, Modu defaults)')
     .option('--plugins <dir>', 'plugins folder, instead of the config pluginDirs')
     .addOption(new Option('--adapter <name>', 'HTTP framework').choices(['express', 'koa']))
     .option('--port <n>', 'port to listen on (0 picks a free one)', (v) => Number.parseInt(v, 10))
     .action(async (options: DevOptions) => {
-      const file = await configFile(io, options.config);
-      const { config } = await loadHostConfig(file, io.env);
+      const { source: file, config } = await hostConfigFor(io, options);
       const pluginDirs = options.plugins === undefined ? config.pluginDirs : [resolve(io.cwd, options.plugins)];
       const kernel = createKernel({ ...config, pluginDirs, source: file, env: io.env });
       const report = await kernel.start();

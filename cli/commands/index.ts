@@ -4,7 +4,9 @@ import { addChannelCommand } from './channel.js';
 import { addDeployCommand } from './deploy.js';
 import { addDevCommand } from './dev.js';
 import { addGraphCommand } from './graph.js';
+import { addInitCommand } from './init.js';
 import { addInstallCommand } from './install.js';
+import { addNewCommand } from './new.js';
 import { addPackCommand } from './pack.js';
 import { addRegistryCommand } from './registry.js';
 import { addScanCommand } from './scan.js';
@@ -22,7 +24,9 @@ export const commands: readonly AddCommand[] = [
   addDeployCommand,
   addDevCommand,
   addGraphCommand,
+  addInitCommand,
   addInstallCommand,
+  addNewCommand,
   addPackCommand,
   addRegistryCommand,
   addScanCommand,

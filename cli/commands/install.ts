@@ -11,6 +11,7 @@ import {
 } from '../../registry/index.js';
 import type { CliIO } from '../cli-io.js';
 import { installTarget } from '../plugin-dirs.js';
+import { assertRegistryExists, lockedRegistry } from '../registry-source.js';
 import { installedText, progress } from '../render/registry-text.js';
 import { writeOutput } from '../render/write-output.js';
 import { registryLocation } from './registry.js';
@@ -43,7 +44,7 @@ export function addInstallCommand(program: Command, io: CliIO): void {
     .option('--registry <dir|url>', 'registry folder or URL (default: registry of ./modu.yaml, else .modu/registry)')
     .option('--plugins <dir>', 'the plugins folder (default: first pluginDirs of ./modu.yaml, else ./plugins)')
     .option('--config <file>', 'host config file to read those defaults from (default ./modu.yaml)')
-    .option('--from-lock', 'reinstall exactly what modu-lock.yaml records')
+    .option('--from-lock', 'reinstall exactly what modu-lock.yaml records, from the registry it records')
     .option('--require-signatures', 'refuse plugins not signed by a --trusted-key')
     .option(
       '--trusted-key <file>',
@@ -55,8 +56,13 @@ export function addInstallCommand(program: Command, io: CliIO): void {
     .action(async (names: string[], flags: InstallFlags) => {
       const requests = names.map(parseRequest);
       const target = await installTarget(io, flags);
+      // --from-lock reinstalls from where the lock came from, unless --registry says otherwise.
+      const locked =
+        flags.fromLock && flags.registry === undefined ? await lockedRegistry(target.pluginsDir) : undefined;
+      const location = registryLocation(io, locked ?? target.registry);
+      await assertRegistryExists(location);
       const options: InstallOptions = {
-        registry: await openRegistry(registryLocation(io, target.registry)),
+        registry: await openRegistry(location),
         pluginsDir: target.pluginsDir,
         requireSignatures: flags.requireSignatures === true,
         trustedKeys: await trustedKeys(io, flags.trustedKey),

@@ -14,7 +14,9 @@ import {
 import type { CliIO } from '../cli-io.js';
 import { type AdapterName, listen } from '../host/serve-kernel.js';
 import { shutdownSignal } from '../host/shutdown-signal.js';
-import { infoText, publishedText, summariesText } from '../render/registry-text.js';
+import { assertRegistryExists } from '../registry-source.js';
+import { pluginDetail, pluginDetailText } from '../render/registry-info.js';
+import { publishedText, summariesText } from '../render/registry-text.js';
 import { writeOutput } from '../render/write-output.js';
 import { addMigrate } from './registry-migrate.js';
 
@@ -31,6 +33,12 @@ interface Common {
 export function registryLocation(io: CliIO, flag: string | undefined): string {
   if (flag !== undefined && (isRegistryUrl(flag) || isPostgresUrl(flag))) return flag;
   return resolve(io.cwd, flag ?? '.modu/registry');
+}
+
+/** Opens the registry to read: a folder must exist (writes create it). */
+async function openToRead(io: CliIO, flags: Common): Promise<RegistryClient> {
+  await assertRegistryExists(registryLocation(io, flags.registry));
+  return open(io, flags);
 }
 
 function open(io: CliIO, flags: Common): Promise<RegistryClient> {
@@ -57,18 +65,22 @@ function withCommon(command: Command, json = true): Command {
 function addReads(registry: Command, io: CliIO): void {
   withCommon(registry.command('list').description('list every plugin with its latest version')).action(
     async (flags: Common) => {
-      writeOutput(io, flags.json, await (await open(io, flags)).list(), summariesText);
+      writeOutput(io, flags.json, await (await openToRead(io, flags)).list(), summariesText);
     },
   );
   withCommon(registry.command('search').description('search names, descriptions and keywords'))
     .argument('<query...>', 'words that must all match')
     .action(async (words: string[], flags: Common) => {
-      writeOutput(io, flags.json, await (await open(io, flags)).search(words.join(' ')), summariesText);
+      writeOutput(io, flags.json, await (await openToRead(io, flags)).search(words.join(' ')), summariesText);
     });
-  withCommon(registry.command('info').description('show a plugin, its dist-tags and versions'))
-    .argument('<name>', 'the plugin name')
-    .action(async (name: string, flags: Common) => {
-      writeOutput(io, flags.json, await (await open(io, flags)).info(name), infoText);
+  withCommon(
+    registry
+      .command('info')
+      .description('show a plugin, its dist-tags and each version: integrity, dependencies, kernel, signature, scan'),
+  )
+    .argument('<name>', 'the plugin name, or name@version for one version')
+    .action(async (spec: string, flags: Common) => {
+      writeOutput(io, flags.json, await pluginDetail(await openToRead(io, flags), spec), pluginDetailText);
     });
 }
 

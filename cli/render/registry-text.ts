@@ -1,4 +1,4 @@
-import type { InstallResult, PackedPlugin, PluginInfo, PluginSummary, VersionRecord } from '../../registry/index.js';
+import type { InstallResult, PackedPlugin, PluginSummary, VersionRecord } from '../../registry/index.js';
 import type { CliIO } from '../cli-io.js';
 
 /** `users@1.4.0  User accounts` lines, or a note when there is nothing. */
@@ -9,22 +9,6 @@ export function summariesText(summaries: readonly PluginSummary[]): string {
     `${`${s.name}@${s.latest ?? '-'}`.padEnd(width)}  ${s.description ?? ''}`.trimEnd(),
   );
   return `${lines.join('\n')}\n`;
-}
-
-/** A plugin's info: description, dist-tags and every version with its flags. */
-export function infoText(info: PluginInfo): string {
-  const tags = Object.entries(info.distTags).map(([tag, version]) => `${tag}: ${version}`);
-  const versions = info.versions.map(
-    (v) =>
-      `  ${v.version}${v.unpublished ? '  (unpublished)' : ''}${v.deprecated === undefined ? '' : `  (deprecated: ${v.deprecated})`}`,
-  );
-  return [
-    `${info.name}${info.description === undefined ? '' : ` — ${info.description}`}`,
-    `dist-tags: ${tags.join(', ') || '-'}`,
-    'versions:',
-    ...versions,
-    '',
-  ].join('\n');
 }
 
 /** One published version. */

@@ -1,11 +1,8 @@
 import { ArrayIsArray, ObjectCreate, ObjectFreeze, ObjectHasOwn, ObjectKeys } from '../primordials.js';
+import { PLUGIN_DEFINITION_KEYS, ROUTE_KEYS, SERVICE_KEYS } from './definition-keys.js';
 import type { PluginDefinition } from './plugin-definition.js';
 
 type Fields = Record<string, unknown>;
-
-const SERVICE_FIELDS = ['class', 'factory', 'value', 'scope', 'dispose'];
-const ROUTE_FIELDS = ['method', 'path', 'guards', 'permissions', 'handler'];
-const DEFINITION_FIELDS = ['services', 'guards', 'routes', 'controllers', 'onLoad', 'onStart', 'onStop', 'onUnload'];
 
 /** A null-prototype copy of `source`'s own `fields`: a key another plugin added to Object.prototype reads undefined. */
 function own(source: unknown, fields: readonly string[]): Fields {
@@ -45,16 +42,16 @@ function guard(value: unknown): unknown {
  * routes to, or change the services of, another plugin whose definition lacks those fields.
  */
 export function ownDefinition(definition: PluginDefinition): PluginDefinition {
-  const copy = own(definition, DEFINITION_FIELDS);
+  const copy = own(definition, PLUGIN_DEFINITION_KEYS);
   if (copy.services !== undefined) {
     copy.services = ArrayIsArray(copy.services)
       ? list(copy.services, (cls) => cls)
-      : record(copy.services, (entry) => (typeof entry === 'function' ? entry : own(entry, SERVICE_FIELDS)));
+      : record(copy.services, (entry) => (typeof entry === 'function' ? entry : own(entry, SERVICE_KEYS)));
   }
   if (copy.guards !== undefined) {
     copy.guards = ArrayIsArray(copy.guards) ? list(copy.guards, (cls) => cls) : record(copy.guards, guard);
   }
-  if (copy.routes !== undefined) copy.routes = list(copy.routes, (route) => own(route, ROUTE_FIELDS));
+  if (copy.routes !== undefined) copy.routes = list(copy.routes, (route) => own(route, ROUTE_KEYS));
   if (copy.controllers !== undefined) copy.controllers = list(copy.controllers, (cls) => cls);
   return ObjectFreeze(copy) as PluginDefinition;
 }

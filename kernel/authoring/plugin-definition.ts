@@ -15,6 +15,15 @@ export function token<T>(name: `${string}/${string}`): Token<T> {
   return name as Token<T>;
 }
 
+/** What a guard answers: pass (`true`), refuse with 403 (`false`), or a {@link GuardDenial} from `deny()`. */
+export type GuardVerdict = boolean | GuardDenial;
+
+/** A guard's refusal with its status and reason, made by `deny()`. */
+export interface GuardDenial {
+  readonly status: 401 | 403;
+  readonly reason: string | undefined;
+}
+
 /**
  * A pino-compatible structured logger, already bound to the plugin's name. A plugin's is a frozen facade with only
  * these methods: nothing on it leads to the host's logger, stream or destination.
@@ -63,10 +72,13 @@ interface ServiceOptions<T> {
   readonly dispose?: (instance: T) => void | Promise<void>;
 }
 
+/** The config type of a plugin that did not declare one. */
+export type AnyConfig = Record<string, unknown>;
+
 /** One service: a class (built by the plugin's container), a factory, or a ready value. */
-export type ServiceDefinition<T = unknown> =
+export type ServiceDefinition<T = unknown, Config = AnyConfig> =
   | ({ readonly class: Newable<T> } & ServiceOptions<T>)
-  | ({ readonly factory: (ctx: PluginContext) => T | Promise<T> } & ServiceOptions<T>)
+  | ({ readonly factory: (ctx: PluginContext<Config>) => T | Promise<T> } & ServiceOptions<T>)
   | { readonly value: T };
 
 /** An HTTP method a route can answer. */
@@ -96,18 +108,21 @@ export interface RequestContext<Config = Record<string, unknown>> extends Plugin
   readonly signal: AbortSignal;
 }
 
-/** A guard: decides whether a request may go on. It may set `ctx.principal`. */
-export interface Guard {
-  canActivate(ctx: RequestContext): boolean | Promise<boolean>;
+/**
+ * A guard: decides whether a request may go on, and may set `ctx.principal`. `true` lets it through; `false` answers
+ * 403; `deny(401 | 403, 'why')` answers that status with the reason.
+ */
+export interface Guard<Config = AnyConfig> {
+  canActivate(ctx: RequestContext<Config>): GuardVerdict | Promise<GuardVerdict>;
 }
 
-/** A guard declared as a plain object, or a class the plugin's container builds. */
-export type GuardDefinition =
-  | (Guard & { readonly dependsOn?: readonly string[] })
+/** A plain object or a class the plugin's container builds, with the guards it runs after. */
+export type GuardDefinition<Config = AnyConfig> =
+  | (Guard<Config> & { readonly dependsOn?: readonly string[] })
   | { readonly class: Newable<Guard>; readonly dependsOn?: readonly string[] };
 
 /** A route: method, path under the plugin's prefix, guards, required permissions, handler. */
-export interface RouteDefinition {
+export interface RouteDefinition<Config = AnyConfig> {
   readonly method: HttpMethod | readonly HttpMethod[];
   /** Path under the plugin's prefix, with `:name` parameters: `/:id`. */
   readonly path: string;
@@ -116,37 +131,55 @@ export interface RouteDefinition {
   /** Permissions the principal must hold, wildcards allowed in the held ones (`users:*`). */
   readonly permissions?: readonly string[];
   /** Returns the body (sent as JSON), a `reply(...)`, or nothing (204). */
-  readonly handler: (ctx: RequestContext) => unknown;
+  readonly handler: (ctx: RequestContext<Config>) => unknown;
 }
 
 /** A lifecycle hook. */
-export type LifecycleHook = (ctx: HookContext) => void | Promise<void>;
+export type LifecycleHook<Config = AnyConfig> = (ctx: HookContext<Config>) => void | Promise<void>;
 
-/** The default export of a plugin's entry module, made with `definePlugin`. */
-export interface PluginDefinition {
+/**
+ * The default export of a plugin's entry module, made with `definePlugin`. `Config` types `ctx.config` in every
+ * hook, factory, guard and handler.
+ */
+export interface PluginDefinition<Config = AnyConfig> {
   /** Services by name (bound as `<plugin>/<name>`), or classes decorated with `@Service()`. */
-  readonly services?: Readonly<Record<string, ServiceDefinition | Newable>> | readonly Newable[];
+  readonly services?: Readonly<Record<string, ServiceDefinition<unknown, Config> | Newable>> | readonly Newable[];
   /** Guards by name (`<plugin>/<name>`), or classes decorated with `@Guard('name')`. */
-  readonly guards?: Readonly<Record<string, GuardDefinition>> | readonly Newable<Guard>[];
-  readonly routes?: readonly RouteDefinition[];
+  readonly guards?: Readonly<Record<string, GuardDefinition<Config>>> | readonly Newable<Guard>[];
+  readonly routes?: readonly RouteDefinition<Config>[];
   /** Classes decorated with `@Controller()`, their methods with `@Get()`, `@Post()`, … */
   readonly controllers?: readonly Newable[];
-  readonly onLoad?: LifecycleHook;
-  readonly onStart?: LifecycleHook;
-  readonly onStop?: LifecycleHook;
-  readonly onUnload?: LifecycleHook;
+  readonly onLoad?: LifecycleHook<Config>;
+  readonly onStart?: LifecycleHook<Config>;
+  readonly onStop?: LifecycleHook<Config>;
+  readonly onUnload?: LifecycleHook<Config>;
 }
+
+/** A definition with no key `definePlugin` does not know: a misspelt key (`route`, `onstart`) is a type error. */
+export type ExactDefinition<D, Config = AnyConfig> = D & {
+  readonly [K in Exclude<keyof D, keyof PluginDefinition<Config>>]: never;
+};
 
 const definitionBrand = Symbol.for('modu.plugin-definition');
 
+function brand<D extends object>(definition: D): D {
+  Object.defineProperty(definition, definitionBrand, { value: true });
+  return definition;
+}
+
 /**
- * Declares a plugin; the entry module's default export. Works from plain JavaScript.
+ * Declares a plugin; the entry module's default export. Works from plain JavaScript, where an unknown key fails the
+ * plugin's load (`MODU_LOADER_DEFINITION_INVALID`); in TypeScript it is a type error. Call it with a config type and
+ * no argument to type `ctx.config`: `definePlugin<{ greeting: string }>()({ ... })`.
  *
  * @example export default definePlugin({ services: { Clock: { value: () => Date.now() } } });
  */
-export function definePlugin<const D extends PluginDefinition>(definition: D): D {
-  Object.defineProperty(definition, definitionBrand, { value: true });
-  return definition;
+export function definePlugin<const D extends PluginDefinition>(definition: ExactDefinition<D>): D;
+export function definePlugin<Config extends object>(): <const D extends PluginDefinition<Config>>(
+  definition: ExactDefinition<D, Config>,
+) => D;
+export function definePlugin(definition?: object): unknown {
+  return definition === undefined ? brand : brand(definition);
 }
 
 /** True for a value made by `definePlugin` in any copy of Modu. */

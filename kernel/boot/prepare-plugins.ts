@@ -3,7 +3,7 @@ import { pluginEnvVariables } from '../config/apply-env-overrides.js';
 import type { HostConfig } from '../config/host-config-schema.js';
 import { resolvePluginConfig } from '../config/plugin-config.js';
 import { discoverPlugins } from '../discovery/discover-plugins.js';
-import { ModuError } from '../errors/modu-error.js';
+import { type ErrorCode, ModuError } from '../errors/modu-error.js';
 import { type DependencyGraph, loadsFirst, resolveGraph, skippedDependents } from '../graph/dependency-graph.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import { errorReport } from '../runtime/error-report.js';
@@ -69,7 +69,7 @@ function prepareOne(
   return { config, granted: section?.grants ?? [] };
 }
 
-const coded = (problem: { code: string; message: string; details: Readonly<Record<string, unknown>> }) =>
+const coded = (problem: { code: ErrorCode; message: string; details: Readonly<Record<string, unknown>> }) =>
   new ModuError(problem.code, problem.message, { details: problem.details });
 
 /**

@@ -1,7 +1,7 @@
 import type { PluginManifest } from '../manifest/manifest-schema.js';
 import { nullPrototypeCopy } from '../validation/null-prototype-copy.js';
 import { checkSchema, precompile, validate } from '../validation/validate.js';
-import { applyPluginEnv } from './apply-env-overrides.js';
+import { applyPluginEnv, envName } from './apply-env-overrides.js';
 
 /**
  * A plugin's configuration: the host's section for it (`plugins.<name>.config` in modu.yaml) with
@@ -17,7 +17,11 @@ export function resolvePluginConfig(
   source: string,
 ): Readonly<Record<string, unknown>> {
   const value = applyPluginEnv(manifest.name, hostValue ?? {}, env);
-  const file = `${source} (plugins.${manifest.name}.config)`;
+  // A value set from the environment is named by its variable, so that the reader knows where to fix it.
+  const prefix = `MODU_PLUGIN_${envName(manifest.name)}__`;
+  const variables = env.filter(([name]) => name.startsWith(prefix)).map(([name]) => name);
+  const withEnv = variables.length === 0 ? '' : `, with ${variables.join(', ')}`;
+  const file = `${source} (plugins.${manifest.name}.config${withEnv})`;
   const schema = manifest.config ?? anyObject;
   // The plugin's own schema is checked against the JSON Schema meta-schema first.
   if (schema !== anyObject) checkSchema(schema, { file });

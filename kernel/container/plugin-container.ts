@@ -1,32 +1,21 @@
 import { Container, type ServiceIdentifier } from 'inversify';
-import type { Newable, PluginContext, ServiceLookup, Token } from '../authoring/plugin-definition.js';
+import type { PluginContext, ServiceLookup, Token } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
-import { ObjectHasOwn, ownValue, SafeSet } from '../primordials.js';
+import { ObjectHasOwn, SafeSet } from '../primordials.js';
+import { bindService, ownToken } from './bind-service.js';
+import { Disposables } from './disposables.js';
 import type { PluginService } from './plugin-services.js';
 
-/** A service a plugin may use from one of its dependencies: the token and the container that owns it. */
-export interface ServiceImport {
-  readonly token: string;
-  readonly from: Container;
-}
+/**
+ * A service a plugin may use from one of its dependencies: the token and the container that owns it, or a test
+ * double standing in for it (see `createTestKernel`).
+ */
+export type ServiceImport =
+  | { readonly token: string; readonly from: Container }
+  | { readonly token: string; readonly double: unknown };
 
 /** Explains why `token` is not visible to the plugin (which dependency or export is missing). */
 export type VisibilityExplainer = (token: string) => ModuError;
-
-interface Created {
-  readonly instance: unknown;
-  readonly service: PluginService;
-}
-
-function disposerOf(service: PluginService, instance: unknown): (() => unknown) | undefined {
-  const { definition } = service;
-  const dispose = ownValue<(value: unknown) => unknown>(definition, 'dispose');
-  if (typeof dispose === 'function') return () => dispose(instance);
-  const target = instance as { [Symbol.asyncDispose]?: () => unknown; [Symbol.dispose]?: () => unknown } | null;
-  if (typeof target?.[Symbol.asyncDispose] === 'function') return () => target[Symbol.asyncDispose]?.();
-  if (typeof target?.[Symbol.dispose] === 'function') return () => target[Symbol.dispose]?.();
-  return undefined;
-}
 
 /**
  * One plugin's child Inversify container. It binds the plugin's own services under
@@ -38,7 +27,7 @@ export class PluginContainer implements ServiceLookup {
   readonly container: Container;
   readonly #plugin: string;
   readonly #explain: VisibilityExplainer;
-  readonly #created: Created[] = [];
+  readonly #disposables = new Disposables();
   /** The string tokens bound here on purpose (own services, dependencies' exports): the visibility decision. */
   readonly #visible = new SafeSet<string>();
 
@@ -48,36 +37,24 @@ export class PluginContainer implements ServiceLookup {
     this.#explain = explain;
   }
 
-  /** Binds the plugin's services; factories receive `context`. */
+  /** Binds the plugin's services, each also under its bare name; factories receive `context`. */
   bindServices(services: readonly PluginService[], context: () => PluginContext): void {
     for (const service of services) {
-      const { definition, token } = service;
       // Request-scoped services live in a per-request child container that the HTTP layer builds.
       if (service.scope === 'request') continue;
-      const to = this.container.bind(token);
-      this.#visible.add(token);
-      if (ObjectHasOwn(definition, 'value')) {
-        to.toConstantValue((definition as { value: unknown }).value);
-        continue;
-      }
-      const bound = ObjectHasOwn(definition, 'class')
-        ? to.to((definition as { class: Newable }).class)
-        : to.toDynamicValue(() => (definition as { factory: (c: PluginContext) => unknown }).factory(context()));
-      if (service.scope === 'singleton') bound.inSingletonScope();
-      else bound.inTransientScope();
-      // Only what has something to release is tracked, so transient services cannot pile up.
-      this.container.onActivation(token, (_ctx, instance) => {
-        if (disposerOf(service, instance) !== undefined) this.#created.push({ instance, service });
-        return instance;
-      });
+      const lifetime = service.scope === 'transient' ? 'transient' : 'singleton';
+      bindService(this.container, service, context, this.#disposables, lifetime);
+      this.#visible.add(service.token);
     }
   }
 
   /** Makes dependencies' exported services resolvable here, built by their owners' containers. */
   bindImports(imports: readonly ServiceImport[]): void {
-    for (const { token, from } of imports) {
-      this.#visible.add(token);
-      this.container.bind(token).toDynamicValue(() => from.get(token));
+    for (const entry of imports) {
+      this.#visible.add(entry.token);
+      const to = this.container.bind(entry.token);
+      if (ObjectHasOwn(entry, 'double')) to.toConstantValue((entry as { double: unknown }).double);
+      else to.toDynamicValue(() => (entry as { from: Container }).from.get(entry.token));
     }
   }
 
@@ -93,11 +70,14 @@ export class PluginContainer implements ServiceLookup {
   }
 
   has(token: Token | ServiceIdentifier): boolean {
-    if (typeof token === 'string' && !this.#visible.has(token)) return false;
-    return this.container.isBound(token as ServiceIdentifier);
+    const own = ownToken(this.#plugin, token);
+    if (typeof own === 'string' && !this.#visible.has(own)) return false;
+    return this.container.isBound(own as ServiceIdentifier);
   }
 
-  use<T>(token: Token<T> | ServiceIdentifier<T>): T {
+  /** Resolves a token; a name without `/` is one of the plugin's own services. */
+  use<T>(name: Token<T> | ServiceIdentifier<T>): T {
+    const token = ownToken(this.#plugin, name);
     this.#assertVisible(token);
     try {
       return this.container.get<T>(token as ServiceIdentifier<T>);
@@ -106,7 +86,8 @@ export class PluginContainer implements ServiceLookup {
     }
   }
 
-  async useAsync<T>(token: Token<T> | ServiceIdentifier<T>): Promise<T> {
+  async useAsync<T>(name: Token<T> | ServiceIdentifier<T>): Promise<T> {
+    const token = ownToken(this.#plugin, name);
     this.#assertVisible(token);
     try {
       return await this.container.getAsync<T>(token as ServiceIdentifier<T>);
@@ -117,14 +98,7 @@ export class PluginContainer implements ServiceLookup {
 
   /** Disposes what this container created, newest first; returns the errors instead of stopping at one. */
   async dispose(): Promise<unknown[]> {
-    const errors: unknown[] = [];
-    for (const { service, instance } of this.#created.splice(0).reverse()) {
-      try {
-        await disposerOf(service, instance)?.();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
+    const errors = await this.#disposables.disposeAll();
     await this.container.unbindAllAsync().catch((error: unknown) => errors.push(error));
     return errors;
   }

@@ -93,6 +93,11 @@ export const kernelErrors = defineErrors({
     status: 409,
     hint: 'Two plugins claim the same token, guard or route; rename one of them.',
   },
+  MODU_CONTAINER_DOUBLE_UNKNOWN: {
+    title: 'Test double for no import',
+    status: 500,
+    hint: 'Name a service the plugin imports from a dependency (`<dependency>/<Service>`, listed in its exports).',
+  },
   MODU_CONTAINER_NOT_VISIBLE: {
     title: 'Service not visible',
     status: 500,
@@ -134,6 +139,11 @@ export const kernelErrors = defineErrors({
     title: 'Required plugin',
     status: 409,
     hint: 'A plugin marked `required` in modu.yaml cannot be unloaded over HTTP; reload it, or drop `required`.',
+  },
+  MODU_TESTING_BOOT_FAILED: {
+    title: 'A plugin under test did not start',
+    status: 500,
+    hint: 'Read each plugin line: fix its phase and code, or pass `allowFailures: true` to test the failure itself.',
   },
   MODU_KERNEL_REQUIRED_FAILED: {
     title: 'A required plugin failed',
@@ -319,3 +329,7 @@ export const kernelErrors = defineErrors({
     hint: 'Set ctx.principal only inside a guard, to an object with a string `id` and a `permissions` array of strings.',
   },
 });
+
+declare module './modu-error.js' {
+  interface ErrorCodes extends Record<keyof typeof kernelErrors, true> {}
+}

@@ -5,6 +5,16 @@ const brand = Symbol.for('modu.error');
 /** Machine-readable data attached to an error: a cycle as a list, a JSON pointer, a plugin name. */
 export type ErrorDetails = Readonly<Record<string, unknown>>;
 
+/**
+ * Every catalogued error code, as keys. Each area's catalogue adds its own codes by declaration merging (see
+ * kernel-errors.ts), so that a misspelt code given to ModuError is a compile error.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each area's catalogue.
+export interface ErrorCodes {}
+
+/** A catalogued error code. */
+export type ErrorCode = keyof ErrorCodes & string;
+
 export interface ModuErrorOptions {
   readonly details?: ErrorDetails;
   readonly hint?: string;
@@ -25,7 +35,7 @@ export class ModuError extends Error {
   readonly details: ErrorDetails;
   readonly hint: string | undefined;
 
-  constructor(code: string, message: string, options: ModuErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: ModuErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ModuError';
     this.code = code;

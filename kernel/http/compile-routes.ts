@@ -121,6 +121,35 @@ async function fromController(runtime: PluginRuntime, scope: ClassScope, cls: Ne
   return sources;
 }
 
+function methodsOf(source: RouteSource): string[] {
+  return (ArrayIsArray(source.method) ? source.method : [source.method]) as string[];
+}
+
+/** Everything wrong with one route, so that a route with several problems reports all of them at once. */
+function routeProblems(source: RouteSource, into: string[]): void {
+  const fail = (why: string) => ArrayPrototypePush(into, `${source.where} ${why}`);
+  if (typeof source.invoke !== 'function') fail('has no handler function');
+  if (typeof source.path !== 'string' || !StringPrototypeStartsWith(source.path, '/')) {
+    fail("has a path that does not start with '/'");
+  }
+  const methods = methodsOf(source);
+  for (let m = 0; m < methods.length; m++) {
+    if (!METHODS.has(methods[m] as string)) fail(`has an unknown method '${methods[m]}'`);
+  }
+}
+
+/** @throws ModuError `MODU_HTTP_ROUTE_INVALID` listing every problem of every route at once */
+function assertRoutesValid(plugin: string, sources: readonly RouteSource[]): void {
+  const problems: string[] = [];
+  for (let s = 0; s < sources.length; s++) routeProblems(sources[s] as RouteSource, problems);
+  if (problems.length === 0) return;
+  throw new ModuError(
+    'MODU_HTTP_ROUTE_INVALID',
+    `Plugin '${plugin}' has invalid routes; fix each one:\n${ArrayPrototypeJoin(problems, '\n')}`,
+    { details: { plugin, problems } },
+  );
+}
+
 /**
  * Compiles a plugin's routes (plain and controller ones) with their guard chains precompiled.
  *
@@ -138,21 +167,17 @@ export async function compileRoutes(
   for (let i = 0; i < controllers.length; i++) {
     appendAll(sources, await fromController(runtime, scope, controllers[i] as Newable));
   }
+  assertRoutesValid(runtime.name, sources);
   const prefix = pluginPrefix(runtime);
   const compiled: CompiledRoute[] = [];
   for (let s = 0; s < sources.length; s++) {
     const source = sources[s] as RouteSource;
-    if (typeof source.invoke !== 'function') throw invalid(runtime.name, source.where, 'has no handler function');
-    if (typeof source.path !== 'string' || !StringPrototypeStartsWith(source.path, '/')) {
-      throw invalid(runtime.name, source.where, "has a path that does not start with '/'");
-    }
     const path = joinPath(prefix, source.path);
     if (hasDotSegment(path)) throw invalid(runtime.name, source.where, "has a '.' or '..' segment");
     const chain = guards.compile(source.guards);
-    const methods = (ArrayIsArray(source.method) ? source.method : [source.method]) as string[];
+    const methods = methodsOf(source);
     for (let m = 0; m < methods.length; m++) {
       const method = methods[m] as string;
-      if (!METHODS.has(method)) throw invalid(runtime.name, source.where, `has an unknown method '${method}'`);
       ArrayPrototypePush(compiled, {
         plugin: mounted,
         method,

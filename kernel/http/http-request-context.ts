@@ -1,4 +1,6 @@
 import type { Logger, PluginContext, Principal, RequestContext } from '../authoring/plugin-definition.js';
+import { ownToken } from '../container/bind-service.js';
+import { RequestScope } from '../container/request-scope.js';
 import { ModuError } from '../errors/modu-error.js';
 import {
   ArrayIsArray,
@@ -13,7 +15,6 @@ import {
 import type { MountedPlugin } from './mounted-plugin.js';
 import type { NeutralRequest } from './neutral.js';
 import { principalSnapshot } from './principal-snapshot.js';
-import { RequestScope } from './request-scope.js';
 
 type Fields = Readonly<Record<string, string | readonly string[] | undefined>>;
 
@@ -157,21 +158,23 @@ export class HttpRequestContext implements RequestContext {
 
   // Arrow properties, like the hook context's: `handler: ({ use, params }) => …` destructures safely.
   readonly use = <T>(token: unknown): T => {
-    if (typeof token === 'string' && this.#mounted.requestServices.has(token))
-      return this.#requestScope().get<T>(token);
+    const own = ownToken(this.plugin, token);
+    if (typeof own === 'string' && this.#mounted.requestServices.has(own)) return this.#requestScope().get<T>(own);
     return this.#mounted.context.use<T>(token as string);
   };
 
   readonly useAsync = <T>(token: unknown): Promise<T> => {
-    if (typeof token === 'string' && this.#mounted.requestServices.has(token)) {
-      return this.#requestScope().getAsync<T>(token);
-    }
+    const own = ownToken(this.plugin, token);
+    if (typeof own === 'string' && this.#mounted.requestServices.has(own)) return this.#requestScope().getAsync<T>(own);
     return this.#mounted.context.useAsync<T>(token as string);
   };
 
-  readonly has = (token: unknown): boolean =>
-    (typeof token === 'string' && this.#mounted.requestServices.has(token)) ||
-    this.#mounted.context.has(token as string);
+  readonly has = (token: unknown): boolean => {
+    const own = ownToken(this.plugin, token);
+    return (
+      (typeof own === 'string' && this.#mounted.requestServices.has(own)) || this.#mounted.context.has(token as string)
+    );
+  };
 
   #requestScope(): RequestScope {
     this.#scope ??= new RequestScope(this.#mounted.container, this.#mounted.requestServices, this);

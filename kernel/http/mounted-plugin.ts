@@ -1,8 +1,9 @@
 import type { Container } from 'inversify';
 import type { PluginContext } from '../authoring/plugin-definition.js';
+import type { PluginService } from '../container/plugin-services.js';
+import { requestServices } from '../container/request-scope.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import type { BreakerOptions } from './circuit-breaker.js';
-import { type RequestService, requestServices } from './request-scope.js';
 
 /**
  * A plugin as the HTTP layer holds it: its context, whether it answers, requests in flight, and the settings of the
@@ -13,7 +14,7 @@ export class MountedPlugin {
   readonly version: string;
   readonly context: PluginContext;
   readonly container: Container;
-  readonly requestServices: ReadonlyMap<string, RequestService>;
+  readonly requestServices: ReadonlyMap<string, PluginService>;
   readonly breakerOptions: BreakerOptions;
   active = false;
   #inFlight = 0;

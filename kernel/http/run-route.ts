@@ -1,3 +1,4 @@
+import { isGuardDenial } from '../guards/deny.js';
 import { missingPermissions } from '../guards/missing-permissions.js';
 import {
   ArrayIsArray,
@@ -80,13 +81,13 @@ function runGuards(route: CompiledRoute, state: RequestState, from = 0): MaybeAs
       return Promise.resolve(allowed).then(
         (ok) => {
           step.breaker.record(false);
-          return ok === true ? runGuards(route, state, i + 1) : denied(step.name, route, state);
+          return ok === true ? runGuards(route, state, i + 1) : denied(step.name, route, state, ok);
         },
         (error: unknown) => guardFailed(step, state, error),
       );
     }
     step.breaker.record(false);
-    return denied(step.name, route, state);
+    return denied(step.name, route, state, allowed);
   }
   return undefined;
 }
@@ -174,9 +175,15 @@ function guardPaused(step: Step, state: RequestState, waitMs: number): NeutralRe
   );
 }
 
-function denied(guard: string, route: CompiledRoute, state: RequestState): NeutralResponse {
-  return problemResponse('MODU_GUARD_DENIED', `Guard '${guard}' refused ${state.request.method} ${route.path}.`, {
-    instance: state.request.path,
-    guard,
-  });
+/** A guard's `false` answers 403; its `deny(401 | 403, reason)` that status, with the reason as the detail. */
+function denied(guard: string, route: CompiledRoute, state: RequestState, verdict: unknown): NeutralResponse {
+  const extra = { instance: state.request.path, guard };
+  const denial = isGuardDenial(verdict);
+  const given = denial ? ownValue(verdict, 'reason') : undefined;
+  const reason = typeof given === 'string' ? given : undefined;
+  if (denial && ownValue(verdict, 'status') === 401) {
+    return problemResponse('MODU_AUTH_REQUIRED', reason ?? `Guard '${guard}' found no valid credential.`, extra);
+  }
+  const refused = `Guard '${guard}' refused ${state.request.method} ${route.path}.`;
+  return problemResponse('MODU_GUARD_DENIED', reason ?? refused, extra);
 }

@@ -1,5 +1,6 @@
-import type { Logger, Principal, RequestContext } from '../authoring/plugin-definition.js';
+import type { GuardVerdict, Logger, Principal, RequestContext } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
+import { deny } from '../guards/deny.js';
 import { problemResponse } from '../http/problem.js';
 import { type Reply, reply } from '../http/reply.js';
 import type { HookName } from '../lifecycle/run-hook.js';
@@ -7,6 +8,7 @@ import { withDeadline } from './deadline.js';
 import { IncomingStreams } from './incoming-streams.js';
 import type {
   CallRequest,
+  GuardAnswer,
   InitRequest,
   InitShape,
   LoadRequest,
@@ -133,14 +135,12 @@ export class IsolatedPlugin {
     return this.#timed('call', request, `${token}.${method}()`);
   }
 
-  /** Runs one of its guards on the request; the principal it set comes back onto `ctx`. */
-  async guard(name: string, ctx: RequestContext): Promise<boolean> {
+  /** Runs one of its guards on the request; the principal it set comes back onto `ctx`, a `deny()` as a denial. */
+  async guard(name: string, ctx: RequestContext): Promise<GuardVerdict> {
     const request = wireRequest(ctx, false);
-    const answer = (await this.#timed('guard', { name, request }, `guard ${name}`)) as {
-      allowed: boolean;
-      principal: Principal | undefined;
-    };
-    ctx.principal = answer.principal;
+    const answer = (await this.#timed('guard', { name, request }, `guard ${name}`)) as GuardAnswer;
+    ctx.principal = answer.principal as Principal | undefined;
+    if (answer.denial !== undefined) return deny(answer.denial.status, answer.denial.reason);
     return answer.allowed;
   }
 

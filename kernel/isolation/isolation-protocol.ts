@@ -30,6 +30,13 @@ export interface GuardShape {
   readonly dependsOn: readonly string[];
 }
 
+/** The answer to `guard`: pass or not, the principal the guard set, and its `deny()` status and reason if any. */
+export interface GuardAnswer {
+  readonly allowed: boolean;
+  readonly principal: unknown;
+  readonly denial?: { readonly status: 401 | 403; readonly reason: string | undefined };
+}
+
 /** A route of the plugin, relative to its prefix; `index` names it in `route` requests. */
 export interface RouteShape {
   readonly index: number;

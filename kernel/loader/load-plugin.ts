@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import { checkDefinitionKeys } from '../authoring/check-definition.js';
 import { ownDefinition } from '../authoring/own-definition.js';
 import {
   isPluginDefinition,
@@ -26,6 +27,8 @@ export interface LoadEnvironment {
   readonly logger: Logger;
   /** The loaded runtime of a plugin, if it is loaded. */
   readonly runtimeOf: (name: string) => PluginRuntime | undefined;
+  /** Test doubles: plugin → dependency token → the value it gets instead (see `createTestKernel`). */
+  readonly doubles?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** One plugin's inputs: its package, its validated config and its capability grants. */
@@ -52,7 +55,7 @@ export interface LoadedPlugin {
  * and returns its definition. It needs nothing of other plugins, so it may run ahead of the load waves.
  *
  * @throws ModuError `MODU_LOADER_IMPORT_FAILED`, `MODU_LOADER_NO_DEFINITION`, `MODU_PERMISSION_DENIED`,
- *   `MODU_LOADER_NOT_ADMITTED`
+ *   `MODU_LOADER_NOT_ADMITTED`, `MODU_LOADER_DEFINITION_INVALID`
  */
 export async function importPlugin(request: ImportRequest, code: ModuleGate): Promise<PluginDefinition> {
   const { pkg } = request;
@@ -81,6 +84,7 @@ export async function importPlugin(request: ImportRequest, code: ModuleGate): Pr
       },
     );
   }
+  checkDefinitionKeys(definition, pkg.manifest.name, pkg.entry);
   return ownDefinition(definition);
 }
 
@@ -108,13 +112,26 @@ function visibleDependencies(pkg: PluginPackage, env: LoadEnvironment): Set<stri
   return new Set([...Object.keys(dependencies), ...optional]);
 }
 
-function importsOf(dependencies: ReadonlySet<string>, env: LoadEnvironment): ServiceImport[] {
-  return [...dependencies].flatMap((name) => {
+function importsOf(plugin: string, dependencies: ReadonlySet<string>, env: LoadEnvironment): ServiceImport[] {
+  const doubles = env.doubles?.[plugin] ?? {};
+  const imports = [...dependencies].flatMap((name) => {
     const owner = env.runtimeOf(name);
     if (owner === undefined) return [];
     const exported = owner.manifest.exports?.services ?? [];
-    return exported.map((service) => ({ token: `${name}/${service}`, from: owner.container }));
+    return exported.map((service): ServiceImport => {
+      const token = `${name}/${service}`;
+      return Object.hasOwn(doubles, token) ? { token, double: doubles[token] } : { token, from: owner.container };
+    });
   });
+  const unknown = Object.keys(doubles).filter((token) => !imports.some((i) => i.token === token));
+  if (unknown.length > 0) {
+    throw new ModuError(
+      'MODU_CONTAINER_DOUBLE_UNKNOWN',
+      `${plugin}: test doubles for ${unknown.join(', ')}, which it does not import from a dependency`,
+      { details: { plugin, tokens: unknown, imports: imports.map((i) => i.token) } },
+    );
+  }
+  return imports;
 }
 
 /**
@@ -173,7 +190,8 @@ export async function stagePlugin(
  * its singletons. Hooks and routes are the caller's next steps. On failure nothing is left claimed and its container
  * is disposed.
  *
- * @throws ModuError `MODU_CONTAINER_CONFLICT`, `MODU_CONTAINER_NOT_VISIBLE`, `MODU_CONTAINER_RESOLVE_FAILED`
+ * @throws ModuError `MODU_CONTAINER_CONFLICT`, `MODU_CONTAINER_NOT_VISIBLE`, `MODU_CONTAINER_RESOLVE_FAILED`,
+ *   `MODU_CONTAINER_DOUBLE_UNKNOWN`
  */
 export async function loadPlugin(staged: StagedPlugin, env: LoadEnvironment): Promise<LoadedPlugin> {
   const { request, definition, services, container, context } = staged;
@@ -191,7 +209,7 @@ export async function loadPlugin(staged: StagedPlugin, env: LoadEnvironment): Pr
     throw error;
   }
   try {
-    container.bindImports(importsOf(dependencies, env));
+    container.bindImports(importsOf(name, dependencies, env));
     await container.instantiate(services);
   } catch (error) {
     await container.dispose();

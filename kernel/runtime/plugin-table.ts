@@ -32,6 +32,8 @@ type IdleStep = 'discovered' | 'loading' | 'unloaded';
 export class PluginTable {
   readonly events = new EventEmitter<KernelEvents>();
   readonly #records = new Map<string, PluginRecord>();
+  /** Told of every failure with the error itself (its stack included), which snapshots keep only as a report. */
+  onFailure: ((record: PluginRecord, error: unknown) => void) | undefined = undefined;
 
   /**
    * Adds the record of a plugin read from disk, in state `discovered`; a plugin known already (unloaded, failed or
@@ -58,6 +60,7 @@ export class PluginTable {
       failure,
     };
     this.#records.set(name, record);
+    this.onFailure?.(record, error);
     this.#emit('discovered', record);
     return record;
   }
@@ -123,7 +126,10 @@ export class PluginTable {
     assertTransition(name, from.state, to);
     const { root, required, durations, pkg } = from;
     const failure = { phase, error: errorReport(error) };
-    this.#set(from.state, { name, root, required, durations, state: to, pkg, failure });
+    const record: PluginRecord = { name, root, required, durations, state: to, pkg, failure };
+    this.#records.set(name, record);
+    this.onFailure?.(record, error);
+    this.#emit(from.state, record);
   }
 
   /** Runs `work` as `phase` of a plugin and adds the time it took to the plugin's durations. */

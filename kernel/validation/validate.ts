@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import semver from 'semver';
-import { ModuError } from '../errors/modu-error.js';
+import { type ErrorCode, ModuError } from '../errors/modu-error.js';
 import { nullPrototypeCopy } from './null-prototype-copy.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives one level deeper.
@@ -78,6 +78,13 @@ function describe(error: ErrorObject): { pointer: string; message: string } {
       message: 'is not a known field; remove it or check its spelling',
     };
   }
+  if (error.keyword === 'type' && params.type === 'string' && typeof error.data === 'number') {
+    // YAML reads `version: 1.0` as the number 1: the fix is quotes, not another value.
+    return {
+      pointer: error.instancePath,
+      message: `must be a string, but YAML read the number ${error.data}: put the value in quotes (e.g. '1.0.0')`,
+    };
+  }
   const expected = (error.parentSchema as { description?: unknown } | undefined)?.description;
   const got = error.data === undefined ? '' : ` (got ${JSON.stringify(error.data)?.slice(0, 80)})`;
   // A pattern or format reads better as what it stands for than as a regular expression.
@@ -122,7 +129,7 @@ export function checkSchema(schema: object, source: ValidationSource): ValidateF
  *
  * @throws ModuError with `code` (for example `MODU_MANIFEST_INVALID`) and `details.problems`.
  */
-export function validate<T>(schema: object, value: unknown, source: ValidationSource, code: string): T {
+export function validate<T>(schema: object, value: unknown, source: ValidationSource, code: ErrorCode): T {
   const check = compile(schema);
   // A null-prototype copy: neither ajv nor the kernel code reading the result sees keys inherited from a polluted
   // Object.prototype, and defaults land in the copy, not in the caller's object.

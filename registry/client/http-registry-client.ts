@@ -1,4 +1,4 @@
-import { checkManifest, ModuError, parseYaml } from '../../kernel/index.js';
+import { checkManifest, type ErrorCode, errorSpec, ModuError, parseYaml } from '../../kernel/index.js';
 import { DEFAULT_ARCHIVE_LIMITS } from '../archive/archive-limits.js';
 import { readArchive } from '../archive/read-archive.js';
 import { signFiles } from '../archive/sign-files.js';
@@ -54,7 +54,10 @@ export class HttpRegistryClient implements RegistryClient {
     if (response.ok) return response;
     const problem = (await response.json().catch(() => ({}))) as Problem;
     throw new ModuError(
-      problem.code ?? 'MODU_REGISTRY_HTTP_FAILED',
+      // The server's code when this copy of Modu catalogues it too, else the generic HTTP failure.
+      problem.code !== undefined && errorSpec(problem.code) !== undefined
+        ? (problem.code as ErrorCode)
+        : 'MODU_REGISTRY_HTTP_FAILED',
       problem.detail ?? `${method} ${path} answered ${response.status}`,
       {
         details: { ...(problem.details ?? {}), status: response.status },

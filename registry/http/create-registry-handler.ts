@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { ModuError, type NeutralHandler, type NeutralRequest, type NeutralResponse } from '../../kernel/index.js';
 import type { LocalRegistry } from '../local/local-registry.js';
 import { answerRead, answerWrite, type WriteOutcome } from './answer-route.js';
@@ -42,6 +43,8 @@ export function createRegistryHandler(registry: LocalRegistry, options: Registry
     options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? { windowMs: 60_000, max: 600 });
   const tokens = options.tokens ?? [];
   const maxUpload = options.maxUploadBytes ?? 16 * 1024 * 1024;
+  // The registry root and the temp folder (publish scans archives there); longest first, so a path under the other goes whole.
+  const hidden = [registry.location, tmpdir()].sort((a, b) => b.length - a.length);
   return async (request: NeutralRequest): Promise<NeutralResponse | undefined> => {
     const address = clientAddress(
       request.remoteAddress,
@@ -56,7 +59,7 @@ export function createRegistryHandler(registry: LocalRegistry, options: Registry
         const error = new ModuError('MODU_REGISTRY_RATE_LIMITED', `too many requests from ${address}`, {
           details: { retryAfter: wait },
         });
-        return problemResponse(error, { 'retry-after': String(wait) });
+        return problemResponse(error, { 'retry-after': String(wait) }, hidden);
       }
       if (!WRITES.has(route.op)) return await answerRead(registry, route, request);
       const actor = checkToken(request.headers.authorization, tokens);
@@ -65,7 +68,7 @@ export function createRegistryHandler(registry: LocalRegistry, options: Registry
       return response;
     } catch (error) {
       const tooLarge = ModuError.is(error) && error.code === 'MODU_REGISTRY_UPLOAD_TOO_LARGE';
-      return problemResponse(error, tooLarge ? { connection: 'close' } : {});
+      return problemResponse(error, tooLarge ? { connection: 'close' } : {}, hidden);
     }
   };
 }

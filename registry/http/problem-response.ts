@@ -1,7 +1,14 @@
 import { errorSpec, ModuError, type NeutralResponse } from '../../kernel/index.js';
 
-/** An RFC 9457 problem+json response with the error's stable `code`; unknown errors never leak their message. */
-export function problemResponse(error: unknown, extraHeaders: Record<string, string> = {}): NeutralResponse {
+/**
+ * An RFC 9457 problem+json response with the error's stable `code`; unknown errors never leak their message, and the
+ * server's folders (`hidden`: the registry root, the temp folder) never appear in it.
+ */
+export function problemResponse(
+  error: unknown,
+  extraHeaders: Record<string, string> = {},
+  hidden: readonly string[] = [],
+): NeutralResponse {
   const known = ModuError.is(error);
   const code = known ? error.code : 'MODU_REGISTRY_WRITE_FAILED';
   const status = known ? error.status : 500;
@@ -17,7 +24,7 @@ export function problemResponse(error: unknown, extraHeaders: Record<string, str
   return {
     status,
     headers: { 'content-type': 'application/problem+json', ...extraHeaders },
-    body: JSON.stringify(body),
+    body: hidden.reduce((text, path) => text.split(path).join('<registry>'), JSON.stringify(body)),
   };
 }
 

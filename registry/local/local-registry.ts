@@ -17,6 +17,7 @@ import { normaliseState, type PluginState, pluginStateSchema } from '../store/pl
 import {
   defaultRegistryConfigText,
   parseRegistryConfig,
+  REGISTRY_FILE_HEADER,
   type RegistryConfig,
   type RegistrySettings,
 } from '../store/registry-config.js';
@@ -84,7 +85,7 @@ export class LocalRegistry implements RegistryClient {
       const config = await this.config();
       const trusted = (config.trustedKeys ?? []).filter((k) => k.id !== id);
       trusted.push({ id, publicKey, ...(label === undefined ? {} : { name: label }) });
-      const text = `# Modu registry. Versions live in plugins/<name>/versions; see DESIGN.md.\n${stringify({ ...config, trustedKeys: trusted })}`;
+      const text = `${REGISTRY_FILE_HEADER}${stringify({ ...config, trustedKeys: trusted })}`;
       await this.storage.replace(keys.config, Buffer.from(text));
     });
     return id;

@@ -51,9 +51,14 @@ export type TrustedKey = FromSchema<typeof trustedKey>;
 /** The registry settings, every default applied. */
 export type RegistrySettings = Required<NonNullable<RegistryConfig['settings']>>;
 
+/** The comment heading registry.yaml: it names only what the registry folder itself holds. */
+export const REGISTRY_FILE_HEADER =
+  '# Modu registry: plugins/<name>/versions/<version>.yaml describe the published versions,\n' +
+  '# plugins/<name>/archives/ hold their .tgz files, plugins/<name>/state.yaml their dist-tags and deprecations.\n';
+
 /** The text of a new registry.yaml. */
 export function defaultRegistryConfigText(): string {
-  return `# Modu registry. Versions live in plugins/<name>/versions; see DESIGN.md.\nformatVersion: ${REGISTRY_FORMAT_VERSION}\nsettings: {}\ntrustedKeys: []\n`;
+  return `${REGISTRY_FILE_HEADER}formatVersion: ${REGISTRY_FORMAT_VERSION}\nsettings: {}\ntrustedKeys: []\n`;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Guard, Logger, PluginDefinition, RequestContext } from '../../auth
 import { ServiceOwnership } from '../../container/service-ownership.js';
 import { ModuError } from '../../errors/modu-error.js';
 import { ClassScope, declareGuards } from '../../guards/declare-guards.js';
+import { isGuardDenial } from '../../guards/deny.js';
 import type { GuardChainCompiler } from '../../guards/guard-registry.js';
 import { compileRoutes } from '../../http/compile-routes.js';
 import type { CompiledRoute } from '../../http/compiled-route.js';
@@ -24,6 +25,7 @@ import type { PluginPackage } from '../../manifest/read-manifest.js';
 import type { PluginRuntime } from '../../runtime/plugin-runtime.js';
 import type {
   CallRequest,
+  GuardAnswer,
   InitRequest,
   InitShape,
   LoadRequest,
@@ -172,20 +174,22 @@ export class ChildPlugin {
   }
 
   /** Runs one of its guards; the principal it sets goes back to the host. */
-  async guard(payload: { name: string; request: WireRequest }): Promise<{ allowed: boolean; principal: unknown }> {
+  async guard(payload: { name: string; request: WireRequest }): Promise<GuardAnswer> {
     const guard = this.#guards.get(payload.name);
     if (guard === undefined) throw new ModuError('MODU_GUARD_UNKNOWN', `no guard ${payload.name} in this process`);
     const state = this.#state(payload.request);
     const ctx = state.viewFor(this.#mountedPlugin());
     state.guarding = true;
-    let allowed: boolean;
+    let verdict: unknown;
     try {
-      allowed = (await guard.canActivate(ctx as RequestContext)) === true;
+      verdict = await guard.canActivate(ctx as RequestContext);
     } finally {
       state.guarding = false;
     }
     await state.end();
-    return { allowed, principal: state.principal };
+    // A deny(401 | 403, reason) crosses the boundary as plain data; the host makes it a denial again.
+    const denial = isGuardDenial(verdict) ? { status: verdict.status, reason: verdict.reason } : undefined;
+    return { allowed: verdict === true, principal: state.principal, ...(denial === undefined ? {} : { denial }) };
   }
 
   /** Runs one of its route handlers; a stream body is sent in chunks afterwards. */

@@ -21,6 +21,7 @@ export const {
   Post,
   Put,
   definePlugin,
+  deny,
   RequirePermissions,
   reply,
   Service,

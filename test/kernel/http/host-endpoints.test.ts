@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { composeHandlers, hostEndpoints, notFoundHandler, type PluginSnapshot } from '../../../kernel/index.js';
+import { inject } from '../../../testing/index.js';
 import { neutralRequest } from './test-host.js';
 
 const snapshots: PluginSnapshot[] = [
@@ -24,9 +25,9 @@ const control = {
 describe('hostEndpoints()', () => {
   describe('when a plugin is not started', () => {
     it('answers health 503 naming each such plugin with its state and reason', async () => {
-      const response = await hostEndpoints(control)(neutralRequest('GET', '/_modu/health'));
-      expect(response?.status).to.equal(503);
-      expect(JSON.parse(String(response?.body))).to.deep.equal({
+      const response = await inject(hostEndpoints(control), { url: '/_modu/health' });
+      expect(response.status).to.equal(503);
+      expect(response.json()).to.deep.equal({
         status: 'unavailable',
         plugins: [{ name: 'users', state: 'failed', reason: 'onStart timed out' }],
       });
@@ -35,12 +36,14 @@ describe('hostEndpoints()', () => {
   describe('when no admin token is configured', () => {
     it('disables admin writes with 403, and answers 405 to the wrong method', async () => {
       const endpoints = hostEndpoints(control, { prefix: '/ops' });
-      const write = await endpoints(
-        neutralRequest('POST', '/ops/plugins/users/reload', { headers: { authorization: 'Bearer x' } }),
-      );
-      expect(write?.status).to.equal(403);
-      expect(JSON.parse(String(write?.body)).code).to.equal('MODU_HTTP_ADMIN_DISABLED');
-      expect((await endpoints(neutralRequest('GET', '/ops/plugins/users/reload')))?.status).to.equal(405);
+      const write = await inject(endpoints, {
+        method: 'POST',
+        url: '/ops/plugins/users/reload',
+        headers: { authorization: 'Bearer x' },
+      });
+      expect(write.status).to.equal(403);
+      expect(write.json<{ code: string }>().code).to.equal('MODU_HTTP_ADMIN_DISABLED');
+      expect((await inject(endpoints, { url: '/ops/plugins/users/reload' })).status).to.equal(405);
       expect(await endpoints(neutralRequest('GET', '/_modu/health'))).to.equal(undefined);
     });
   });
@@ -50,7 +53,7 @@ describe('composeHandlers()', () => {
   describe('when notFoundHandler comes last', () => {
     it('answers Modu 404 problems for what nothing else answered', async () => {
       const handler = composeHandlers(hostEndpoints(control), notFoundHandler);
-      expect((await handler(neutralRequest('GET', '/_modu/plugins')))?.status).to.equal(200);
+      expect((await inject(handler, { url: '/_modu/plugins' })).status).to.equal(200);
       const missing = await handler(neutralRequest('GET', '/nope'));
       expect(missing?.status).to.equal(404);
       expect(missing?.headers['content-type']).to.match(/^application\/problem\+json/);

@@ -86,6 +86,14 @@ function describeIsolation(framework: 'express' | 'koa'): void {
         expect(await response.json()).to.include({ code: 'MODU_GUARD_DENIED' });
       });
 
+      it('answers the status and reason of a deny() its guard returned in its process', async () => {
+        const response = await host.get('/iso-echo/hello/ada', { headers: { 'x-token': 'expired' } });
+        expect(response.status).to.equal(401);
+        const problem = (await response.json()) as { code: string; detail: string; guard: string };
+        expect(problem).to.include({ code: 'MODU_AUTH_REQUIRED', detail: 'the token expired; sign in again' });
+        expect(problem.guard).to.equal('iso-echo/token');
+      });
+
       it('sends a 1 MB request body and gets it back', async () => {
         const text = 'y'.repeat(1_000_000);
         const response = await host.get('/iso-echo/echo', {
