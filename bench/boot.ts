@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomDag, removeGenerated, writePlugins } from './generate-plugins.js';
+import { median } from './median.js';
 
 const run_ = promisify(execFile);
 const kernelChild = new URL('./boot-child.js', import.meta.url).pathname;
@@ -16,11 +17,6 @@ interface BootRun {
 async function inFreshProcess(child: string, dir: string): Promise<BootRun> {
   const { stdout } = await run_(process.execPath, [child, dir], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as BootRun;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** Three boots of `dir` after one that warms the file-system and scan caches, each in a fresh process. */

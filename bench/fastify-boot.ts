@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { benchRoot, type GeneratedPlugin, randomDag, removeGenerated, writePlugins } from './generate-plugins.js';
+import { median } from './median.js';
 
 const run_ = promisify(execFile);
 const moduChild = fileURLToPath(new URL('./boot-child.js', import.meta.url));
@@ -65,10 +66,6 @@ async function boot(node: string, { child, dir, env }: Side): Promise<Boot> {
   const { ms, cpuMs, started } = JSON.parse(stdout) as Boot & { started: number };
   if (started !== count) throw new Error(`${child}: only ${started} of ${count} plugins started`);
   return { ms, cpuMs };
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 }
 
 /** One warm-up of each side, then `rounds` boots of each, interleaved; the medians of each side. */

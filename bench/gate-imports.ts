@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { benchRoot, removeGenerated } from './generate-plugins.js';
+import { median } from './median.js';
 
 const run_ = promisify(execFile);
 const child = new URL('./gate-imports-child.js', import.meta.url).pathname;
@@ -12,10 +13,6 @@ const count = 1_000;
 async function importsMs(dir: string, mode: 'gate' | 'plain'): Promise<number> {
   const { stdout } = await run_(process.execPath, [child, dir, mode]);
   return (JSON.parse(stdout) as { ms: number }).ms;
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 }
 
 /**

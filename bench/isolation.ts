@@ -16,6 +16,7 @@ import { expressHandler } from '../adapters/express/index.js';
 import { koaMiddleware } from '../adapters/koa/index.js';
 import { createKernel, type Kernel, type KernelOptions } from '../kernel/index.js';
 import { silentLogger } from '../test/helpers/fixtures.js';
+import { median } from './median.js';
 
 const KINDS = ['express-in', 'express-iso', 'koa-in', 'koa-iso'] as const;
 type Kind = (typeof KINDS)[number];
@@ -236,14 +237,6 @@ export async function run(): Promise<void> {
   await routeOverhead();
   await serviceCalls(dir);
   await startAndMemory(dir);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const serverKind = process.env.MODU_BENCH_ISOLATION as Kind | undefined;

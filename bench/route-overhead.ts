@@ -15,6 +15,7 @@ import { expressHandler } from '../adapters/express/index.js';
 import { koaMiddleware } from '../adapters/koa/index.js';
 import { createKernel, missingPermissions, type NeutralHandler, type Principal } from '../kernel/index.js';
 import { silentLogger } from '../test/helpers/fixtures.js';
+import { median } from './median.js';
 
 const KINDS = ['modu-express', 'express', 'modu-koa', 'koa', 'node'] as const;
 type Kind = (typeof KINDS)[number];
@@ -193,14 +194,6 @@ function report(rounds: number, seconds: number, rps: Map<Kind, number[]>, cpu: 
     const label = `${a} ÷ ${b === 'node' ? 'node:http' : b}`.padEnd(26);
     console.log(`  ${label} ${ratio(rps, a, b, false).toFixed(3)}    ${ratio(cpu, a, b, true).toFixed(3)}${goal}`);
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const serverKind = process.env.MODU_BENCH_SERVER as Kind | undefined;
