@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { runtimeFeatures } from '../../kernel/index.js';
+import { waitListening } from '../helpers/wait-listening.js';
 
 const bin = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
 const adminToken = 'test-admin-token-0123456789';
@@ -17,12 +18,7 @@ async function startHost(adapter: string): Promise<{ child: ChildProcess; url: s
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   // The example app starts one plugin in a process of its own (audit, isolated): on a loaded machine that takes seconds.
-  const deadline = Date.now() + 60_000;
-  while (!/listening on (http:\/\/\S+)/.test(output)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`modu start did not listen:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const url = (/listening on (http:\/\/\S+)/.exec(output) as RegExpExecArray)[1] as string;
+  const url = await waitListening(child, () => output, 60_000);
   return { child, url, output: () => output };
 }
 
