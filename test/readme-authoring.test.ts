@@ -48,8 +48,8 @@ describe('README: testing and typed authoring', function () {
   it('runs the modu/testing example as written, with node --test', async () => {
     const { stdout } = await run(process.execPath, ['--test', 'test/greeter.test.js'], { cwd: app });
     expect(stdout)
-      .to.match(/# pass 2/)
-      .and.match(/# fail 0/);
+      .to.match(/[#ℹ] pass 2\b/)
+      .and.match(/[#ℹ] fail 0\b/);
   });
 
   it('type-checks the typed authoring example with the settings `modu new plugin --ts` writes', async () => {

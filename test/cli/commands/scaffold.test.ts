@@ -68,8 +68,8 @@ describe('modu init and modu new plugin', function () {
       await npm(app, 'install');
       const { stdout } = await run('npm', ['test'], { cwd: app, env: quiet, timeout: 120_000 });
       expect(stdout)
-        .to.match(/# pass 2/)
-        .and.match(/# fail 0/);
+        .to.match(/[#ℹ] pass 2\b/)
+        .and.match(/[#ℹ] fail 0\b/);
       const host = await start(app);
       try {
         const res = await fetch(`${host.url}/hello/world`);
@@ -102,7 +102,7 @@ describe('modu init and modu new plugin', function () {
       const scanned = await modu(['validate', 'plugins/greeter'], app);
       expect(scanned.code, scanned.stdout + scanned.stderr).to.equal(0);
       const { stdout } = await run(process.execPath, ['--test', 'test/greeter.test.js'], { cwd: app, env: quiet });
-      expect(stdout).to.match(/# pass 2/);
+      expect(stdout).to.match(/[#ℹ] pass 2\b/);
     });
   });
 
@@ -112,7 +112,7 @@ describe('modu init and modu new plugin', function () {
       expect(result.code, result.stderr).to.equal(0);
       expect(await readFile(join(app, 'extra', 'clock', 'index.js'), 'utf8')).to.include("from 'modu'");
       const { stdout } = await run(process.execPath, ['--test', 'test/clock.test.js'], { cwd: app, env: quiet });
-      expect(stdout).to.match(/# pass 2/);
+      expect(stdout).to.match(/[#ℹ] pass 2\b/);
     });
 
     it('refuses an invalid name (exit 1) and a missing name (usage, exit 2)', async () => {
