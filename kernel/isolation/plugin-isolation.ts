@@ -90,7 +90,10 @@ export class PluginIsolation {
       memoryMb: limits.memoryMb,
       features: runtimeFeatures(),
     });
-    const serving = (plugin: IsolatedPlugin) => this.#serving.get(name) === plugin;
+    // Only the serving generation's process reaches the plugin's routes; one being staged or retired does not.
+    const whenServing = (act: () => void) => () => {
+      if (this.#serving.get(name) === plugin) act();
+    };
     let entry: PluginProcess | undefined;
     const plugin = new IsolatedPlugin({
       init: { pkg: { ...pkg, root, entry: join(root, pkg.entry.slice(pkg.root.length)) }, config, granted, ...code },
@@ -99,9 +102,9 @@ export class PluginIsolation {
       logger: this.#env.logger.child({ plugin: name }),
       timeoutOf: (hook) => this.#env.timeoutOf(name, hook),
       hostCall: (request) => this.#hostCall(name, entry?.runtime, request),
-      onDown: () => serving(plugin) && this.#env.onDown(name),
-      onUp: () => serving(plugin) && this.#env.onUp(name),
-      onFailed: (error) => serving(plugin) && this.#env.onFailed(name, error),
+      onDown: whenServing(() => this.#env.onDown(name)),
+      onUp: whenServing(() => this.#env.onUp(name)),
+      onFailed: (error) => whenServing(() => this.#env.onFailed(name, error))(),
     });
     entry = { name, plugin, runtime: undefined };
     let definition: PluginDefinition;
