@@ -78,30 +78,16 @@ export async function run(): Promise<void> {
     const row = (label: string, f: string, p: string, ratio: number) =>
       console.log(`  ${label.padEnd(40)} ${f.padStart(18)} ${p.padStart(18)}  ${ratio.toFixed(2)}x`);
     console.log('registry backends at 10,000 versions of one plugin (folder | PostgreSQL | PostgreSQL / folder)');
-    row(
-      'resolve ^42.0.0, p50 (listing cached)',
-      ms(folder.warm.p50),
-      ms(postgres.warm.p50),
-      postgres.warm.p50 / folder.warm.p50,
-    );
-    row(
-      'resolve ^42.0.0, p99 (listing cached)',
-      ms(folder.warm.p99),
-      ms(postgres.warm.p99),
-      postgres.warm.p99 / folder.warm.p99,
-    );
-    row(
-      'resolve ^42.0.0, p50 (new registry each)',
-      ms(folder.cold.p50),
-      ms(postgres.cold.p50),
-      postgres.cold.p50 / folder.cold.p50,
-    );
-    row(
-      'resolve ^42.0.0, p99 (new registry each)',
-      ms(folder.cold.p99),
-      ms(postgres.cold.p99),
-      postgres.cold.p99 / folder.cold.p99,
-    );
+    const kinds = [
+      ['warm', 'listing cached'],
+      ['cold', 'new registry each'],
+    ] as const;
+    for (const [kind, label] of kinds) {
+      for (const p of ['p50', 'p99'] as const) {
+        const [f, pg] = [folder[kind][p], postgres[kind][p]];
+        row(`resolve ^42.0.0, ${p} (${label})`, ms(f), ms(pg), pg / f);
+      }
+    }
     const rate = (n: number) => `${n.toFixed(1)}/s`;
     row('publish, sequential', rate(folder.serial), rate(postgres.serial), postgres.serial / folder.serial);
     row('publish, 4 concurrent writers', rate(folder.four), rate(postgres.four), postgres.four / folder.four);

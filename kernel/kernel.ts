@@ -145,7 +145,13 @@ class ModuKernel implements Kernel {
       },
       onFailed: (name, error) => {
         this.#http.deactivate(name);
-        void this.#serial(() => this.#pipeline.failStarted(name, error));
+        this.#serial(() => this.#pipeline.failStarted(name, error)).catch((cause: unknown) => {
+          // Never an unhandled rejection: the host outlives whatever went wrong releasing a plugin.
+          this.#logger.error(
+            { plugin: name, err: cause instanceof Error ? cause.message : String(cause) },
+            'fail error',
+          );
+        });
       },
     });
   }
