@@ -30,10 +30,17 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** The messages one side sent within one turn of its event loop, written to the channel at once. */
+interface BatchMessage {
+  readonly t: 'batch';
+  readonly m: readonly { readonly t: string }[];
+}
+
 /**
  * Requests and replies over an IPC channel, both ways: each request gets an id, the other side's handler for its kind
  * answers, and a failure crosses as a {@link WireError} that arrives as a ModuError. Other messages (stream chunks,
- * logs) go to `onOther`.
+ * logs) go to `onOther`. The messages sent within one turn of the event loop (the requests of every connection that
+ * was readable, the replies to a batch) go out as one write: one serialization and one system call instead of one each.
  */
 export class IpcChannel {
   readonly #endpoint: IpcEndpoint;
@@ -42,6 +49,8 @@ export class IpcChannel {
   readonly #onOther: (message: { readonly t: string }) => void;
   #nextId = 0;
   #closed: Error | undefined;
+  #queue: { readonly t: string }[] = [];
+  #flushing = false;
 
   constructor(endpoint: IpcEndpoint, handlers: RequestHandlers, onOther: (message: { readonly t: string }) => void) {
     this.#endpoint = endpoint;
@@ -61,14 +70,45 @@ export class IpcChannel {
     });
   }
 
-  /** Sends a message as it is; a message to a closed channel is dropped. */
+  /** Sends a message with the others of this turn of the event loop; a message to a closed channel is dropped. */
   send<M extends { readonly t: string }>(message: M): void {
     if (this.#closed !== undefined) return;
+    this.#queue.push(message);
+    if (this.#flushing) return;
+    this.#flushing = true;
+    setImmediate(this.#flush);
+  }
+
+  readonly #flush = (): void => {
+    this.#flushing = false;
+    const queue = this.#queue;
+    this.#queue = [];
+    if (this.#closed !== undefined || queue.length === 0) return;
+    const message = queue.length === 1 ? queue[0] : ({ t: 'batch', m: queue } satisfies BatchMessage);
+    if (this.#write(message) || queue.length === 1) return;
+    // Something in the batch cannot be cloned: send each alone, so only that one fails.
+    for (const single of queue) this.#write(single);
+  };
+
+  /** Writes one message; false when it cannot be cloned (its request or reply fails instead), true otherwise. */
+  #write(message: unknown): boolean {
     try {
       this.#endpoint.send?.(message, () => {});
-    } catch {
-      // The channel closed under us: close() rejects what waits.
+      return true;
+    } catch (error) {
+      // A closed channel reports through the callback; a throw is a value the serializer refused.
+      this.#notCloneable(message as { t: string }, error);
+      return false;
     }
+  }
+
+  #notCloneable(message: { readonly t: string }, error: unknown): void {
+    if (message.t === 'batch') return;
+    const wire: WireError = { ...toWireError(error), code: 'MODU_ISOLATION_NOT_CLONEABLE' };
+    if (message.t === 're') {
+      const reply: ReplyMessage = { t: 're', id: (message as ReplyMessage).id, error: wire };
+      this.#write(reply);
+    } else if (message.t === 'req') this.#settle({ t: 're', id: (message as RequestMessage).id, error: wire });
   }
 
   /** Rejects every request waiting for an answer with `error`, and every later one. */
@@ -83,7 +123,10 @@ export class IpcChannel {
   readonly #onMessage = (message: unknown): void => {
     const m = message as { t?: unknown };
     if (m === null || typeof m !== 'object' || typeof m.t !== 'string') return;
-    if (m.t === 'req') void this.#answer(m as RequestMessage);
+    if (m.t === 'batch') {
+      const batch = (m as BatchMessage).m;
+      if (Array.isArray(batch)) for (const one of batch) this.#onMessage(one);
+    } else if (m.t === 'req') void this.#answer(m as RequestMessage);
     else if (m.t === 're') this.#settle(m as ReplyMessage);
     else this.#onOther(m as { t: string });
   };
@@ -105,17 +148,7 @@ export class IpcChannel {
     } catch (error) {
       reply = { t: 're', id: request.id, error: toWireError(error) };
     }
-    try {
-      this.#endpoint.send?.(reply, () => {});
-    } catch (error) {
-      // The value could not be cloned (a function, a class instance with private state): say so instead.
-      const wire = toWireError(error);
-      const failed: ReplyMessage = {
-        t: 're',
-        id: request.id,
-        error: { ...wire, code: 'MODU_ISOLATION_NOT_CLONEABLE' },
-      };
-      this.send(failed);
-    }
+    // A value that cannot be cloned (a function, a class instance with private state) fails this reply when written.
+    this.send(reply);
   }
 }

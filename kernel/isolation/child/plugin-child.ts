@@ -39,4 +39,4 @@ const channel: IpcChannel = new IpcChannel(
 );
 const logger = ipcLogger((message) => channel.send(message));
 plugin = new ChildPlugin((token, method, args) => channel.request('use', { token, method, args }), logger, streams);
-channel.send({ t: 'ready' });
+process.send({ t: 'ready' });
