@@ -28,6 +28,13 @@ export type RequestHandlers = Readonly<Record<string, (payload: never) => unknow
 interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** How long the other side has to answer a request, and the error (and what else is due) once it has not. */
+export interface RequestDeadline {
+  readonly ms: number;
+  readonly expire: () => Error;
 }
 
 /** The messages one side sent within one turn of its event loop, written to the channel at once. */
@@ -59,15 +66,24 @@ export class IpcChannel {
     endpoint.on('message', this.#onMessage);
   }
 
-  /** Sends a request; resolves with the other side's answer. */
-  request(kind: string, payload: unknown): Promise<unknown> {
+  /** Sends a request; resolves with the other side's answer, or rejects with `deadline.expire()` once it passed. */
+  request(kind: string, payload: unknown, deadline?: RequestDeadline): Promise<unknown> {
     if (this.#closed !== undefined) return Promise.reject(this.#closed);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      const pending: Pending = { resolve, reject, timer: undefined };
+      if (deadline !== undefined) pending.timer = setTimeout(() => this.#expire(id, deadline), deadline.ms);
+      this.#pending.set(id, pending);
       const message: RequestMessage = { t: 'req', id, kind, payload };
       this.send(message);
     });
+  }
+
+  #expire(id: number, deadline: RequestDeadline): void {
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return;
+    this.#pending.delete(id);
+    pending.reject(deadline.expire());
   }
 
   /** Sends a message with the others of this turn of the event loop; a message to a closed channel is dropped. */
@@ -116,7 +132,10 @@ export class IpcChannel {
     if (this.#closed !== undefined) return;
     this.#closed = error;
     this.#endpoint.off('message', this.#onMessage);
-    for (const pending of this.#pending.values()) pending.reject(error);
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
     this.#pending.clear();
   }
 
@@ -135,6 +154,7 @@ export class IpcChannel {
     const pending = this.#pending.get(reply.id);
     if (pending === undefined) return;
     this.#pending.delete(reply.id);
+    clearTimeout(pending.timer);
     if (reply.error === undefined) pending.resolve(reply.value);
     else pending.reject(fromWireError(reply.error));
   }

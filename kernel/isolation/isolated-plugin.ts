@@ -153,12 +153,15 @@ export class IsolatedPlugin {
     const { requestTimeoutMs } = this.#options.limits;
     let head: WireResponse;
     try {
-      head = (await withDeadline(
-        process.channel.request('route', { index, request: wireRequest(ctx, true) }),
-        requestTimeoutMs,
-        () => {
-          process.kill(`requestTimeoutMs (${requestTimeoutMs}) reached on ${ctx.method} ${ctx.path}`);
-          return timeout(this.name, `${ctx.method} ${ctx.path}`, requestTimeoutMs);
+      head = (await process.channel.request(
+        'route',
+        { index, request: wireRequest(ctx, true) },
+        {
+          ms: requestTimeoutMs,
+          expire: () => {
+            process.kill(`requestTimeoutMs (${requestTimeoutMs}) reached on ${ctx.method} ${ctx.path}`);
+            return timeout(this.name, `${ctx.method} ${ctx.path}`, requestTimeoutMs);
+          },
         },
       )) as WireResponse;
     } catch (error) {
@@ -203,7 +206,7 @@ export class IsolatedPlugin {
       return Promise.reject(unavailable(this.name));
     }
     const { callTimeoutMs } = this.#options.limits;
-    return withDeadline(process.channel.request(kind, payload), callTimeoutMs, () => {
+    const expire = () => {
       process.kill(`callTimeoutMs (${callTimeoutMs}) reached on ${what}`);
       return new ModuError(
         'MODU_ISOLATION_TIMEOUT',
@@ -212,7 +215,8 @@ export class IsolatedPlugin {
           details: { plugin: this.name, call: what, timeoutMs: callTimeoutMs },
         },
       );
-    });
+    };
+    return process.channel.request(kind, payload, { ms: callTimeoutMs, expire });
   }
 
   #onMessage(message: { readonly t: string }): void {
