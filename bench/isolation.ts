@@ -17,6 +17,7 @@ import { koaMiddleware } from '../adapters/koa/index.js';
 import { createKernel, type Kernel, type KernelOptions } from '../kernel/index.js';
 import { silentLogger } from '../test/helpers/fixtures.js';
 import { median } from './median.js';
+import { type CpuMicros, cpuMicros } from './process-cpu.js';
 
 const KINDS = ['express-in', 'express-iso', 'koa-in', 'koa-iso'] as const;
 type Kind = (typeof KINDS)[number];
@@ -110,53 +111,88 @@ async function serveChild(kind: Kind): Promise<void> {
   }
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
+  const pluginPid = kernel.snapshot().find((p) => p.name === 'bench')?.isolation?.pid;
+  // Asked before and after each run: CPU time spent, by this server and by the plugin's process.
+  process.on('message', () => process.send?.({ cpu: cpuMicros(pluginPid) }));
   process.send?.({ port: (server.address() as AddressInfo).port });
 }
 
-function startChild(kind: Kind): Promise<{ port: number; stop: () => void }> {
+interface ServerChild {
+  readonly port: number;
+  cpu(): Promise<CpuMicros>;
+  stop(): void;
+}
+
+function startChild(kind: Kind): Promise<ServerChild> {
   const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, MODU_BENCH_ISOLATION: kind } });
+  const cpu = () =>
+    new Promise<CpuMicros>((resolve) => {
+      child.once('message', (message) => resolve((message as { cpu: CpuMicros }).cpu));
+      child.send('cpu');
+    });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('message', (message) => resolve({ port: (message as { port: number }).port, stop: () => child.kill() }));
+    child.once('exit', (code) => reject(new Error(`the ${kind} server exited with code ${code}`)));
+    child.once('message', (message) =>
+      resolve({ port: (message as { port: number }).port, cpu, stop: () => child.kill() }),
+    );
   });
 }
 
-async function requestsPerSecond(port: number, seconds: number): Promise<number> {
+/** One run against a server: its requests per second, and the CPU time per request of the server and the plugin's process. */
+interface RunFigures {
+  readonly rps: number;
+  readonly hostUs: number;
+  readonly pluginUs: number;
+}
+
+async function measure(child: ServerChild, seconds: number): Promise<RunFigures> {
   const { default: autocannon } = await import('autocannon');
+  const before = await child.cpu();
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}/bench/item`,
+    url: `http://127.0.0.1:${child.port}/bench/item`,
     headers: { authorization: TOKEN },
     connections: 32,
     duration: seconds,
   });
+  const after = await child.cpu();
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+  const n = result.requests.total;
+  return {
+    rps: result.requests.average,
+    hostUs: (after.host - before.host) / n,
+    pluginUs: (after.plugin - before.plugin) / n,
+  };
 }
 
 async function routeOverhead(): Promise<void> {
   const rounds = 6;
   const children = await Promise.all(KINDS.map(startChild));
-  const rps = new Map<Kind, number[]>(KINDS.map((kind) => [kind, []]));
+  const runs = new Map<Kind, RunFigures[]>(KINDS.map((kind) => [kind, []]));
   try {
-    for (const child of children) await requestsPerSecond(child.port, 0.5);
+    for (const child of children) await measure(child, 0.5);
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? [0, 1, 2, 3] : [3, 2, 1, 0];
-      for (const i of order) rps.get(KINDS[i] as Kind)?.push(await requestsPerSecond(children[i]?.port as number, 1));
+      for (const i of order) runs.get(KINDS[i] as Kind)?.push(await measure(children[i] as ServerChild, 1));
     }
   } finally {
     for (const child of children) child.stop();
   }
-  const ratio = (a: Kind, b: Kind) =>
-    median((rps.get(a) ?? []).map((v, i) => v / ((rps.get(b) ?? [])[i] ?? Number.NaN)));
+  const of = (kind: Kind) => runs.get(kind) ?? [];
+  const ratio = (a: Kind, b: Kind) => median(of(a).map((run, i) => run.rps / (of(b)[i]?.rps ?? Number.NaN)));
   console.log(`route overhead (${rounds} alternating rounds × 1 s, 32 connections, one guard + one permission)`);
-  for (const kind of KINDS)
+  console.log('  server        req/s   CPU µs per request: server  plugin process');
+  for (const kind of KINDS) {
+    const figure = (pick: (run: RunFigures) => number) => median(of(kind).map(pick)).toFixed(0).padStart(7);
+    const plugin = kind.endsWith('-iso') ? figure((run) => run.pluginUs) : '      -';
     console.log(
-      `  ${kind.padEnd(12)} ${median(rps.get(kind) ?? [])
-        .toFixed(0)
-        .padStart(7)} req/s`,
+      `  ${kind.padEnd(12)} ${figure((run) => run.rps)}   ${' '.repeat(19)}${figure((run) => run.hostUs)}  ${plugin}`,
     );
-  console.log(`  isolated ÷ in process, Express  ${ratio('express-iso', 'express-in').toFixed(3)}   goal ≥ 0.8`);
-  console.log(`  isolated ÷ in process, Koa      ${ratio('koa-iso', 'koa-in').toFixed(3)}   goal ≥ 0.5`);
+  }
+  console.log(
+    `  isolated ÷ in process (req/s), Express  ${ratio('express-iso', 'express-in').toFixed(3)}   goal ≥ 0.8`,
+  );
+  console.log(`  isolated ÷ in process (req/s), Koa      ${ratio('koa-iso', 'koa-in').toFixed(3)}   goal ≥ 0.5`);
 }
 
 function neutral(path: string) {
