@@ -41,11 +41,20 @@ function isStrictBody(body: readonly ESTree.Node[]): boolean {
  * True when `this` inside a sloppy-mode function (not arrow, method or class) is used as a value: called
  * plainly, such a function gets the global object as `this`, which then escapes the scanner's view.
  */
-export function escapesSloppyThis(node: ESTree.Node, ancestors: ESTree.Node[]): boolean {
+export function escapesSloppyThis(node: ESTree.Node, ancestors: readonly ESTree.Node[]): boolean {
   const parent = ancestors[ancestors.length - 2];
   if (parent?.type === 'MemberExpression' && parent.object === node) return false;
+  return mayBeGlobalThis(ancestors);
+}
+
+/**
+ * True when `this` at the end of `ancestors` (in a CommonJS script) may be the global object: inside a sloppy-mode
+ * function (arrows see their outer `this`), which gets the global object as `this` when called plainly. An object
+ * literal's methods and accessors are such functions too (`o.m.call(undefined)`); class bodies are strict.
+ */
+export function mayBeGlobalThis(ancestors: readonly ESTree.Node[]): boolean {
   if (ancestors[0]?.type === 'Program' && isStrictBody(ancestors[0].body)) return false;
-  // Past MAX_SCOPE_SEARCH levels of nesting the answer is "escapes": conservative, and linear on hostile input.
+  // Past MAX_SCOPE_SEARCH levels of nesting the answer is "may be": conservative, and linear on hostile input.
   const stop = Math.max(0, ancestors.length - MAX_SCOPE_SEARCH);
   for (let i = ancestors.length - 2; i >= 0; i--) {
     if (i < stop) return true;
@@ -53,11 +62,8 @@ export function escapesSloppyThis(node: ESTree.Node, ancestors: ESTree.Node[]): 
     if (scope === undefined || scope.type === 'ArrowFunctionExpression') continue;
     if (scope.type === 'ClassBody') return false;
     if (scope.type !== 'FunctionExpression' && scope.type !== 'FunctionDeclaration') continue;
-    const owner = ancestors[i - 1];
-    if (owner?.type === 'MethodDefinition' || (owner?.type === 'Property' && (owner.method || owner.kind !== 'init')))
-      return false;
-    if (scope.body?.type === 'BlockStatement' && isStrictBody(scope.body.body)) return false;
-    return true;
+    if (ancestors[i - 1]?.type === 'MethodDefinition') return false;
+    return !(scope.body?.type === 'BlockStatement' && isStrictBody(scope.body.body));
   }
   return false;
 }

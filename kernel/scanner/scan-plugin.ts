@@ -13,7 +13,7 @@ import { scanThreadCount } from './scan-threads.js';
 import type { ApprovedFile, ApprovedGoal, ScanFinding, ScanReport } from './scan-types.js';
 
 /** Bumped whenever a rule changes, so that cached reports of an older scanner are not reused. */
-export const SCANNER_VERSION = 4;
+export const SCANNER_VERSION = 5;
 
 /** How to scan a plugin folder. */
 export interface ScanPluginOptions {
