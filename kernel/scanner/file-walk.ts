@@ -5,6 +5,7 @@ import { classifySpecifier } from './classify-specifier.js';
 import { patternNames } from './computed-keys.js';
 import { ComputedReads } from './computed-reads.js';
 import { isPatternTarget, writeTarget } from './intrinsic-mutation.js';
+import { MethodRetargets, retargetMessage } from './method-retargets.js';
 import {
   constructorKey,
   constructorUse,
@@ -39,6 +40,8 @@ export class FileWalk extends RootTracker {
   private visits = 0;
   private readonly reads: ComputedReads;
   private readonly shared: SharedTracker;
+  /** Where this file may call a method with another receiver, and its methods that use `this.constructor`. */
+  readonly retargets = new MethodRetargets();
 
   constructor(
     file: string,
@@ -68,6 +71,11 @@ export class FileWalk extends RootTracker {
     }
     walkTree(ast, (node, ancestors, binding) => this.enter(node, ancestors as ESTree.Node[], binding));
     this.shared.finish();
+    for (const use of this.retargets.uses) {
+      const site = this.retargets.siteOf(use.method);
+      if (site !== undefined)
+        this.add('function-constructor', { start: site }, retargetMessage(use.method, 'in this file'));
+    }
     for (const read of this.reads.unproven()) {
       this.add(
         'computed-member',
@@ -87,6 +95,7 @@ export class FileWalk extends RootTracker {
         this.identifier(node, ancestors, binding);
         return;
       case 'CallExpression': {
+        this.retargets.call(node);
         const reflective = reflectiveKey(node);
         if (reflective) {
           this.add(
@@ -137,6 +146,7 @@ export class FileWalk extends RootTracker {
         this.add('with-statement', node, 'a with statement hides which names it reads');
         return;
       case 'ObjectPattern': {
+        this.retargets.pattern(node);
         this.reads.pattern(node);
         if (
           node.properties.some(
@@ -193,6 +203,7 @@ export class FileWalk extends RootTracker {
 
   /** Rules that hold on any object: `.constructor` reached as a value, `arguments.callee`, names built from pieces. */
   private member(node: ESTree.MemberExpression, ancestors: ESTree.Node[]): void {
+    this.retargets.member(node, ancestors);
     const name = staticName(node);
     if (name === undefined) this.reads.member(node, ancestors);
     if (name !== undefined && METADATA_READS.has(name)) {
@@ -208,7 +219,9 @@ export class FileWalk extends RootTracker {
       return;
     if (name === 'constructor') {
       const use = constructorUse(node, ancestors);
-      if (use) this.add('function-constructor', use.node, use.message);
+      if (use?.method !== undefined)
+        this.retargets.uses.push({ method: use.method, start: use.node.start ?? 0, message: use.message });
+      else if (use) this.add('function-constructor', use.node, use.message);
       return;
     }
     if (name === 'prepareStackTrace') {

@@ -9,7 +9,7 @@ import { scanThreadCount } from './scan-threads.js';
 import type { ScanReport } from './scan-types.js';
 
 /** Bumped whenever a rule changes, so that cached reports of an older scanner are not reused. */
-export const SCANNER_VERSION = 5;
+export const SCANNER_VERSION = 6;
 
 /** How to scan a plugin folder. */
 export interface ScanPluginOptions {

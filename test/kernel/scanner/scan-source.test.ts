@@ -136,6 +136,13 @@ describe('scanSource()', () => {
         'export default (k) => f[k];',
       ];
       for (const code of reached) expect(rules(code, 'a.mjs'), code).to.include('computed-member');
+      const retargeted = [
+        "class C { m(o) { return new this.constructor(o.code); } }\nC.prototype.m.call(() => {}, { code: 'x' });",
+        "class C { m(o) { return new this.constructor(o); } }\nconst f = () => {};\nf.m = C.prototype.m;\nf.m('x');",
+        "class C { m(o) { return new this.constructor(o); } }\nexport default Object.getOwnPropertyDescriptor(C.prototype, 'm');",
+        "export default (x) => x.constructor.call(null, 'return 1');",
+      ];
+      for (const code of retargeted) expect(rules(code, 'a.mjs'), code).to.include('function-constructor');
       const statics = [
         "class A { static { this.constructor('return 1')(); } }",
         "class A { static m() { return new this.constructor('x'); } }",
@@ -148,6 +155,9 @@ describe('scanSource()', () => {
         'if (o[k]) x();\no[k] = 1;\ndelete o[k];\nexport const t = typeof o[k];',
         'export const last = arr[arr.length - 1];',
         'class Money { plus() { return new this.constructor(1); } }',
+        'class Money { plus(o) { return new this.constructor(this.c + o.c); } }\nexport default new Money(1).plus(new Money(2));',
+        'class Money { clone() { return new this.constructor(); } }\nexport const f = Money.prototype.clone;',
+        'class Money { make = (v) => new this.constructor(v); }',
       ];
       for (const code of harmless) expect(rules(code, 'a.mjs'), code).to.deep.equal([]);
     });
