@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
  */
 const benchmarks: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   boot: () => import('./boot.js'),
+  facades: () => import('./facades.js'),
   'fastify-boot': () => import('./fastify-boot.js'),
   'fleet-deploy': () => import('./fleet-deploy.js'),
   'gate-imports': () => import('./gate-imports.js'),

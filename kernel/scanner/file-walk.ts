@@ -2,8 +2,10 @@ import type { ESTree } from 'meriyah';
 import { builtinName } from '../capabilities/capability-catalogue.js';
 import { StringPrototypeStartsWith } from '../primordials.js';
 import { classifySpecifier } from './classify-specifier.js';
+import { patternNames } from './computed-keys.js';
 import { ComputedReads } from './computed-reads.js';
-import { intrinsicMutation, isPatternTarget, mayBeShared } from './intrinsic-mutation.js';
+import { isPatternTarget, writeTarget } from './intrinsic-mutation.js';
+import { MethodRetargets, retargetMessage } from './method-retargets.js';
 import {
   constructorKey,
   constructorUse,
@@ -16,6 +18,8 @@ import {
 } from './reference-context.js';
 import { RootTracker } from './root-tracker.js';
 import { ROOT_BY_NAME } from './sensitive-roots.js';
+import { SharedTracker } from './shared-tracker.js';
+import { isDesignMetadataArgument } from './tsc-metadata.js';
 import { walkTree } from './walk-tree.js';
 
 /** Readers of decorator metadata (reflect-metadata's API). */
@@ -35,6 +39,9 @@ export class ScanDeadline extends Error {}
 export class FileWalk extends RootTracker {
   private visits = 0;
   private readonly reads: ComputedReads;
+  private readonly shared: SharedTracker;
+  /** Where this file may call a method with another receiver, and its methods that use `this.constructor`. */
+  readonly retargets = new MethodRetargets();
 
   constructor(
     file: string,
@@ -47,6 +54,13 @@ export class FileWalk extends RootTracker {
     super(file);
     this.designMetadata = designMetadata;
     this.reads = new ComputedReads((ancestors) => decorateHelper !== undefined && ancestors.includes(decorateHelper));
+    this.shared = new SharedTracker(
+      (rule, node, message) => this.add(rule, node, message),
+      script,
+      (ancestors) =>
+        designMetadata &&
+        isDesignMetadataArgument(ancestors[ancestors.length - 1] as ESTree.Node, ancestors, ancestors.length - 1),
+    );
   }
 
   run(ast: ESTree.Program): void {
@@ -56,6 +70,12 @@ export class FileWalk extends RootTracker {
       if (statement.type === 'VariableDeclaration') for (const d of statement.declarations) this.trackAlias(d);
     }
     walkTree(ast, (node, ancestors, binding) => this.enter(node, ancestors as ESTree.Node[], binding));
+    this.shared.finish();
+    for (const use of this.retargets.uses) {
+      const site = this.retargets.siteOf(use.method);
+      if (site !== undefined)
+        this.add('function-constructor', { start: site }, retargetMessage(use.method, 'in this file'));
+    }
     for (const read of this.reads.unproven()) {
       this.add(
         'computed-member',
@@ -68,12 +88,14 @@ export class FileWalk extends RootTracker {
   private enter(node: ESTree.Node, ancestors: ESTree.Node[], binding: boolean): void {
     if ((++this.visits & 1023) === 0 && performance.now() > this.deadline) throw new ScanDeadline();
     this.reads.record(node, ancestors);
+    this.shared.enter(node, ancestors, binding);
     switch (node.type) {
       case 'Identifier':
       case 'PrivateIdentifier':
         this.identifier(node, ancestors, binding);
         return;
       case 'CallExpression': {
+        this.retargets.call(node);
         const reflective = reflectiveKey(node);
         if (reflective) {
           this.add(
@@ -89,20 +111,21 @@ export class FileWalk extends RootTracker {
             hidden,
             'reads members reflectively where they may reach the Function constructor',
           );
-        this.intrinsicWrite(node);
+        this.intrinsicWrite(node, ancestors);
         return;
       }
       case 'AssignmentExpression':
       case 'UpdateExpression':
       case 'UnaryExpression':
-        this.intrinsicWrite(node);
+        this.intrinsicWrite(node, ancestors);
+        return;
+      case 'ForInStatement':
+      case 'ForOfStatement':
+        for (const name of patternNames(node.left)) this.shared.namedWrite(name, node);
         return;
       case 'MemberExpression':
-        if (
-          isPatternTarget(node, ancestors[ancestors.length - 2], ancestors[ancestors.length - 3]) &&
-          mayBeShared(node.object)
-        ) {
-          this.add('intrinsic-mutation', node, 'a destructuring writes into a built-in object that the host shares');
+        if (isPatternTarget(node, ancestors[ancestors.length - 2], ancestors[ancestors.length - 3])) {
+          this.shared.written(node, node, ancestors);
         }
         this.member(node, ancestors);
         return;
@@ -123,6 +146,7 @@ export class FileWalk extends RootTracker {
         this.add('with-statement', node, 'a with statement hides which names it reads');
         return;
       case 'ObjectPattern': {
+        this.retargets.pattern(node);
         this.reads.pattern(node);
         if (
           node.properties.some(
@@ -147,14 +171,14 @@ export class FileWalk extends RootTracker {
     }
   }
 
-  private intrinsicWrite(node: ESTree.Node): void {
-    const write = intrinsicMutation(node);
-    if (write)
-      this.add(
-        'intrinsic-mutation',
-        write,
-        'changes a built-in object (a prototype, constructor or namespace) that the host shares',
-      );
+  private intrinsicWrite(node: ESTree.Node, ancestors: readonly ESTree.Node[]): void {
+    const target = writeTarget(node);
+    if (target?.changed !== undefined) this.shared.changed(target.changed, node, ancestors);
+    if (target?.member === undefined) return;
+    const member = target.member;
+    if (member.type === 'ObjectPattern' || member.type === 'ArrayPattern') {
+      for (const name of patternNames(member)) this.shared.namedWrite(name, node);
+    } else this.shared.written(member, node, ancestors);
   }
 
   private identifier(
@@ -179,6 +203,7 @@ export class FileWalk extends RootTracker {
 
   /** Rules that hold on any object: `.constructor` reached as a value, `arguments.callee`, names built from pieces. */
   private member(node: ESTree.MemberExpression, ancestors: ESTree.Node[]): void {
+    this.retargets.member(node, ancestors);
     const name = staticName(node);
     if (name === undefined) this.reads.member(node, ancestors);
     if (name !== undefined && METADATA_READS.has(name)) {
@@ -194,7 +219,9 @@ export class FileWalk extends RootTracker {
       return;
     if (name === 'constructor') {
       const use = constructorUse(node, ancestors);
-      if (use) this.add('function-constructor', use.node, use.message);
+      if (use?.method !== undefined)
+        this.retargets.uses.push({ method: use.method, start: use.node.start ?? 0, message: use.message });
+      else if (use) this.add('function-constructor', use.node, use.message);
       return;
     }
     if (name === 'prepareStackTrace') {

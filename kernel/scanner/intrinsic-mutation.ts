@@ -1,32 +1,9 @@
 import type { ESTree } from 'meriyah';
+import { HOST_GLOBALS, SHARED_GLOBALS } from './intrinsic-names.js';
 import { staticName } from './reference-context.js';
 
 /** How far down a member chain the scanner looks for a shared intrinsic. */
 const MAX_CHAIN = 256;
-
-/**
- * Globals every module of the process shares: built-in constructors and their prototypes, namespaces, the global
- * object. A local binding of one of these names is taken for the global, which can only over-report.
- */
-const SHARED_GLOBALS = new Set(
-  [
-    'Object Array Function String Number Boolean Symbol BigInt Promise RegExp Map Set WeakMap WeakSet WeakRef',
-    'FinalizationRegistry Error TypeError RangeError SyntaxError ReferenceError EvalError URIError AggregateError',
-    'Date JSON Math Reflect Proxy Intl Atomics ArrayBuffer SharedArrayBuffer DataView Int8Array Uint8Array',
-    'Uint8ClampedArray Int16Array Uint16Array Int32Array Uint32Array Float32Array Float64Array BigInt64Array',
-    'BigUint64Array Iterator Buffer URL URLSearchParams TextEncoder TextDecoder AbortController AbortSignal',
-    'EventTarget Event console globalThis global queueMicrotask setTimeout setInterval setImmediate structuredClone',
-    'performance crypto Blob Headers Request Response FormData',
-  ]
-    .join(' ')
-    .split(' '),
-);
-
-/** Globals outside the built-ins above that the host relies on: a plugin replacing one changes the host. */
-const HOST_GLOBALS = new Set(['process', 'fetch', 'WebSocket', 'EventSource', 'require', 'module', 'eval', 'Function']);
-for (const name of ['clearTimeout', 'clearInterval', 'clearImmediate', 'MessageChannel', 'BroadcastChannel']) {
-  HOST_GLOBALS.add(name);
-}
 
 function isGlobalObject(node: ESTree.Node): boolean {
   return node.type === 'Identifier' && (node.name === 'globalThis' || node.name === 'global');
@@ -35,7 +12,8 @@ function isGlobalObject(node: ESTree.Node): boolean {
 /** Members that may lead from any value to a shared prototype or constructor. */
 const LEADS_TO_SHARED = new Set(['__proto__', 'constructor']);
 
-const MUTATORS: Readonly<Record<string, ReadonlySet<string>>> = {
+// Null-prototype: a callee named `toString` or `constructor` must not find Object.prototype's members here.
+const MUTATORS: Readonly<Record<string, ReadonlySet<string>>> = Object.assign(Object.create(null), {
   Object: new Set([
     'defineProperty',
     'defineProperties',
@@ -46,7 +24,7 @@ const MUTATORS: Readonly<Record<string, ReadonlySet<string>>> = {
     'preventExtensions',
   ]),
   Reflect: new Set(['set', 'defineProperty', 'deleteProperty', 'setPrototypeOf', 'preventExtensions']),
-};
+});
 const ACCESSOR_DEFINERS = new Set(['__defineGetter__', '__defineSetter__']);
 
 function isPrototypeGetter(node: ESTree.CallExpression): boolean {
@@ -94,24 +72,17 @@ function mutatorTarget(node: ESTree.CallExpression): ESTree.Node | undefined {
 }
 
 /**
- * The node of a change to a shared intrinsic, or undefined: an assignment, update or `delete` of a member of one
- * (`Array.prototype.x = …`, `Math.random = …`, `x.__proto__.y = …`, `Object.getPrototypeOf(x).y = …`), or a call
- * that changes one (`Object.defineProperty`/`assign`/`setPrototypeOf`/`freeze`, `Reflect.set`/`defineProperty`,
- * `__defineGetter__`). Every module of the process, the host's included, sees such a change.
+ * What a node writes into, for the shared-intrinsic rule: `members` written (an assignment, update or `delete` of
+ * `a.b`, or a bare name, which may be a global's), or `changed`, an object a call changes as a whole
+ * (`Object.defineProperty`/`assign`/`setPrototypeOf`/`freeze`, `Reflect.set`/`defineProperty`, `__defineGetter__`).
  */
-export function intrinsicMutation(node: ESTree.Node): ESTree.Node | undefined {
-  // `globalThis.x = …` writes the global object, shared when x is a built-in or host global (see mayBeShared).
-  let target: ESTree.Node | undefined;
-  if (node.type === 'AssignmentExpression') target = node.left;
-  else if (node.type === 'UpdateExpression') target = node.argument;
-  else if (node.type === 'UnaryExpression' && node.operator === 'delete') target = node.argument;
-  else if (node.type === 'CallExpression') {
-    const changed = mutatorTarget(node);
-    return changed !== undefined && mayBeShared(changed) ? node : undefined;
-  }
-  if (target?.type !== 'MemberExpression') return undefined;
-  if (isGlobalObject(target.object)) return mayBeShared(target) ? node : undefined;
-  return mayBeShared(target.object) ? node : undefined;
+export function writeTarget(node: ESTree.Node): { member?: ESTree.Node; changed?: ESTree.Node } | undefined {
+  if (node.type === 'AssignmentExpression') return { member: node.left };
+  if (node.type === 'UpdateExpression') return { member: node.argument };
+  if (node.type === 'UnaryExpression' && node.operator === 'delete') return { member: node.argument };
+  if (node.type !== 'CallExpression') return undefined;
+  const changed = mutatorTarget(node);
+  return changed === undefined ? undefined : { changed };
 }
 
 /** True when a member expression is written by a destructuring pattern: `[Array.prototype.x] = …`. */

@@ -1,3 +1,4 @@
+import { retargetMessage } from './method-retargets.js';
 import type { SourceType } from './parse-source.js';
 import { epochNow, type FileResult, scanFileTask } from './scan-file-task.js';
 import type { ScanLimits } from './scan-limits.js';
@@ -9,6 +10,30 @@ import type { ScanFinding } from './scan-types.js';
 export function fileFinding(rule: ScanRule, file: string, message: string, capability?: string): ScanFinding {
   const base = { rule, severity: SCAN_RULES[rule].severity, file, line: 1, column: 1, message };
   return capability === undefined ? base : { ...base, capability };
+}
+
+/**
+ * Sites in one file that may call, with another receiver, an instance method of another file that uses
+ * `this.constructor` (each file already reports the pairs within itself).
+ */
+function crossFileRetargets(paths: readonly string[], results: ReadonlyArray<FileResult | undefined>): ScanFinding[] {
+  const owners = new Map<string, string>();
+  results.forEach((result, i) => {
+    for (const method of result?.retargets.methods ?? []) if (!owners.has(method)) owners.set(method, paths[i] ?? '');
+  });
+  if (owners.size === 0) return [];
+  const findings: ScanFinding[] = [];
+  results.forEach((result, i) => {
+    const path = paths[i] ?? '';
+    for (const [name, line, column] of result?.retargets.sites ?? []) {
+      const matches = name === '*' ? [...owners] : [...owners].filter(([method]) => method === name || method === '*');
+      const other = matches.find(([, owner]) => owner !== path);
+      if (other === undefined) continue;
+      const message = retargetMessage(other[0] === '*' ? name : other[0], `in ${other[1]}`);
+      findings.push({ ...fileFinding('function-constructor', path, message, 'dynamic-code'), line, column });
+    }
+  });
+  return findings;
 }
 
 /** What a whole plugin scan found: the findings in file order, and the goal each file parsed under. */
@@ -77,6 +102,7 @@ export class PluginScan {
       findings.push(...found.findings);
       goals.push(found.goal);
     }
+    findings.push(...crossFileRetargets(this.paths, results));
     return { findings, goals };
   }
 }

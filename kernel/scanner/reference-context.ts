@@ -41,11 +41,20 @@ function isStrictBody(body: readonly ESTree.Node[]): boolean {
  * True when `this` inside a sloppy-mode function (not arrow, method or class) is used as a value: called
  * plainly, such a function gets the global object as `this`, which then escapes the scanner's view.
  */
-export function escapesSloppyThis(node: ESTree.Node, ancestors: ESTree.Node[]): boolean {
+export function escapesSloppyThis(node: ESTree.Node, ancestors: readonly ESTree.Node[]): boolean {
   const parent = ancestors[ancestors.length - 2];
   if (parent?.type === 'MemberExpression' && parent.object === node) return false;
+  return mayBeGlobalThis(ancestors);
+}
+
+/**
+ * True when `this` at the end of `ancestors` (in a CommonJS script) may be the global object: inside a sloppy-mode
+ * function (arrows see their outer `this`), which gets the global object as `this` when called plainly. An object
+ * literal's methods and accessors are such functions too (`o.m.call(undefined)`); class bodies are strict.
+ */
+export function mayBeGlobalThis(ancestors: readonly ESTree.Node[]): boolean {
   if (ancestors[0]?.type === 'Program' && isStrictBody(ancestors[0].body)) return false;
-  // Past MAX_SCOPE_SEARCH levels of nesting the answer is "escapes": conservative, and linear on hostile input.
+  // Past MAX_SCOPE_SEARCH levels of nesting the answer is "may be": conservative, and linear on hostile input.
   const stop = Math.max(0, ancestors.length - MAX_SCOPE_SEARCH);
   for (let i = ancestors.length - 2; i >= 0; i--) {
     if (i < stop) return true;
@@ -53,11 +62,8 @@ export function escapesSloppyThis(node: ESTree.Node, ancestors: ESTree.Node[]): 
     if (scope === undefined || scope.type === 'ArrowFunctionExpression') continue;
     if (scope.type === 'ClassBody') return false;
     if (scope.type !== 'FunctionExpression' && scope.type !== 'FunctionDeclaration') continue;
-    const owner = ancestors[i - 1];
-    if (owner?.type === 'MethodDefinition' || (owner?.type === 'Property' && (owner.method || owner.kind !== 'init')))
-      return false;
-    if (scope.body?.type === 'BlockStatement' && isStrictBody(scope.body.body)) return false;
-    return true;
+    if (ancestors[i - 1]?.type === 'MethodDefinition') return false;
+    return !(scope.body?.type === 'BlockStatement' && isStrictBody(scope.body.body));
   }
   return false;
 }
@@ -111,25 +117,66 @@ export function staticName(node: ESTree.MemberExpression): string | undefined {
   return foldString(node.property);
 }
 
-/** Where and why reading `.constructor` may reach the Function constructor, or undefined when it only inspects. */
+/** True when calling the Function constructor with these arguments can only build harmless code: none, or no strings. */
+function harmlessSource(args: readonly ESTree.Node[]): boolean {
+  return args.every(
+    (arg) =>
+      (arg.type === 'Literal' && typeof arg.value !== 'string') ||
+      (arg.type === 'UnaryExpression' && arg.operator !== 'typeof' && arg.argument.type === 'Literal'),
+  );
+}
+
+/**
+ * Where and why reading `.constructor` may reach the Function constructor, or undefined when it only inspects. In a
+ * class's instance method, `new this.constructor(…)` builds the class itself only while the method runs on an
+ * instance: called on a function (`C.prototype.m.call(fn, …)`), `this.constructor` is the Function constructor. Such
+ * a use is returned with `method` (the method's name, `*` when computed) instead of a message: it is a finding only
+ * where some code of the plugin may call that method with another receiver (see `MethodRetargets`).
+ */
 export function constructorUse(
   node: ESTree.MemberExpression,
   ancestors: readonly ESTree.Node[],
-): { node: ESTree.Node; message: string } | undefined {
+): { node: ESTree.Node; message: string; method?: string } | undefined {
   const parent = ancestors[ancestors.length - 2];
   if (parent === undefined) return undefined;
   // `Child.prototype.constructor = Child` writes the member; it reads nothing.
   if (parent.type === 'AssignmentExpression' && parent.left === node && parent.operator === '=') return undefined;
   const isThis = node.object.type === 'ThisExpression' && thisIsInstance(ancestors);
   if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.callee === node) {
-    return isThis ? undefined : { node, message: 'calls .constructor, which reaches the Function constructor' };
+    if (harmlessSource(parent.arguments)) return undefined;
+    const message = 'calls .constructor, which reaches the Function constructor';
+    if (!isThis) return { node, message };
+    // An arrow in an instance field keeps the instance it was made for as `this`: no other receiver reaches it.
+    const method = instanceMethodName(ancestors);
+    return method === undefined ? undefined : { node, message, method };
   }
   if (parent.type === 'MemberExpression' && parent.object === node) {
-    const chained = staticName(parent) === 'constructor';
-    return chained ? { node: parent, message: '.constructor.constructor is the Function constructor' } : undefined;
+    const next = staticName(parent);
+    if (next === 'constructor')
+      return { node: parent, message: '.constructor.constructor is the Function constructor' };
+    // `.constructor.call(null, code)` is the Function constructor called by another name.
+    if (next === undefined || next === 'call' || next === 'apply' || next === 'bind') {
+      return { node: parent, message: `.constructor.${next ?? '[…]'} may call the Function constructor` };
+    }
+    return undefined;
   }
   if (isThis || CONSTRUCTOR_READS.has(parent.type)) return undefined;
   return { node, message: '.constructor used as a value may be the Function constructor' };
+}
+
+/** The name of the instance method (or `*` for a computed one) whose body holds the end of `ancestors`, if any. */
+function instanceMethodName(ancestors: readonly ESTree.Node[]): string | undefined {
+  for (let i = ancestors.length - 2; i >= Math.max(1, ancestors.length - MAX_SCOPE_SEARCH); i--) {
+    const scope = ancestors[i];
+    if (scope?.type === 'PropertyDefinition') return undefined;
+    if (scope?.type !== 'FunctionExpression') continue;
+    const owner = ancestors[i - 1];
+    if (owner?.type !== 'MethodDefinition' || owner.key === null) return undefined;
+    const key = owner.key as ESTree.Node;
+    if (!owner.computed && key.type === 'Identifier') return key.name;
+    return foldString(key) ?? '*';
+  }
+  return undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { SourceType } from './parse-source.js';
-import { scanSourceGoal } from './scan-source.js';
+import { type FileRetargets, scanSourceGoal } from './scan-source.js';
 import type { ScanFinding } from './scan-types.js';
 
 const MIB = 1024 * 1024;
@@ -21,6 +21,7 @@ export interface FileTask {
 export interface FileResult {
   readonly findings: ScanFinding[];
   readonly goal: 'module' | 'script' | undefined;
+  readonly retargets: FileRetargets;
 }
 
 /** Now, in milliseconds since the epoch at sub-millisecond precision; comparable across threads. */

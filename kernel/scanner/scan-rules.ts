@@ -55,6 +55,11 @@ export const SCAN_RULES = {
     severity: 'error',
     summary: 'changes a built-in prototype, constructor, namespace or the global object, which the host shares',
   },
+  'intrinsic-escape': {
+    severity: 'error',
+    capability: 'dynamic-code',
+    summary: 'hands a shared built-in (a prototype, constructor, namespace, built-in module) where it may be changed',
+  },
   'process-control': { severity: 'warning', summary: 'changes or ends the host process' },
   'native-addon': { severity: 'error', capability: 'native', summary: 'a native addon (.node file)' },
   'unicode-escape': { severity: 'error', summary: 'an identifier written with Unicode escapes' },

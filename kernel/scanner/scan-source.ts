@@ -1,4 +1,5 @@
 import { FileWalk, ScanDeadline } from './file-walk.js';
+import type { MethodRetargets } from './method-retargets.js';
 import { GoalSyntaxError, type ParsedSource, parseSource, type SourceType } from './parse-source.js';
 import type { RawFinding } from './root-tracker.js';
 import { ruleCapability, SCAN_RULES } from './scan-rules.js';
@@ -57,8 +58,21 @@ function parseOrReport(code: string, requested: SourceType, found: RawFinding[])
   }
 }
 
+/** What a file tells the plugin scan about method receivers (see {@link MethodRetargets}), with sites as line:column. */
+export interface FileRetargets {
+  /** The first site of each method name the file may call with another receiver. */
+  readonly sites: ReadonlyArray<readonly [name: string, line: number, column: number]>;
+  /** Names of the file's instance methods that use `this.constructor`. */
+  readonly methods: readonly string[];
+}
+
 /** Walks one file; returns the goal it parsed under, or undefined when it does not parse. */
-function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[]): 'module' | 'script' | undefined {
+function walkFile(
+  code: string,
+  options: ScanSourceOptions,
+  found: RawFinding[],
+  retargets: MethodRetargets[],
+): 'module' | 'script' | undefined {
   const requested = options.sourceType ?? defaultSourceType(options.file);
   const parsed = parseOrReport(code, requested, found);
   if (parsed === undefined) return undefined;
@@ -76,6 +90,7 @@ function walkFile(code: string, options: ScanSourceOptions, found: RawFinding[])
     else throw error;
   } finally {
     found.push(...walk.found);
+    retargets.push(walk.retargets);
   }
   return parsed.sourceType;
 }
@@ -96,10 +111,26 @@ export function scanSource(code: string, options: ScanSourceOptions): ScanFindin
 export function scanSourceGoal(
   code: string,
   options: ScanSourceOptions,
-): { findings: ScanFinding[]; goal: 'module' | 'script' | undefined } {
+): { findings: ScanFinding[]; goal: 'module' | 'script' | undefined; retargets: FileRetargets } {
   const found: RawFinding[] = [];
-  const goal = walkFile(code, options, found);
-  return { findings: sortedFindings(code, options.file, found), goal };
+  const walked: MethodRetargets[] = [];
+  const goal = walkFile(code, options, found, walked);
+  return { findings: sortedFindings(code, options.file, found), goal, retargets: retargetsOf(code, walked[0]) };
+}
+
+function retargetsOf(code: string, walked: MethodRetargets | undefined): FileRetargets {
+  if (walked === undefined || (walked.sites.size === 0 && walked.uses.length === 0)) return { sites: [], methods: [] };
+  const names = [...walked.sites.keys()];
+  const at = positions(
+    code,
+    [...walked.sites.values()].sort((a, b) => a - b),
+  );
+  const byStart = new Map([...walked.sites.values()].sort((a, b) => a - b).map((start, i) => [start, at[i]]));
+  const sites = names.map((name) => {
+    const where = byStart.get(walked.sites.get(name) ?? 0) ?? { line: 1, column: 1 };
+    return [name, where.line, where.column] as const;
+  });
+  return { sites, methods: [...new Set(walked.uses.map((use) => use.method))] };
 }
 
 function sortedFindings(code: string, file: string, found: RawFinding[]): ScanFinding[] {

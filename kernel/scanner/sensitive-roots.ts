@@ -37,7 +37,7 @@ export interface MemberVerdict {
 /** `then` means the member leads back to the same root (`namespace.default`), `builtin` a getBuiltinModule. */
 export type MemberOutcome = MemberVerdict | 'same-root' | 'builtin' | undefined;
 
-const PROCESS_MEMBERS: Readonly<Record<string, MemberVerdict>> = {
+const PROCESS_MEMBERS: Readonly<Record<string, MemberVerdict>> = Object.assign(Object.create(null), {
   env: { rule: 'process-env', message: 'reads process.env' },
   binding: { rule: 'process-binding', message: 'process.binding reaches native internals' },
   _linkedBinding: { rule: 'process-binding', message: 'process._linkedBinding reaches native internals' },
@@ -50,7 +50,7 @@ const PROCESS_MEMBERS: Readonly<Record<string, MemberVerdict>> = {
   channel: { rule: 'process-ipc', message: 'process.channel is the IPC channel to the parent process' },
   disconnect: { rule: 'process-ipc', message: 'process.disconnect closes the IPC channel to the parent process' },
   _kill: { rule: 'process-kill', message: 'process._kill signals other processes' },
-};
+});
 
 const PROCESS_CONTROL = new Set(['exit', 'abort', 'reallyExit', 'chdir', 'umask', 'setuid', 'setgid', 'seteuid']);
 for (const name of ['setegid', 'setgroups', 'initgroups', 'setUncaughtExceptionCaptureCallback']) {

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import semver from 'semver';
 import { type ErrorCode, ModuError } from '../errors/modu-error.js';
+import { withCleanIntrinsics } from './clean-intrinsics.js';
 import { nullPrototypeCopy } from './null-prototype-copy.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives one level deeper.
@@ -50,8 +51,11 @@ function compile(schema: object): ValidateFunction {
   if (fn === undefined) {
     // ajv walks the schema with for…in: a null-prototype copy keeps a polluted Object.prototype out of it.
     const copy = nullPrototypeCopy(schema);
-    fn = ajv.compile(copy);
-    ajv.removeSchema(copy);
+    fn = withCleanIntrinsics(() => {
+      const compiled = ajv.compile(copy);
+      ajv.removeSchema(copy);
+      return compiled;
+    });
     compiledByText.set(text, fn);
   }
   compiledByObject.set(schema, fn);
@@ -59,9 +63,9 @@ function compile(schema: object): ValidateFunction {
 }
 
 /**
- * Compiles one of the host's own schemas now, at import: ajv reads its keyword definitions through ordinary property
- * lookups, so compiling after a plugin polluted Object.prototype would misbehave; validating with the compiled
- * function does not.
+ * Compiles one of the host's own schemas now, at import. Every compile and validation runs with the built-ins as the
+ * host found them ({@link withCleanIntrinsics}): ajv reads its keyword definitions through ordinary property lookups,
+ * so a plugin that polluted Object.prototype would otherwise bend or break another plugin's config schema.
  */
 export function precompile(schema: object): void {
   compile(schema);
@@ -110,7 +114,8 @@ export function formatProblems(file: string, problems: readonly ValidationProble
  */
 export function checkSchema(schema: object, source: ValidationSource): ValidateFunction {
   try {
-    if (!compiledByObject.has(schema) && !ajv.validateSchema(nullPrototypeCopy(schema)))
+    const copy = nullPrototypeCopy(schema);
+    if (!compiledByObject.has(schema) && !withCleanIntrinsics(() => ajv.validateSchema(copy)))
       throw new Error(ajv.errorsText(ajv.errors));
     return compile(schema);
   } catch (cause) {
@@ -134,12 +139,14 @@ export function validate<T>(schema: object, value: unknown, source: ValidationSo
   // A null-prototype copy: neither ajv nor the kernel code reading the result sees keys inherited from a polluted
   // Object.prototype, and defaults land in the copy, not in the caller's object.
   const copy = nullPrototypeCopy(value);
-  if (check(copy)) return copy as T;
-  const problems = (check.errors ?? []).map((error) => {
-    const { pointer, message } = describe(error);
-    const position = source.locate?.(pointer) ?? source.locate?.(error.instancePath);
-    return { pointer, message, ...position };
-  });
+  if (withCleanIntrinsics(() => check(copy))) return copy as T;
+  const problems = withCleanIntrinsics(() =>
+    (check.errors ?? []).map((error) => {
+      const { pointer, message } = describe(error);
+      const position = source.locate?.(pointer) ?? source.locate?.(error.instancePath);
+      return { pointer, message, ...position };
+    }),
+  );
   throw new ModuError(code, `${source.file} is invalid:\n${formatProblems(source.file, problems)}`, {
     details: { file: source.file, problems },
   });

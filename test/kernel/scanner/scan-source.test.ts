@@ -136,6 +136,13 @@ describe('scanSource()', () => {
         'export default (k) => f[k];',
       ];
       for (const code of reached) expect(rules(code, 'a.mjs'), code).to.include('computed-member');
+      const retargeted = [
+        "class C { m(o) { return new this.constructor(o.code); } }\nC.prototype.m.call(() => {}, { code: 'x' });",
+        "class C { m(o) { return new this.constructor(o); } }\nconst f = () => {};\nf.m = C.prototype.m;\nf.m('x');",
+        "class C { m(o) { return new this.constructor(o); } }\nexport default Object.getOwnPropertyDescriptor(C.prototype, 'm');",
+        "export default (x) => x.constructor.call(null, 'return 1');",
+      ];
+      for (const code of retargeted) expect(rules(code, 'a.mjs'), code).to.include('function-constructor');
       const statics = [
         "class A { static { this.constructor('return 1')(); } }",
         "class A { static m() { return new this.constructor('x'); } }",
@@ -148,6 +155,9 @@ describe('scanSource()', () => {
         'if (o[k]) x();\no[k] = 1;\ndelete o[k];\nexport const t = typeof o[k];',
         'export const last = arr[arr.length - 1];',
         'class Money { plus() { return new this.constructor(1); } }',
+        'class Money { plus(o) { return new this.constructor(this.c + o.c); } }\nexport default new Money(1).plus(new Money(2));',
+        'class Money { clone() { return new this.constructor(); } }\nexport const f = Money.prototype.clone;',
+        'class Money { make = (v) => new this.constructor(v); }',
       ];
       for (const code of harmless) expect(rules(code, 'a.mjs'), code).to.deep.equal([]);
     });
@@ -177,9 +187,48 @@ describe('scanSource()', () => {
       const own = [
         'class Money {}\nMoney.prototype.plus = function () {};\nMoney.count = 1;',
         "function Foo() {}\nFoo.prototype = Object.create(Object.prototype);\nObject.defineProperty(Foo.prototype, 'x', { value: 1 });",
-        'class List {}\nObject.setPrototypeOf(List.prototype, Array.prototype);\nconst o = { slice: Array.prototype.slice };',
+        'class List {}\nObject.setPrototypeOf(List.prototype, Array.prototype);\nconst slice = Array.prototype.slice;',
       ];
       for (const code of own) expect(rules(code), code).to.deep.equal([]);
+    });
+
+    it('follows a shared built-in through variables, and reports it handed where it may be changed', () => {
+      const writes = [
+        'const AP = Array.prototype;\nAP.x = 1;',
+        'const { prototype } = Array;\nprototype.x = 1;',
+        'let o = Object;\no.prototype.y = 1;',
+        'function f() { p.x = 1; }\nconst p = Object.getPrototypeOf([]);',
+        '[].__proto__.x = 1;',
+        '({}).constructor.prototype.x = 1;',
+        'Object.defineProperties(Object.prototype, { x: { value: 1 } });',
+        'const g = globalThis;\ng.Array.prototype.x = 1;',
+        'Promise = function () {};',
+        "const path = require('node:path');\npath.join = () => '';",
+        "import { EventEmitter } from 'node:events';\nEventEmitter.prototype.emit = () => true;",
+        'probe.hasOwnProperty.call = () => true;',
+        "({}).__lookupGetter__('__proto__').call([]).x = 1;",
+      ];
+      for (const code of writes) expect(rules(code, 'a.mjs'), code).to.include('intrinsic-mutation');
+      expect(rules('function f() { this.setTimeout = () => 1; }', 'a.cjs')).to.include('intrinsic-mutation');
+      const escapes = [
+        'function f(p) { p.polluted = 1; }\nf(Object.prototype);',
+        'export default Array.prototype;',
+        'export const o = { slice: Array.prototype.slice };',
+        'const gp = Object.getPrototypeOf;\ngp([]).x = 1;',
+        'const d = Object.getOwnPropertyDescriptor(Object.prototype, "__proto__");',
+        'register(...[Function.prototype]);',
+      ];
+      for (const code of escapes) expect(rules(code, 'a.mjs'), code).to.include('intrinsic-escape');
+      const reads = [
+        'const hasOwn = Object.prototype.hasOwnProperty;\nexport default (o, k) => hasOwn.call(o, k);',
+        'export const isPlain = (v) => Object.getPrototypeOf(v) === Object.prototype || v instanceof Map;',
+        'class E extends Error { constructor(m) { super(m); Error.captureStackTrace(this, this.constructor); } }',
+        'function Request() {}\nRequest.prototype.x = 1;\nexport default new Request();',
+        'export const max = Number.MAX_SAFE_INTEGER;\nexport const it = { [Symbol.iterator]: null };',
+        "import { join } from 'node:path';\nexport default { join, keys: Object.keys(Object.prototype) };",
+        'export const clean = (a) => a.filter(Boolean).map(String);',
+      ];
+      for (const code of reads) expect(rules(code, 'a.mjs'), code).to.deep.equal([]);
     });
 
     it('follows re-exports of process as it follows imports, in the file that re-exports', () => {
