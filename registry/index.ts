@@ -39,12 +39,21 @@ export type { FileSignature } from './archive/sign-files.js';
 export { keyIdOf, signFiles, verifyFiles } from './archive/sign-files.js';
 export type { TarEntry } from './archive/write-tar.js';
 export { writeTar, writeTgz } from './archive/write-tar.js';
+export type {
+  ChannelRegistry,
+  ChannelStatus,
+  ChannelSummary,
+  LeaseRelease,
+  LeaseRequest,
+} from './channel/channel-registry.js';
 export type { ChannelRevision } from './channel/channel-revision.js';
 export { channelRevisionSchema, checkChannelName } from './channel/channel-revision.js';
 export type { RevisionDraft } from './channel/channel-store.js';
 export { ChannelStore, channelKeys } from './channel/channel-store.js';
 export type { ChannelWriteOptions } from './channel/deploy-channel.js';
 export { deployChannel, rollbackChannel } from './channel/deploy-channel.js';
+export { StorageChannels } from './channel/storage-channels.js';
+export { HttpChannels } from './client/http-channels.js';
 export { HttpRegistryClient } from './client/http-registry-client.js';
 export type { OpenRegistryOptions } from './client/open-registry.js';
 export { isRegistryUrl, openLocalRegistry, openRegistry } from './client/open-registry.js';

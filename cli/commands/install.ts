@@ -11,10 +11,10 @@ import {
 } from '../../registry/index.js';
 import type { CliIO } from '../cli-io.js';
 import { installTarget } from '../plugin-dirs.js';
+import { registryLocation } from '../registry-address.js';
 import { assertRegistryExists, lockedRegistry } from '../registry-source.js';
 import { installedText, progress } from '../render/registry-text.js';
 import { writeOutput } from '../render/write-output.js';
-import { registryLocation } from './registry.js';
 
 interface InstallFlags {
   registry?: string;

@@ -133,7 +133,7 @@ export const addStartCommand: AddCommand = (program, io) => {
     .option('--follow <channel>', 'install, serve and keep following the current revision of a channel')
     .option(
       '--registry <address>',
-      'with --follow: registry folder or postgres:// address (default: registry of the config)',
+      'with --follow: registry folder, URL or postgres:// address (default: registry of the config); writes to a URL use MODU_REGISTRY_TOKEN',
     )
     .option('--max-unavailable <n>', 'with --follow: hosts applying a revision at once (default 1)', (v) =>
       Number.parseInt(v, 10),

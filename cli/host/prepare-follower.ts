@@ -9,6 +9,7 @@ import { applyToKernel } from './apply-to-kernel.js';
 interface FollowFlags {
   readonly follow: string;
   readonly registry: string | undefined;
+  readonly config?: string;
   readonly pluginsDir: string;
   readonly maxUnavailable?: number;
   readonly hostId?: string;
@@ -20,12 +21,13 @@ interface FollowFlags {
  */
 export async function prepareFollower(io: CliIO, flags: FollowFlags) {
   const channel = checkChannelName(flags.follow);
-  const registry = await openChannelRegistry(io, flags.registry);
+  // The token for heartbeats and leases on an HTTP registry comes from MODU_REGISTRY_TOKEN.
+  const channels = await openChannelRegistry(io, { registry: flags.registry, config: flags.config });
   const host = (flags.hostId ?? `${hostname()}-${process.pid}`).replace(/[^A-Za-z0-9._-]/g, '-');
   const log = (event: string, fields: Record<string, unknown>) =>
     io.stdout.write(`modu: channel ${channel}: ${event} ${JSON.stringify(fields)}\n`);
   const base = {
-    registry,
+    channels,
     channel,
     pluginsDir: flags.pluginsDir,
     host,
@@ -39,7 +41,7 @@ export async function prepareFollower(io: CliIO, flags: FollowFlags) {
     follow: async (kernel: Kernel, url: string) => {
       const follower = new ChannelFollower({ ...base, url });
       if (installed !== undefined) follower.adopt(installed);
-      return followChannel(follower, registry.storage, applyToKernel(kernel), {
+      return followChannel(follower, channels, applyToKernel(kernel), {
         channel,
         onError: (error) => log('error', { message: (error as Error).message }),
       });
