@@ -23,6 +23,11 @@
  * `POST|PUT /plugins[?tag=]` (body: the .tgz; optional `x-modu-signature: ed25519:<keyId>:<base64>`),
  * `POST /plugins/<name>/deprecate {range, message}`, `POST /plugins/<name>/unpublish {version, force}`,
  * `PUT /plugins/<name>/dist-tags/<tag> {version}`, `DELETE /plugins/<name>/dist-tags/<tag>`.
+ * Channels: `GET /channels`, `GET /channels/<channel>` (the head revision; ETag, 304 on If-None-Match),
+ * `GET /channels/<channel>/revisions[/<n>]`, `GET /channels/<channel>/status`; with a bearer token:
+ * `POST /channels/<channel>/deploy {requests}`, `POST /channels/<channel>/rollback {to?}`,
+ * `PUT /channels/<channel>/hosts/<host>` (heartbeat), `POST /channels/<channel>/leases/<host>
+ * {revision, maxUnavailable, leaseMs}` → `{answer}`, `POST /channels/<channel>/leases/<host>/release {failure?}`.
  */
 import './errors.js';
 
