@@ -4,6 +4,7 @@ import type { Kernel } from '../../kernel/index.js';
 import { ChannelFollower, checkChannelName, followChannel } from '../../registry/index.js';
 import type { CliIO } from '../cli-io.js';
 import { openChannelRegistry } from '../open-channel-registry.js';
+import { readTrustedKeys } from '../read-trusted-keys.js';
 import { applyToKernel } from './apply-to-kernel.js';
 
 interface FollowFlags {
@@ -13,6 +14,8 @@ interface FollowFlags {
   readonly pluginsDir: string;
   readonly maxUnavailable?: number;
   readonly hostId?: string;
+  readonly requireSignatures?: boolean;
+  readonly trustedKey?: readonly string[];
 }
 
 /**
@@ -32,6 +35,8 @@ export async function prepareFollower(io: CliIO, flags: FollowFlags) {
     pluginsDir: flags.pluginsDir,
     host,
     maxUnavailable: flags.maxUnavailable ?? 1,
+    requireSignatures: flags.requireSignatures === true,
+    trustedKeys: await readTrustedKeys(io, flags.trustedKey ?? []),
     onEvent: log,
   };
   await mkdir(flags.pluginsDir, { recursive: true });
