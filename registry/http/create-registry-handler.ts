@@ -33,16 +33,31 @@ async function audit(registry: LocalRegistry, key: string, actor: string, addres
   await registry.storage.append(key, JSON.stringify(line));
 }
 
+/** A response, and for a write what the audit log records (if anything) and who did it. */
+type Answer = { response: NeutralResponse; outcome?: WriteOutcome; actor?: string };
+
 /** Answers a channel route: reads are public; deploys, rollbacks, heartbeats and leases need a token. */
 async function answerChannel(
   channels: StorageChannels,
   route: ChannelRoute,
   request: NeutralRequest,
   writer: () => string,
-): Promise<{ response: NeutralResponse; outcome?: WriteOutcome; actor?: string }> {
+): Promise<Answer> {
   if (!CHANNEL_WRITES.has(route.op)) return { response: await answerChannelRead(channels, route, request) };
   const actor = writer();
   return { ...(await answerChannelWrite(channels, route, request, actor)), actor };
+}
+
+/** Answers a plugin route: reads are public; writes need a token. */
+async function answerPlugin(
+  registry: LocalRegistry,
+  route: RegistryRoute,
+  request: NeutralRequest,
+  context: { readonly writer: () => string; readonly maxUpload: number },
+): Promise<Answer> {
+  if (!WRITES.has(route.op)) return { response: await answerRead(registry, route, request) };
+  const actor = context.writer();
+  return { ...(await answerWrite(registry, route, request, { actor, maxUpload: context.maxUpload })), actor };
 }
 
 /**
@@ -79,20 +94,14 @@ export function createRegistryHandler(registry: LocalRegistry, options: Registry
         });
         return problemResponse(error, { 'retry-after': String(wait) }, hidden);
       }
-      if (channelRoute !== undefined) {
-        const answer = await answerChannel(channels, channelRoute, request, () =>
-          checkToken(request.headers.authorization, tokens),
-        );
-        if (answer.outcome !== undefined && answer.actor !== undefined)
-          await audit(registry, options.auditLog ?? 'audit.jsonl', answer.actor, address, answer.outcome);
-        return answer.response;
-      }
-      if (route === undefined) return undefined;
-      if (!WRITES.has(route.op)) return await answerRead(registry, route, request);
-      const actor = checkToken(request.headers.authorization, tokens);
-      const { response, outcome } = await answerWrite(registry, route, request, { actor, maxUpload });
-      await audit(registry, options.auditLog ?? 'audit.jsonl', actor, address, outcome);
-      return response;
+      const writer = () => checkToken(request.headers.authorization, tokens);
+      const answer =
+        channelRoute === undefined
+          ? await answerPlugin(registry, route as RegistryRoute, request, { writer, maxUpload })
+          : await answerChannel(channels, channelRoute, request, writer);
+      if (answer.outcome !== undefined && answer.actor !== undefined)
+        await audit(registry, options.auditLog ?? 'audit.jsonl', answer.actor, address, answer.outcome);
+      return answer.response;
     } catch (error) {
       const tooLarge = ModuError.is(error) && error.code === 'MODU_REGISTRY_UPLOAD_TOO_LARGE';
       return problemResponse(error, tooLarge ? { connection: 'close' } : {}, hidden);
