@@ -25,25 +25,41 @@ function hello(version: string): Buffer {
   ]);
 }
 
-async function startHost(dir: string, id: string, registry: string): Promise<{ url: string; child: ChildProcess }> {
-  await mkdir(join(dir, id), { recursive: true });
-  await writeFile(join(dir, id, 'modu.yaml'), 'pluginDirs: [plugins]\nhost: 127.0.0.1\n');
-  const args = [bin, 'start', '--follow', 'bench', '--registry', registry, '--port', '0', '--host-id', id];
-  const child = spawn(process.execPath, args, {
-    cwd: join(dir, id),
+const TOKEN = 'bench-token';
+
+/** Spawns `modu <args>` and resolves once it prints the URL it listens on. */
+async function spawnModu(cwd: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, MODU_LOG_LEVEL: 'warn' },
+    env: { ...process.env, MODU_LOG_LEVEL: 'warn', MODU_REGISTRY_TOKEN: TOKEN },
   });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      const found = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (found?.[1] !== undefined) resolve(found[1]);
     });
-    child.once('exit', (code) => reject(new Error(`host exited with ${code}: ${out}`)));
+    child.once('exit', (code) => reject(new Error(`modu exited with ${code}: ${out}`)));
   });
   return { url, child };
+}
+
+async function startHost(dir: string, id: string, registry: string): Promise<{ url: string; child: ChildProcess }> {
+  await mkdir(join(dir, id), { recursive: true });
+  await writeFile(join(dir, id, 'modu.yaml'), 'pluginDirs: [plugins]\nhost: 127.0.0.1\n');
+  return spawnModu(join(dir, id), [
+    'start',
+    '--follow',
+    'bench',
+    '--registry',
+    registry,
+    '--port',
+    '0',
+    '--host-id',
+    id,
+  ]);
 }
 
 async function serves(url: string, version: string): Promise<boolean> {
@@ -51,8 +67,27 @@ async function serves(url: string, version: string): Promise<boolean> {
   return response?.ok === true && ((await response.json()) as { version: string }).version === version;
 }
 
-/** Deploys each new version and times until the first and the last of the hosts serve it. */
+/**
+ * Deploys each new version and times until the first and the last of the hosts serve it; with `http`,
+ * the hosts follow a `modu registry serve` on the storage instead of the storage itself.
+ */
 async function rollouts(
+  storage: RegistryStorage,
+  address: string,
+  dir: string,
+  http = false,
+): Promise<{ first: number; last: number }[]> {
+  const server = http
+    ? await spawnModu(dir, ['registry', 'serve', '--registry', address, '--port', '0', '--token', TOKEN])
+    : undefined;
+  try {
+    return await timeRollouts(storage, server?.url ?? address, dir);
+  } finally {
+    server?.child.kill('SIGTERM');
+  }
+}
+
+async function timeRollouts(
   storage: RegistryStorage,
   address: string,
   dir: string,
@@ -107,6 +142,13 @@ export async function run(): Promise<void> {
       'folder registry (1 s poll)',
       await rollouts(new FolderStorage(folderRoot), folderRoot, join(root, 'folder')),
     );
+    const servedRoot = join(root, 'served');
+    await mkdir(join(root, 'served-hosts'), { recursive: true });
+    const served = line(
+      'HTTP, a folder behind (1 s poll)',
+      await rollouts(new FolderStorage(servedRoot), servedRoot, join(root, 'served-hosts'), true),
+    );
+    console.log(`  registry serve / folder, last host: ${(served / folder).toFixed(2)}x`);
     if (address === undefined) {
       console.log('  PostgreSQL: set MODU_BENCH_PG (or run `npm run bench:pg`)');
       return;

@@ -1,24 +1,32 @@
-import { resolve } from 'node:path';
-import { ModuError } from '../kernel/index.js';
-import { isPostgresUrl, isRegistryUrl, type LocalRegistry, openLocalRegistry } from '../registry/index.js';
+import {
+  type ChannelRegistry,
+  HttpChannels,
+  isRegistryUrl,
+  openLocalRegistry,
+  StorageChannels,
+} from '../registry/index.js';
 import type { CliIO } from './cli-io.js';
+import { registryAddress } from './registry-address.js';
+
+/** The flags that choose the registry holding channels. */
+export interface ChannelRegistryFlags {
+  readonly registry?: string | undefined;
+  readonly config?: string | undefined;
+  readonly token?: string | undefined;
+}
 
 /**
- * The registry that holds channels: `--registry` (a folder or postgres:// address), else MODU_REGISTRY,
- * else `.modu/registry` under the working folder.
+ * The registry that holds channels (see {@link registryAddress}): a folder or postgres:// address used
+ * directly, or a registry server's URL, whose writes (deploys, rollbacks, heartbeats, leases) carry
+ * `--token` or MODU_REGISTRY_TOKEN.
  *
- * @throws ModuError `MODU_REGISTRY_CHANNEL_UNSUPPORTED` for an HTTP registry
+ * @throws ModuError the codes of openLocalRegistry and of the host config
  */
-export async function openChannelRegistry(io: CliIO, flag: string | undefined): Promise<LocalRegistry> {
-  const location = flag ?? io.env.MODU_REGISTRY ?? '.modu/registry';
-  if (isRegistryUrl(location)) {
-    throw new ModuError(
-      'MODU_REGISTRY_CHANNEL_UNSUPPORTED',
-      `channels are kept in the registry's storage, not reachable through ${location}`,
-      {
-        details: { registry: location },
-      },
-    );
-  }
-  return openLocalRegistry(isPostgresUrl(location) ? location : resolve(io.cwd, location));
+export async function openChannelRegistry(io: CliIO, flags: ChannelRegistryFlags): Promise<ChannelRegistry> {
+  const location = await registryAddress(io, {
+    ...(flags.registry === undefined ? {} : { registry: flags.registry }),
+    ...(flags.config === undefined ? {} : { config: flags.config }),
+  });
+  if (isRegistryUrl(location)) return new HttpChannels(location, flags.token ?? io.env.MODU_REGISTRY_TOKEN);
+  return new StorageChannels(await openLocalRegistry(location));
 }

@@ -205,9 +205,9 @@ export const registryErrors = defineErrors({
     hint: 'List channels with `modu channel list` and revisions with `modu channel history <channel>`; deploy to create one.',
   },
   MODU_REGISTRY_CHANNEL_UNSUPPORTED: {
-    title: 'Channels need a folder or PostgreSQL registry',
+    title: 'The registry server answers no channel routes',
     status: 400,
-    hint: 'Pass --registry with a registry folder or a postgres:// address (HTTP registries do not hold channels).',
+    hint: 'Upgrade the `modu registry serve` behind this URL to a Modu with channels, or pass --registry with the folder or postgres:// address it serves.',
   },
 });
 

@@ -23,6 +23,11 @@
  * `POST|PUT /plugins[?tag=]` (body: the .tgz; optional `x-modu-signature: ed25519:<keyId>:<base64>`),
  * `POST /plugins/<name>/deprecate {range, message}`, `POST /plugins/<name>/unpublish {version, force}`,
  * `PUT /plugins/<name>/dist-tags/<tag> {version}`, `DELETE /plugins/<name>/dist-tags/<tag>`.
+ * Channels: `GET /channels`, `GET /channels/<channel>` (the head revision; ETag, 304 on If-None-Match),
+ * `GET /channels/<channel>/revisions[/<n>]`, `GET /channels/<channel>/status`; with a bearer token:
+ * `POST /channels/<channel>/deploy {requests}`, `POST /channels/<channel>/rollback {to?}`,
+ * `PUT /channels/<channel>/hosts/<host>` (heartbeat), `POST /channels/<channel>/leases/<host>
+ * {revision, maxUnavailable, leaseMs}` → `{answer}`, `POST /channels/<channel>/leases/<host>/release {failure?}`.
  */
 import './errors.js';
 
@@ -39,12 +44,21 @@ export type { FileSignature } from './archive/sign-files.js';
 export { keyIdOf, signFiles, verifyFiles } from './archive/sign-files.js';
 export type { TarEntry } from './archive/write-tar.js';
 export { writeTar, writeTgz } from './archive/write-tar.js';
+export type {
+  ChannelRegistry,
+  ChannelStatus,
+  ChannelSummary,
+  LeaseRelease,
+  LeaseRequest,
+} from './channel/channel-registry.js';
 export type { ChannelRevision } from './channel/channel-revision.js';
 export { channelRevisionSchema, checkChannelName } from './channel/channel-revision.js';
 export type { RevisionDraft } from './channel/channel-store.js';
 export { ChannelStore, channelKeys } from './channel/channel-store.js';
 export type { ChannelWriteOptions } from './channel/deploy-channel.js';
 export { deployChannel, rollbackChannel } from './channel/deploy-channel.js';
+export { StorageChannels } from './channel/storage-channels.js';
+export { HttpChannels } from './client/http-channels.js';
 export { HttpRegistryClient } from './client/http-registry-client.js';
 export type { OpenRegistryOptions } from './client/open-registry.js';
 export { isRegistryUrl, openLocalRegistry, openRegistry } from './client/open-registry.js';

@@ -1,23 +1,29 @@
-import { deployChannel, parseRequest } from '../../registry/index.js';
+import { parseRequest } from '../../registry/index.js';
 import { openChannelRegistry } from '../open-channel-registry.js';
 import { revisionText } from '../render/channel-text.js';
 import { writeOutput } from '../render/write-output.js';
+import { withChannelRegistry } from './channel.js';
 import type { AddCommand } from './index.js';
 
-/** `modu deploy <channel> <name[@range]>... [--registry DIR|postgres://] [--json]`. */
+/** `modu deploy <channel> <name[@range]>... [--registry DIR|URL|postgres://] [--json]`. */
 export const addDeployCommand: AddCommand = (program, io) => {
-  program
-    .command('deploy')
-    .description('resolve and verify plugins with their dependencies and write them as a new revision of a channel')
-    .argument('<channel>', 'the channel, such as production')
-    .argument('<name...>', 'name or name@range; added to or replacing those of the current revision')
-    .option('--registry <address>', 'registry folder or postgres:// address (default .modu/registry)')
-    .option('--json', 'print JSON')
-    .action(async (channel: string, names: string[], flags: { registry?: string; json?: boolean }) => {
-      const registry = await openChannelRegistry(io, flags.registry);
-      const revision = await deployChannel(registry, channel, names.map(parseRequest), {
+  withChannelRegistry(
+    program
+      .command('deploy')
+      .description('resolve and verify plugins with their dependencies and write them as a new revision of a channel')
+      .argument('<channel>', 'the channel, such as production')
+      .argument('<name...>', 'name or name@range; added to or replacing those of the current revision'),
+  ).action(
+    async (
+      channel: string,
+      names: string[],
+      flags: { registry?: string; config?: string; token?: string; json?: boolean },
+    ) => {
+      const channels = await openChannelRegistry(io, flags);
+      const revision = await channels.deploy(channel, names.map(parseRequest), {
         ...(io.env.USER === undefined ? {} : { actor: io.env.USER }),
       });
       writeOutput(io, flags.json, revision, revisionText);
-    });
+    },
+  );
 };

@@ -1,20 +1,18 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   type InstallOptions,
   installFromLock,
   installPlugins,
-  keyIdOf,
   openRegistry,
   parseRequest,
 } from '../../registry/index.js';
 import type { CliIO } from '../cli-io.js';
 import { installTarget } from '../plugin-dirs.js';
+import { readTrustedKeys } from '../read-trusted-keys.js';
+import { registryLocation } from '../registry-address.js';
 import { assertRegistryExists, lockedRegistry } from '../registry-source.js';
 import { installedText, progress } from '../render/registry-text.js';
 import { writeOutput } from '../render/write-output.js';
-import { registryLocation } from './registry.js';
 
 interface InstallFlags {
   registry?: string;
@@ -24,15 +22,6 @@ interface InstallFlags {
   requireSignatures?: boolean;
   trustedKey: string[];
   json?: boolean;
-}
-
-async function trustedKeys(io: CliIO, files: readonly string[]) {
-  return Promise.all(
-    files.map(async (file) => {
-      const publicKey = await readFile(resolve(io.cwd, file), 'utf8');
-      return { id: keyIdOf(publicKey), publicKey };
-    }),
-  );
 }
 
 /** `modu install <name[@range]>... [--registry DIR|URL] [--plugins DIR] [--from-lock] [--json]`. */
@@ -65,7 +54,7 @@ export function addInstallCommand(program: Command, io: CliIO): void {
         registry: await openRegistry(location),
         pluginsDir: target.pluginsDir,
         requireSignatures: flags.requireSignatures === true,
-        trustedKeys: await trustedKeys(io, flags.trustedKey),
+        trustedKeys: await readTrustedKeys(io, flags.trustedKey),
         onProgress: progress(io),
       };
       if (!flags.fromLock && requests.length === 0) {

@@ -5,7 +5,7 @@ import type { CliIO } from '../cli-io.js';
 import { writeOutput } from '../render/write-output.js';
 
 function migratedText(result: MigrateResult): string {
-  return `migrated ${result.from} -> ${result.to}: ${result.plugins} plugins, ${result.copied} versions copied, ${result.present} already there\n`;
+  return `migrated ${result.from} -> ${result.to}: ${result.plugins} plugins, ${result.copied} versions copied, ${result.present} already there, ${result.audit} audit entries\n`;
 }
 
 /** `modu registry migrate --from <dir> --to <address> [--json]`: copies a registry, verifying every version. */

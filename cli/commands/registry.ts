@@ -4,8 +4,6 @@ import type { Command } from 'commander';
 import { scanPlugin } from '../../kernel/index.js';
 import {
   createRegistryHandler,
-  isPostgresUrl,
-  isRegistryUrl,
   openLocalRegistry,
   openRegistry,
   packPlugin,
@@ -14,6 +12,7 @@ import {
 import type { CliIO } from '../cli-io.js';
 import { type AdapterName, listen } from '../host/serve-kernel.js';
 import { shutdownSignal } from '../host/shutdown-signal.js';
+import { registryAddress } from '../registry-address.js';
 import { assertRegistryExists } from '../registry-source.js';
 import { pluginDetail, pluginDetailText } from '../render/registry-info.js';
 import { publishedText, summariesText } from '../render/registry-text.js';
@@ -22,29 +21,21 @@ import { addMigrate } from './registry-migrate.js';
 
 interface Common {
   registry?: string;
+  config?: string;
   token?: string;
   json?: boolean;
 }
 
-/**
- * The registry a command uses: `--registry` (folder, URL or postgres:// address), else `.modu/registry`
- * under the working folder.
- */
-export function registryLocation(io: CliIO, flag: string | undefined): string {
-  if (flag !== undefined && (isRegistryUrl(flag) || isPostgresUrl(flag))) return flag;
-  return resolve(io.cwd, flag ?? '.modu/registry');
-}
-
 /** Opens the registry to read: a folder must exist (writes create it). */
 async function openToRead(io: CliIO, flags: Common): Promise<RegistryClient> {
-  await assertRegistryExists(registryLocation(io, flags.registry));
+  await assertRegistryExists(await registryAddress(io, flags));
   return open(io, flags);
 }
 
-function open(io: CliIO, flags: Common): Promise<RegistryClient> {
+async function open(io: CliIO, flags: Common): Promise<RegistryClient> {
   const token = flags.token ?? io.env.MODU_REGISTRY_TOKEN;
   // The scan runs where the archive is stored: here for a folder, on the server for a URL.
-  return openRegistry(registryLocation(io, flags.registry), {
+  return openRegistry(await registryAddress(io, flags), {
     scan: scanPlugin,
     ...(token === undefined ? {} : { token }),
   });
@@ -57,7 +48,11 @@ async function archiveBytes(io: CliIO, source: string): Promise<Buffer> {
 }
 
 function withCommon(command: Command, json = true): Command {
-  command.option('--registry <address>', 'registry folder, URL or postgres:// address (default .modu/registry)');
+  command.option(
+    '--registry <address>',
+    'registry folder, URL or postgres:// address (default: registry of ./modu.yaml, else .modu/registry)',
+  );
+  command.option('--config <file>', 'host config to read registry: from (default ./modu.yaml)');
   command.option('--token <token>', 'bearer token for an HTTP registry (or MODU_REGISTRY_TOKEN)');
   return json ? command.option('--json', 'print JSON') : command;
 }
@@ -160,6 +155,7 @@ function addDistTag(registry: Command, io: CliIO): void {
 
 interface ServeFlags {
   registry?: string;
+  config?: string;
   port: string;
   host: string;
   adapter: string;
@@ -168,7 +164,7 @@ interface ServeFlags {
 }
 
 async function serve(io: CliIO, flags: ServeFlags): Promise<void> {
-  const registry = await openLocalRegistry(registryLocation(io, flags.registry), { scan: scanPlugin });
+  const registry = await openLocalRegistry(await registryAddress(io, flags), { scan: scanPlugin });
   const token = flags.token ?? io.env.MODU_REGISTRY_TOKEN;
   const handler = createRegistryHandler(registry, {
     tokens: token === undefined ? [] : [{ id: 'default', token }],
@@ -186,7 +182,11 @@ function addServe(registry: Command, io: CliIO): void {
   registry
     .command('serve')
     .description('serve a registry folder or PostgreSQL registry over HTTP until SIGINT or SIGTERM')
-    .option('--registry <dir|postgres-url>', 'registry folder or postgres:// address (default .modu/registry)')
+    .option(
+      '--registry <dir|postgres-url>',
+      'registry folder or postgres:// address (default: registry of ./modu.yaml, else .modu/registry)',
+    )
+    .option('--config <file>', 'host config to read registry: from (default ./modu.yaml)')
     .option('--port <n>', 'port (0 picks a free one)', '4873')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--adapter <name>', 'express or koa', 'express')

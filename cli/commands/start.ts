@@ -18,6 +18,8 @@ interface StartOptions {
   readonly registry?: string;
   readonly maxUnavailable?: number;
   readonly hostId?: string;
+  readonly requireSignatures?: boolean;
+  readonly trustedKey?: readonly string[];
   readonly plugins?: string;
   readonly adapter?: AdapterName;
   readonly host?: string;
@@ -133,12 +135,19 @@ export const addStartCommand: AddCommand = (program, io) => {
     .option('--follow <channel>', 'install, serve and keep following the current revision of a channel')
     .option(
       '--registry <address>',
-      'with --follow: registry folder or postgres:// address (default: registry of the config)',
+      'with --follow: registry folder, URL or postgres:// address (default: registry of the config); writes to a URL use MODU_REGISTRY_TOKEN',
     )
     .option('--max-unavailable <n>', 'with --follow: hosts applying a revision at once (default 1)', (v) =>
       Number.parseInt(v, 10),
     )
     .option('--host-id <id>', 'with --follow: this host in heartbeats (default: hostname-pid)')
+    .option('--require-signatures', 'with --follow: refuse plugins not signed by a --trusted-key')
+    .option(
+      '--trusted-key <file>',
+      'with --follow: an ed25519 public key (PEM) to trust; repeatable',
+      (v, all: string[]) => [...all, v],
+      [],
+    )
     .action(async (options: StartOptions, command: Command) => {
       // --verbose is the program's option (error stacks on every command); here it also logs at debug.
       const verbose = command.optsWithGlobals().verbose === true;

@@ -1,4 +1,4 @@
-import type { ChannelRevision, HostStatus, RolloutState } from '../../registry/index.js';
+import type { ChannelRevision, ChannelStatus, ChannelSummary } from '../../registry/index.js';
 
 /** One line per plugin of a revision: `name@version  integrity…`. */
 export function revisionText(revision: ChannelRevision): string {
@@ -22,17 +22,9 @@ export function historyText(revisions: readonly ChannelRevision[]): string {
 }
 
 /** One line per channel with its current revision. */
-export function channelsText(channels: readonly { name: string; revision: number | undefined }[]): string {
+export function channelsText(channels: readonly ChannelSummary[]): string {
   if (channels.length === 0) return 'no channels\n';
   return `${channels.map((c) => `${c.name}  revision ${c.revision ?? '-'}`).join('\n')}\n`;
-}
-
-/** What `modu channel status` shows. */
-export interface ChannelStatus {
-  readonly channel: string;
-  readonly revision: number | undefined;
-  readonly rollout: RolloutState;
-  readonly hosts: readonly HostStatus[];
 }
 
 /** The channel's revision, where its rollout halted, and one line per host. */

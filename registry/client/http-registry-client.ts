@@ -1,16 +1,11 @@
-import { checkManifest, type ErrorCode, errorSpec, ModuError, parseYaml } from '../../kernel/index.js';
+import { checkManifest, ModuError, parseYaml } from '../../kernel/index.js';
 import { DEFAULT_ARCHIVE_LIMITS } from '../archive/archive-limits.js';
 import { readArchive } from '../archive/read-archive.js';
 import { signFiles } from '../archive/sign-files.js';
 import { checkPluginName, checkVersion } from '../store/check-name.js';
 import type { VersionRecord } from '../store/version-record.js';
 import type { PluginInfo, PluginSummary, PublishOptions, RegistryClient, UnpublishOptions } from './registry-client.js';
-
-interface Problem {
-  readonly code?: string;
-  readonly detail?: string;
-  readonly details?: Record<string, unknown>;
-}
+import { registryFetch } from './registry-fetch.js';
 
 const enc = (name: string) => checkPluginName(name).split('/').map(encodeURIComponent).join('/');
 
@@ -28,41 +23,13 @@ export class HttpRegistryClient implements RegistryClient {
     this.location = url.replace(/\/+$/, '');
   }
 
-  private async request(
+  private request(
     method: string,
     path: string,
     body?: Uint8Array | string,
     headers: Record<string, string> = {},
   ): Promise<Response> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.location}${path}`, {
-        method,
-        headers: { ...(this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }), ...headers },
-        ...(body === undefined ? {} : { body }),
-      });
-    } catch (cause) {
-      throw new ModuError(
-        'MODU_REGISTRY_HTTP_FAILED',
-        `${method} ${this.location}${path} failed: ${(cause as Error).message}`,
-        {
-          details: { url: `${this.location}${path}` },
-          cause,
-        },
-      );
-    }
-    if (response.ok) return response;
-    const problem = (await response.json().catch(() => ({}))) as Problem;
-    throw new ModuError(
-      // The server's code when this copy of Modu catalogues it too, else the generic HTTP failure.
-      problem.code !== undefined && errorSpec(problem.code) !== undefined
-        ? (problem.code as ErrorCode)
-        : 'MODU_REGISTRY_HTTP_FAILED',
-      problem.detail ?? `${method} ${path} answered ${response.status}`,
-      {
-        details: { ...(problem.details ?? {}), status: response.status },
-      },
-    );
+    return registryFetch(this.location, this.token, method, path, body, headers);
   }
 
   private async json<T>(path: string): Promise<T> {

@@ -1,19 +1,18 @@
 import { dirname, join } from 'node:path';
+import type { ChannelRegistry } from '../channel/channel-registry.js';
 import type { ChannelRevision } from '../channel/channel-revision.js';
-import { ChannelStore } from '../channel/channel-store.js';
 import { type LockFile, readLockFile, writeLockFile } from '../install/lock-file.js';
 import type { InstallPolicy } from '../install/stage-plugin.js';
-import type { LocalRegistry } from '../local/local-registry.js';
-import { type HostReport, writeHostReport } from './host-report.js';
+import type { HostReport } from './host-report.js';
 import { diffPluginSets, installPluginSet, type PluginChanges } from './install-plugin-set.js';
-import { acquireLease, releaseLease } from './rollout-state.js';
 
 /** Loads, reloads and unloads changed plugins in the running host; resolves to an error text, or undefined when all started. */
 export type ApplyChanges = (changes: PluginChanges) => Promise<string | undefined>;
 
 /** Options of a {@link ChannelFollower}. */
 export interface FollowOptions extends InstallPolicy {
-  readonly registry: LocalRegistry;
+  /** The registry's channels: a folder or PostgreSQL registry, or a registry server over HTTP. */
+  readonly channels: ChannelRegistry;
   readonly channel: string;
   readonly pluginsDir: string;
   /** This host's name in heartbeats and leases. */
@@ -39,16 +38,13 @@ export type PassOutcome = 'current' | 'applied' | 'failed' | 'busy' | 'halted';
  * failure puts the previous versions back, reports the cause and halts the rollout of that revision.
  */
 export class ChannelFollower {
-  private readonly store: ChannelStore;
   private applied: { revision: number; plugins: ChannelRevision['plugins'] } = { revision: 0, plugins: EMPTY };
   private report: Pick<HostReport, 'health' | 'error' | 'target'> = { health: 'waiting' };
   private failedRevision: number | undefined;
   private running: Promise<PassOutcome> | undefined;
   private again = false;
 
-  constructor(private readonly options: FollowOptions) {
-    this.store = new ChannelStore(options.registry.storage);
-  }
+  constructor(private readonly options: FollowOptions) {}
 
   private get lockFile(): string {
     return join(dirname(this.options.pluginsDir), 'modu-lock.yaml');
@@ -61,11 +57,12 @@ export class ChannelFollower {
 
   /** Installs the current revision into the plugins folder, before the kernel starts. Resolves to it. */
   async installCurrent(): Promise<ChannelRevision | undefined> {
-    const target = await this.store.current(this.options.channel);
+    const head = await this.options.channels.head(this.options.channel);
+    if (head === undefined) return undefined;
+    const target = await this.options.channels.revision(this.options.channel, head);
     const lock = await readLockFile(this.lockFile);
-    if (target === undefined) return undefined;
     await installPluginSet(
-      this.options.registry,
+      this.options.channels.plugins,
       this.options.pluginsDir,
       target.plugins,
       diffPluginSets(lock.plugins, target.plugins),
@@ -80,7 +77,7 @@ export class ChannelFollower {
     this.applied = { revision: revision.revision, plugins: revision.plugins };
     const lock: LockFile = {
       lockfileVersion: 1,
-      registry: this.options.registry.location,
+      registry: this.options.channels.location,
       plugins: { ...revision.plugins },
     };
     await writeLockFile(this.lockFile, lock);
@@ -95,7 +92,7 @@ export class ChannelFollower {
   /** Sends this host's heartbeat: applied revision, health, last error, expiry. */
   async heartbeat(): Promise<void> {
     const now = Date.now();
-    await writeHostReport(this.options.registry.storage, {
+    await this.options.channels.heartbeat({
       host: this.options.host,
       channel: this.options.channel,
       revision: this.applied.revision,
@@ -134,11 +131,12 @@ export class ChannelFollower {
   }
 
   private async pass(apply: ApplyChanges): Promise<PassOutcome> {
-    const target = await this.store.current(this.options.channel);
-    const done = target === undefined || [this.applied.revision, this.failedRevision].includes(target.revision);
-    if (target === undefined || done) return 'current';
-    const { channel, host } = this.options;
-    const answer = await acquireLease(this.options.registry.storage, {
+    const { channel, host, channels } = this.options;
+    // The head is the cheap check (a 304 over HTTP); the revision is read only when it is new.
+    const head = await channels.head(channel);
+    if (head === undefined || [this.applied.revision, this.failedRevision].includes(head)) return 'current';
+    const target = await channels.revision(channel, head);
+    const answer = await channels.acquireLease({
       channel,
       host,
       revision: target.revision,
@@ -149,7 +147,7 @@ export class ChannelFollower {
     this.report = { health: 'applying', target: target.revision };
     await this.heartbeat().catch(() => undefined);
     const error = await this.applyRevision(target, apply);
-    await releaseLease(this.options.registry.storage, {
+    await channels.releaseLease({
       channel,
       host,
       ...(error === undefined ? {} : { failure: { revision: target.revision, error } }),
@@ -175,7 +173,8 @@ export class ChannelFollower {
     const changes = diffPluginSets(previous.plugins, target.plugins);
     let error: string | undefined;
     try {
-      await installPluginSet(this.options.registry, this.options.pluginsDir, target.plugins, changes, this.options);
+      const { channels, pluginsDir } = this.options;
+      await installPluginSet(channels.plugins, pluginsDir, target.plugins, changes, this.options);
       error = await apply(changes);
     } catch (cause) {
       error = (cause as Error).message;
@@ -197,7 +196,7 @@ export class ChannelFollower {
   private async restore(previous: ChannelRevision['plugins'], failed: ChannelRevision['plugins'], apply: ApplyChanges) {
     const back = diffPluginSets(failed, previous);
     try {
-      await installPluginSet(this.options.registry, this.options.pluginsDir, previous, back, this.options);
+      await installPluginSet(this.options.channels.plugins, this.options.pluginsDir, previous, back, this.options);
       await apply(back);
     } catch (cause) {
       this.options.onEvent?.('restore-failed', { error: (cause as Error).message });

@@ -1,4 +1,4 @@
-import { PostgresStorage } from '../store/postgres/postgres-storage.js';
+import type { ChannelRegistry } from '../channel/channel-registry.js';
 import type { ApplyChanges, ChannelFollower } from './channel-follower.js';
 
 /** Options of {@link followChannel}. */
@@ -12,11 +12,12 @@ export interface WatchOptions {
 
 /**
  * Runs a follower until stopped: a heartbeat on a timer, and a reconcile on every new revision, which
- * PostgreSQL announces with NOTIFY and other storages show to a cheap poll of the revision list.
+ * PostgreSQL announces with NOTIFY; folder and HTTP registries show it to a cheap poll of the head
+ * revision (a 304 over HTTP when nothing changed).
  */
 export async function followChannel(
   follower: ChannelFollower,
-  storage: unknown,
+  channels: ChannelRegistry,
   apply: ApplyChanges,
   options: WatchOptions,
 ): Promise<{ stop(): Promise<void> }> {
@@ -33,12 +34,10 @@ export async function followChannel(
         }, 250);
       }
     }, onError);
-  const listening = storage instanceof PostgresStorage;
-  const unlisten = listening
-    ? await storage.listenForRevisions((channel) => {
-        if (channel === options.channel) tick();
-      })
-    : undefined;
+  const listening = channels.listen !== undefined;
+  const unlisten = await channels.listen?.((channel) => {
+    if (channel === options.channel) tick();
+  });
   const poll = setInterval(tick, options.pollMs ?? (listening ? 5000 : 1000));
   const beat = setInterval(() => void follower.heartbeat().catch(onError), options.heartbeatMs ?? 2000);
   await follower.heartbeat().catch(onError);

@@ -5,6 +5,7 @@ import { publishRecord } from '../local/publish-record.js';
 import { registryKeys as keys } from '../local/registry-keys.js';
 import type { PluginState } from '../store/plugin-state.js';
 import type { RegistryConfig } from '../store/registry-config.js';
+import { copyAuditLog } from './copy-audit-log.js';
 import { verifyStoredVersion } from './verify-stored-version.js';
 
 /** What a migration did. */
@@ -16,6 +17,8 @@ export interface MigrateResult {
   readonly copied: number;
   /** Versions the target already held with the same integrity (a rerun). */
   readonly present: number;
+  /** Audit log lines appended to the target (none on a rerun). */
+  readonly audit: number;
 }
 
 /** Options of {@link migrateRegistry}. */
@@ -23,6 +26,8 @@ export interface MigrateOptions {
   /** Versions verified and copied at once (default 8). */
   readonly concurrency?: number;
   readonly onProgress?: (done: number, plugin: string) => void;
+  /** The audit log's key in both registries (default `audit.jsonl`, as `createRegistryHandler` writes). */
+  readonly auditLog?: string;
 }
 
 async function copyVersion(
@@ -57,8 +62,9 @@ function mergeState(into: PluginState, from: PluginState): void {
 /**
  * Copies every version of `source` into `target` (a folder into PostgreSQL, say), verifying each
  * archive's integrity and signature on the way; then each plugin's dist-tags, deprecations and
- * unpublished versions, and the trusted keys. Idempotent: a version already in the target with the
- * same integrity is left alone, one with other bytes stops the migration.
+ * unpublished versions, the trusted keys and the audit log. Idempotent: a version already in the
+ * target with the same integrity is left alone, one with other bytes stops the migration; audit lines
+ * already in the target are not appended again.
  *
  * @throws ModuError `MODU_REGISTRY_MIGRATE_CONFLICT` and the codes of {@link verifyStoredVersion}
  */
@@ -92,5 +98,6 @@ export async function migrateRegistry(
       await target.updateState(name, (into) => mergeState(into, state));
     }
   }
-  return { from: source.location, to: target.location, plugins: names.length, ...counts };
+  const audit = await copyAuditLog(source.storage, target.storage, options.auditLog ?? 'audit.jsonl');
+  return { from: source.location, to: target.location, plugins: names.length, ...counts, audit };
 }

@@ -7,12 +7,13 @@ export interface FollowingHost extends ListeningProcess {
   readonly id: string;
 }
 
-/** Starts a host in its own folder (modu.yaml, plugins/) following `channel` on `registry`. */
+/** Starts a host in its own folder (modu.yaml, plugins/) following `channel` on `registry`, `env` added to its own. */
 export async function startFollowingHost(
   root: string,
   id: string,
   registry: string,
   channel: string,
+  env: Record<string, string> = {},
 ): Promise<FollowingHost> {
   const dir = join(root, id);
   await mkdir(dir, { recursive: true });
@@ -20,7 +21,7 @@ export async function startFollowingHost(
   const args = ['start', '--follow', channel, '--registry', registry, '--port', '0', '--host-id', id];
   const host = await spawnListening(args, /listening on (http:\/\/127\.0\.0\.1:\d+)/, {
     cwd: dir,
-    env: { ...process.env, MODU_LOG_LEVEL: 'warn' },
+    env: { ...process.env, MODU_LOG_LEVEL: 'warn', ...env },
   });
   return { ...host, id };
 }

@@ -98,6 +98,32 @@ describe('migrateRegistry()', function () {
     });
   });
 
+  describe('when the folder registry has an audit log', () => {
+    it('copies each entry once: a rerun appends nothing, a later entry alone is appended', async () => {
+      await generateFolderRegistry(dir.path('reg'), 1, 2);
+      const source = await openLocalRegistry(dir.path('reg'));
+      const entry = (n: number) =>
+        JSON.stringify({ time: `2026-01-0${n}T00:00:00.000Z`, actor: 'ci', action: 'publish' });
+      for (const n of [1, 2, 2]) await source.storage.append('audit.jsonl', entry(n));
+      const target = await openLocalRegistry(database?.url ?? '');
+      const auditRows = async () => {
+        const client = new pg.Client({ connectionString: database?.url });
+        await client.connect();
+        const rows = await client.query<{ entry: string }>(
+          "SELECT entry FROM modu_audit WHERE log = 'audit.jsonl' ORDER BY id",
+        );
+        await client.end();
+        return rows.rows.map((r) => r.entry);
+      };
+      expect((await migrateRegistry(source, target)).audit).to.equal(3);
+      expect((await migrateRegistry(source, target)).audit).to.equal(0);
+      expect(await auditRows()).to.deep.equal([entry(1), entry(2), entry(2)]);
+      await source.storage.append('audit.jsonl', entry(3));
+      expect((await migrateRegistry(source, target)).audit).to.equal(1);
+      expect(await auditRows()).to.deep.equal([entry(1), entry(2), entry(2), entry(3)]);
+    });
+  });
+
   describe('modu registry migrate --from <dir> --to postgres://', () => {
     it('prints what it copied, as text and as JSON', async () => {
       await generateFolderRegistry(dir.path('reg'), 2, 3);
@@ -109,12 +135,12 @@ describe('migrateRegistry()', function () {
         env: {},
       };
       expect(await runCli(['registry', 'migrate', '--from', 'reg', '--to', database?.url ?? ''], io)).to.equal(0);
-      expect(stdout).to.contain('2 plugins, 6 versions copied, 0 already there');
+      expect(stdout).to.contain('2 plugins, 6 versions copied, 0 already there, 0 audit entries');
       stdout = '';
       expect(
         await runCli(['registry', 'migrate', '--from', 'reg', '--to', database?.url ?? '', '--json'], io),
       ).to.equal(0);
-      expect(JSON.parse(stdout)).to.include({ plugins: 2, copied: 0, present: 6 });
+      expect(JSON.parse(stdout)).to.include({ plugins: 2, copied: 0, present: 6, audit: 0 });
     });
   });
 });
