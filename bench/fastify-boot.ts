@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,6 +11,8 @@ const run_ = promisify(execFile);
 const moduChild = fileURLToPath(new URL('./boot-child.js', import.meta.url));
 const fastifyChild = fileURLToPath(new URL('./fastify-boot-child.js', import.meta.url));
 const count = 1_000;
+/** The package's node_modules: the Fastify plugin files import fastify-plugin, as an app's plugins do. */
+const packages = fileURLToPath(new URL('../../node_modules', import.meta.url));
 const rounds = 5;
 /** Where scripts/node-versions.mjs installs the Node majors the suite is tested on. */
 const nodeCache = process.env.MODU_NODE_CACHE ?? fileURLToPath(new URL('../../.cache/node/', import.meta.url));
@@ -39,6 +41,9 @@ async function writeBoth(): Promise<{ modu: string; fastify: string }> {
   const dag = randomDag(count, 3);
   await mkdir(benchRoot, { recursive: true });
   await writeFile(join(benchRoot, 'package.json'), '{ "type": "module" }\n');
+  // The generated folder lies outside the package (as a host's plugins folder does): link its packages in.
+  await rm(join(benchRoot, 'node_modules'), { force: true });
+  await symlink(packages, join(benchRoot, 'node_modules'), 'dir');
   const fastify = join(benchRoot, 'fastify-1000');
   await rm(fastify, { recursive: true, force: true });
   await mkdir(fastify, { recursive: true });
