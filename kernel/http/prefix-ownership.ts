@@ -80,7 +80,7 @@ export class PrefixOwnership {
     }
   }
 
-/** Throws as {@link PrefixOwnership.claim} would, and claims nothing. */
+  /** Throws as {@link PrefixOwnership.claim} would, and claims nothing. */
   check(owner: string, prefix: string): void {
     this.claimAll([{ owner, prefix }])();
   }
