@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomDag, removeGenerated, writePlugins } from './generate-plugins.js';
 import { median } from './median.js';
+import { nodeVersions } from './node-versions.js';
 
 const run_ = promisify(execFile);
 const kernelChild = new URL('./boot-child.js', import.meta.url).pathname;
@@ -14,8 +15,11 @@ interface BootRun {
   readonly stopMs?: number;
 }
 
+/** The Node binary the boots of the current section run on. */
+let node = process.execPath;
+
 async function inFreshProcess(child: string, dir: string): Promise<BootRun> {
-  const { stdout } = await run_(process.execPath, [child, dir], { maxBuffer: 1 << 20 });
+  const { stdout } = await run_(node, [child, dir], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as BootRun;
 }
 
@@ -39,25 +43,37 @@ const ms = (value: number) => `${value.toFixed(0).padStart(6)} ms`;
  *   nothing else), interleaved with the kernel's boots, and the kernel's boot as a ratio of it;
  * - the same plugins written as CommonJS, which Node 20 loads without a round trip to the module hooks' thread;
  * - stop(), every plugin stopped and unloaded, for both formats.
+ * On this Node, then on Node 24 and 26 where installed (MODU_NODE_CACHE), over the same generated folders.
  */
 export async function run(): Promise<void> {
+  const dirs = new Map<number, string>();
+  for (const size of [100, 1_000, 10_000]) dirs.set(size, await writePlugins(`boot-${size}`, randomDag(size, 3)));
+  const cjsDir = await writePlugins('boot-1000-cjs', randomDag(1_000, 3), 'cjs');
+  for (const { label, path } of nodeVersions()) {
+    node = path;
+    console.log(`${label}:`);
+    await onThisNode(dirs, cjsDir);
+  }
+  await removeGenerated();
+}
+
+async function onThisNode(dirs: ReadonlyMap<number, string>, cjsDir: string): Promise<void> {
   const results = new Map<number, number>();
   for (const size of [100, 1_000, 10_000]) {
-    const dir = await writePlugins(`boot-${size}`, randomDag(size, 3));
+    const dir = dirs.get(size) as string;
     const runs = await threeBoots(kernelChild, dir, size);
     const boot = median(runs.map((r) => r.ms));
     results.set(size, boot);
     console.log(
       `boot ${String(size).padStart(6)} plugins: ${ms(boot)} median of 3 (${(boot / size).toFixed(3)} ms/plugin)`,
     );
-    if (size === 1_000) await thousandInDetail(dir, runs);
+    if (size === 1_000) await thousandInDetail(dir, cjsDir, runs);
   }
   const growth = (results.get(10_000) as number) / (results.get(1_000) as number);
   console.log(`boot growth 10,000 / 1,000: ${growth.toFixed(2)}x (linear is 10x; goal <= 12x)`);
-  await removeGenerated();
 }
 
-async function thousandInDetail(esmDir: string, esmRuns: readonly BootRun[]): Promise<void> {
+async function thousandInDetail(esmDir: string, cjsDir: string, esmRuns: readonly BootRun[]): Promise<void> {
   await inFreshProcess(floorChild, esmDir);
   const kernel: number[] = [];
   const floor: number[] = [];
@@ -69,7 +85,6 @@ async function thousandInDetail(esmDir: string, esmRuns: readonly BootRun[]): Pr
   console.log(
     `boot   1000 plugins against the floor, interleaved: kernel ${ms(k)}, floor ${ms(f)}, kernel / floor ${(k / f).toFixed(2)}x`,
   );
-  const cjsDir = await writePlugins('boot-1000-cjs', randomDag(1_000, 3), 'cjs');
   const cjsRuns = await threeBoots(kernelChild, cjsDir, 1_000);
   const stopOf = (runs: readonly BootRun[]) => median(runs.map((r) => r.stopMs ?? Number.NaN));
   console.log(

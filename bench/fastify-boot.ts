@@ -1,19 +1,19 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { benchRoot, type GeneratedPlugin, randomDag, removeGenerated, writePlugins } from './generate-plugins.js';
 import { median } from './median.js';
+import { nodeVersions } from './node-versions.js';
 
 const run_ = promisify(execFile);
 const moduChild = fileURLToPath(new URL('./boot-child.js', import.meta.url));
 const fastifyChild = fileURLToPath(new URL('./fastify-boot-child.js', import.meta.url));
 const count = 1_000;
+/** The package's node_modules: the Fastify plugin files import fastify-plugin, as an app's plugins do. */
+const packages = fileURLToPath(new URL('../../node_modules', import.meta.url));
 const rounds = 5;
-/** Where scripts/node-versions.mjs installs the Node majors the suite is tested on. */
-const nodeCache = process.env.MODU_NODE_CACHE ?? fileURLToPath(new URL('../../.cache/node/', import.meta.url));
 
 /** The same DAG as a Modu plugin: one service using its dependencies' services, and one route. */
 function moduPlugin({ name, dependencies }: GeneratedPlugin): GeneratedPlugin {
@@ -39,6 +39,9 @@ async function writeBoth(): Promise<{ modu: string; fastify: string }> {
   const dag = randomDag(count, 3);
   await mkdir(benchRoot, { recursive: true });
   await writeFile(join(benchRoot, 'package.json'), '{ "type": "module" }\n');
+  // The generated folder lies outside the package (as a host's plugins folder does): link its packages in.
+  await rm(join(benchRoot, 'node_modules'), { force: true });
+  await symlink(packages, join(benchRoot, 'node_modules'), 'dir');
   const fastify = join(benchRoot, 'fastify-1000');
   await rm(fastify, { recursive: true, force: true });
   await mkdir(fastify, { recursive: true });
@@ -85,17 +88,6 @@ function hasCompileCache(node: string): boolean {
   return spawnSync(node, ['-e', script], { encoding: 'utf8' }).stdout === 'function';
 }
 
-/** The Nodes to compare on: this one, then each tested major installed in the cache. */
-function nodes(): { label: string; path: string }[] {
-  const found = [{ label: `this Node (${process.versions.node})`, path: process.execPath }];
-  for (const major of ['24', '26']) {
-    const path = join(nodeCache, major, 'bin', 'node');
-    if (existsSync(path)) found.push({ label: `Node ${major}`, path });
-    else console.log(`Node ${major}: not installed; node scripts/node-versions.mjs installs it`);
-  }
-  return found;
-}
-
 /**
  * Boot of the same 1,000-plugin random DAG (about three dependencies each, one service or decorator and one route
  * per plugin) from plugin files on disk: Modu, discovery to all started (bench/boot-child.ts, as the boot benchmark),
@@ -106,7 +98,7 @@ function nodes(): { label: string; path: string }[] {
  */
 export async function run(): Promise<void> {
   const { modu, fastify } = await writeBoth();
-  for (const { label, path } of nodes()) {
+  for (const { label, path } of nodeVersions()) {
     // The same kernel with Node's compile cache on (22.1+), as a host turns it on: what it would buy the boot.
     const sides: Side[] = [
       { child: moduChild, dir: modu },

@@ -1,11 +1,11 @@
 import type { BootPlan, PlannedPlugin } from '../boot/prepare-plugins.js';
-import { ModuError } from '../errors/modu-error.js';
 import type { DependencyGraph } from '../graph/dependency-graph.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
-import type { PluginPhase } from '../runtime/plugin-snapshot.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
 import { LiveGenerations, type StopErrors } from './live-generations.js';
 import type { Generation, ObtainedCode, PluginLifecycle } from './plugin-lifecycle.js';
+import { PluginSteps } from './plugin-steps.js';
+import { type Outcome, scheduleOnGraph } from './schedule-on-graph.js';
 import { Slots } from './slots.js';
 
 /** What the pipeline drives: the table, one generation's steps, and the host's settings. */
@@ -19,9 +19,6 @@ export interface PipelineEnvironment {
   readonly drainMs: (generation: Generation) => number;
 }
 
-/** Resolves to true when the plugin got through its step, false when it (or a dependency) did not. */
-type Outcome = Promise<boolean>;
-
 /**
  * Each plugin's pipeline, scheduled on the dependency graph: discover → validate → check code → import → bind →
  * load as soon as its dependencies have loaded, then start as soon as they have started; at most `concurrency`
@@ -31,11 +28,13 @@ type Outcome = Promise<boolean>;
 export class PluginPipeline {
   readonly #env: PipelineEnvironment;
   readonly #live: LiveGenerations;
+  readonly #steps: PluginSteps;
   #graph: DependencyGraph | undefined;
 
   constructor(env: PipelineEnvironment) {
     this.#env = env;
     this.#live = new LiveGenerations(env);
+    this.#steps = new PluginSteps({ table: env.table, lifecycle: env.lifecycle, live: this.#live });
   }
 
   /** The graph of the latest plan. */
@@ -44,7 +43,9 @@ export class PluginPipeline {
   }
 
   /** The live runtime of a plugin: what a plugin being loaded wires its dependencies to. */
-  readonly runtimeOf = (name: string): PluginRuntime | undefined => this.#live.get(name)?.runtime;
+  get runtimeOf(): (name: string) => PluginRuntime | undefined {
+    return this.#steps.runtimeOf;
+  }
 
   /** Makes `next` the live generation of its plugin (a reload's swap); returns the one it replaced. */
   replaceLive(next: Generation): Generation | undefined {
@@ -74,7 +75,7 @@ export class PluginPipeline {
       const { name } = planned.pkg.manifest;
       this.#env.table.add(planned.pkg, this.#env.required(name));
       const code = this.#obtainAhead(planned, run.ahead);
-      run.early.set(name, { code, loaded: this.#load(name, planned, code, run.slots) });
+      run.early.set(name, { code, loaded: this.#steps.load(name, planned, code, run.slots) });
     };
     let plan: BootPlan;
     try {
@@ -125,76 +126,29 @@ export class PluginPipeline {
     const codes = new Map(
       order.map((name) => [name, early.get(name)?.code ?? this.#obtainAhead(planned(name), ahead)]),
     );
-    const load = (name: string) => this.#load(name, planned(name), codes.get(name) as Promise<ObtainedCode>, slots);
+    const load = (name: string) =>
+      this.#steps.load(name, planned(name), codes.get(name) as Promise<ObtainedCode>, slots);
     const begun = new Map([...early].map(([name, { loaded }]) => [name, loaded]));
     const loaded = this.#onGraph(order, load, undefined, begun);
     await Promise.all(loaded.values());
     await this.#releaseUnused(order, codes, plan);
-    const started = this.#onGraph(order, (name) => slots.run(() => this.#start(name)), loaded);
+    const started = this.#onGraph(order, (name) => slots.run(() => this.#steps.start(name)), loaded);
     await Promise.all(started.values());
   }
 
-  /**
-   * Runs `step` for each of `names` (in load order) once its dependencies among them got through theirs (and
-   * through `before`, the previous step); a plugin whose dependency did not is skipped (unloaded first if loaded).
-   * The steps in `begun` are under way already (the early loads of a boot).
-   */
+  /** Runs `step` on the graph of the latest plan (see scheduleOnGraph). */
   #onGraph(
     names: readonly string[],
     step: (name: string) => Outcome,
-    before?: Map<string, Outcome>,
-    begun: ReadonlyMap<string, Outcome> = new Map(),
-  ) {
+    before?: ReadonlyMap<string, Outcome>,
+    begun?: ReadonlyMap<string, Outcome>,
+  ): Map<string, Outcome> {
     const edges = this.#graph?.edges ?? new Map<string, readonly string[]>();
-    const done = new Map<string, Outcome>(begun);
-    for (const name of names) {
-      if (begun.has(name)) continue;
-      const turn = async (): Outcome => {
-        if (before !== undefined && !(await before.get(name))) return false;
-        const deps = (edges.get(name) ?? []).filter((dep) => done.has(dep) || !this.#running(dep));
-        for (const dep of deps) {
-          const outcome = done.get(dep);
-          if (outcome !== undefined && (await outcome)) continue;
-          await this.#skip(name, dep, outcome === undefined ? 'is not running' : 'cannot run');
-          return false;
-        }
-        return step(name);
-      };
-      done.set(name, turn());
-    }
-    return done;
+    return scheduleOnGraph(names, { edges, step, before, begun, running: this.#running, skip: this.#steps.skip });
   }
 
   /** Whether a plugin is started with its code in (a dependency outside the current batch must be). */
-  #running(name: string): boolean {
-    return this.#live.has(name) && this.#env.table.get(name)?.state === 'started';
-  }
-
-  /** Check code, import, bind, load: the plugin is `loaded`, with routes staged, or failed. */
-  async #load(name: string, planned: PlannedPlugin, obtained: Promise<ObtainedCode>, slots: Slots): Outcome {
-    const { table, lifecycle } = this.#env;
-    let code: ObtainedCode;
-    try {
-      code = await obtained;
-    } catch (error) {
-      table.fail(name, 'validate', error);
-      return false;
-    }
-    return slots.run(async () => {
-      table.idle(name, 'loading');
-      try {
-        const built = await table.timed(name, 'load', () => lifecycle.build(planned, code, this.runtimeOf, []));
-        this.#live.replace(built);
-        this.#env.lifecycle.swapIn([built], false);
-        table.loaded(name, built.runtime);
-        return true;
-      } catch (error) {
-        await this.#live.drop(name);
-        table.fail(name, 'load', error);
-        return false;
-      }
-    });
-  }
+  readonly #running = (name: string): boolean => this.#live.has(name) && this.#env.table.get(name)?.state === 'started';
 
   /** Releases the code obtained for plugins that did not load (failed, or skipped for a dependency). */
   async #releaseUnused(order: readonly string[], codes: Map<string, Promise<ObtainedCode>>, plan: BootPlan) {
@@ -210,39 +164,9 @@ export class PluginPipeline {
     );
   }
 
-  async #start(name: string): Outcome {
-    const { table, lifecycle } = this.#env;
-    const live = this.#live.get(name);
-    if (live === undefined) return false;
-    table.live(name, 'starting');
-    try {
-      await table.timed(name, 'start', () => lifecycle.runHook(live.runtime, 'onStart'));
-    } catch (error) {
-      await this.#live.drop(name);
-      table.fail(name, 'start', error);
-      return false;
-    }
-    lifecycle.serve(live);
-    table.live(name, 'started');
-    return true;
-  }
-
-  /** Marks `name` skipped because `dependency` cannot run, unloading it first if its code is in. */
-  async #skip(name: string, dependency: string, why: string): Promise<void> {
-    const { table } = this.#env;
-    const message = `${name} is skipped because its dependency ${dependency} ${why}`;
-    const error = new ModuError('MODU_GRAPH_DEPENDENCY_FAILED', message, { details: { dependency } });
-    const blocker = table.get(dependency);
-    const phase: PluginPhase = blocker !== undefined && 'failure' in blocker ? blocker.failure.phase : 'resolve';
-    await this.#live.unload(name);
-    table.fail(name, phase, error, 'skipped');
-  }
-
   /** A started plugin whose process the process tier gave up restarting: its generation released, the plugin failed. */
-  async failStarted(name: string, error: unknown): Promise<void> {
-    if (this.#env.table.get(name)?.state !== 'started') return;
-    await this.#live.drop(name);
-    this.#env.table.fail(name, 'start', error);
+  failStarted(name: string, error: unknown): Promise<void> {
+    return this.#steps.failStarted(name, error);
   }
 
   /** Stops, then unloads, `names` in reverse dependency order, each wave in parallel, past errors. */
