@@ -40,7 +40,10 @@ export interface Kernel {
   start(): Promise<BootReport>;
   /** Stops (`onStop`) and unloads (`onUnload`) every plugin in reverse dependency order, past errors. */
   stop(): Promise<StopReport>;
-  /** Loads and starts one plugin (new on disk, or unloaded, failed or skipped before); its dependencies must run. */
+  /**
+   * Loads and starts one plugin (new on disk, or unloaded, failed or skipped before); its dependencies must run.
+   * @throws ModuError `MODU_LOADER_PLUGIN_NOT_FOUND` when no plugin folder has that name
+   */
   load(name: string): Promise<PluginSnapshot>;
   /**
    * Stops and unloads a plugin and, first, every loaded plugin that depends on it; returns their snapshots, the
@@ -321,7 +324,7 @@ class ModuKernel implements Kernel {
       const plan = await this.#prepare();
       if (!plan.plugins.has(name) && !plan.problems.some((problem) => problem.name === name)) {
         const where = this.#options.pluginDirs.join(', ');
-        throw new ModuError('MODU_LOADER_NOT_LOADED', `no plugin named ${name} in ${where}`, {
+        throw new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `no plugin named ${name} in ${where}`, {
           details: { plugin: name },
         });
       }
