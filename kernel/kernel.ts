@@ -23,6 +23,7 @@ import { PluginPipeline } from './lifecycle/plugin-pipeline.js';
 import { defaultHookTimeouts, type HookName } from './lifecycle/run-hook.js';
 import { moduleGate } from './loader/module-gate/module-gate.js';
 import type { PluginManifest } from './manifest/manifest-schema.js';
+import type { PluginPackage } from './manifest/read-manifest.js';
 import { createKernelMetrics } from './metrics/kernel-metrics.js';
 import { isLive, type PluginRecord, snapshotOf } from './runtime/plugin-record.js';
 import type { PluginSnapshot } from './runtime/plugin-snapshot.js';
@@ -183,7 +184,7 @@ class ModuKernel implements Kernel {
     return result;
   }
 
-  #prepare(onReady?: (planned: PlannedPlugin) => void): Promise<BootPlan> {
+  #prepare(onReady?: (planned: PlannedPlugin) => void, known?: readonly PluginPackage[]): Promise<BootPlan> {
     const { pluginDirs, env = process.env, source = 'createKernel options' } = this.#options;
     return preparePlugins({
       pluginDirs,
@@ -193,6 +194,7 @@ class ModuKernel implements Kernel {
       kernelVersion: KERNEL_VERSION,
       scanCache: this.#scanCache,
       ...(onReady === undefined ? {} : { onReady }),
+      ...(known === undefined ? {} : { known }),
     });
   }
 
@@ -297,7 +299,9 @@ class ModuKernel implements Kernel {
   reload(name: string): Promise<PluginSnapshot[]> {
     return this.#serial(async () => {
       this.#requireLive(name);
-      const plan = await this.#prepare();
+      // Only the folders of the plugin and its live dependents are read again: under load, each read of the others
+      // waited its turn behind the requests, and their code keeps running unchanged anyway.
+      const plan = await this.#prepare(undefined, this.#pipeline.unaffectedPackages(name));
       const affected = this.#pipeline.withLiveDependents(name, plan.graph);
       const env = { table: this.#table, lifecycle: this.#lifecycle, pipeline: this.#pipeline };
       const drainMs = (generation: Generation) => this.#timeoutOf(generation.name, generation.pkg.manifest, 'onStop');

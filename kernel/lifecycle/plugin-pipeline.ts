@@ -3,6 +3,7 @@ import { ModuError } from '../errors/modu-error.js';
 import type { DependencyGraph } from '../graph/dependency-graph.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import type { PluginPhase } from '../runtime/plugin-snapshot.js';
+import type { PluginPackage } from '../manifest/read-manifest.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
 import { LiveGenerations, type StopErrors } from './live-generations.js';
 import type { Generation, ObtainedCode, PluginLifecycle } from './plugin-lifecycle.js';
@@ -57,6 +58,14 @@ export class PluginPipeline {
   }
 
   /** `name` and every plugin with code in that depends on it, directly or not, in load order. */
+  /**
+   * The packages a reload of `name` need not read again: those of the live plugins it does not affect (its live
+   * dependents are read again with it), whose code keeps running as it is.
+   */
+  unaffectedPackages(name: string): PluginPackage[] {
+    return this.#live.packagesExcept(new Set(this.withLiveDependents(name)));
+  }
+
   withLiveDependents(name: string, graph = this.#graph): string[] {
     const found = new Set([name]);
     for (const at of found) for (const dependent of graph?.dependents.get(at) ?? []) found.add(dependent);
