@@ -1,7 +1,7 @@
 import type { StopReport } from '../boot/boot-report.js';
 import { planWaves } from '../graph/plan-waves.js';
-import { errorReport } from '../runtime/error-report.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
+import { errorReport } from '../runtime/error-report.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
 import type { Generation, PluginLifecycle } from './plugin-lifecycle.js';
 

@@ -1,9 +1,9 @@
 import type { BootPlan, PlannedPlugin } from '../boot/prepare-plugins.js';
 import { ModuError } from '../errors/modu-error.js';
 import type { DependencyGraph } from '../graph/dependency-graph.js';
+import type { PluginPackage } from '../manifest/read-manifest.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import type { PluginPhase } from '../runtime/plugin-snapshot.js';
-import type { PluginPackage } from '../manifest/read-manifest.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
 import { LiveGenerations, type StopErrors } from './live-generations.js';
 import type { Generation, ObtainedCode, PluginLifecycle } from './plugin-lifecycle.js';
