@@ -1,7 +1,10 @@
 // Reloads under load: the example app on a real Express server on loopback; four request loops call the users
 // plugin's own route (GET /users/, authenticated) and one calls another plugin's route (auth's GET /auth/me), while
 // POST /_modu/plugins/users/reload runs 40 times in 20 s. Prints the answers by status for each route: a reload that
-// costs callers nothing leaves no non-2xx answer. Bounded: the loops stop with the reloads.
+// costs callers nothing leaves no non-2xx answer. Bounded: the loops stop with the reloads. The baseline, in the same
+// run: the same reloads with no load, and the file-system requests one reload makes (each waits its turn behind the
+// requests under load, which is where a reload's time goes there).
+import { createHook } from 'node:async_hooks';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,6 +30,43 @@ async function loop(url: string, counts: Counts, done: () => boolean): Promise<v
   }
 }
 
+/** Reloads users `count` times, one every `gapMs`; resolves to each reload's time and how many answered non-2xx. */
+async function reloads(base: string, count: number, gapMs: number): Promise<{ times: number[]; failed: number }> {
+  const times: number[] = [];
+  let failed = 0;
+  const began = performance.now();
+  for (let i = 0; i < count; i++) {
+    const at = performance.now();
+    const response = await fetch(`${base}/_modu/plugins/users/reload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    await response.arrayBuffer();
+    if (!response.ok) failed++;
+    times.push(performance.now() - at);
+    await sleep(Math.max(0, began + (i + 1) * gapMs - performance.now()));
+  }
+  return { times: times.sort((a, b) => a - b), failed };
+}
+
+/** Counts the file-system requests (libuv fs requests, callback or promise) made while `work` runs. */
+async function fsRequests(work: () => Promise<unknown>): Promise<number> {
+  let count = 0;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === 'FSREQCALLBACK' || type === 'FSREQPROMISE') count++;
+    },
+  }).enable();
+  try {
+    await work();
+  } finally {
+    hook.disable();
+  }
+  return count;
+}
+
+const median = (sorted: readonly number[]) => sorted[sorted.length >> 1] ?? 0;
+
 const show = (counts: Counts) => {
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const bad = [...counts].filter(([status]) => status >= 300).reduce((a, [, n]) => a + n, 0);
@@ -45,32 +85,23 @@ export async function run(): Promise<void> {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const requests = await fsRequests(() => reloads(base, 10, 0));
+  const idle = await reloads(base, RELOADS, 0);
   let finished = false;
   const own: Counts = new Map();
   const other: Counts = new Map();
   const loops = [1, 2, 3, 4].map(() => loop(`${base}/users/`, own, () => finished));
   loops.push(loop(`${base}/auth/me`, other, () => finished));
-  const times: number[] = [];
-  let failed = 0;
   const began = performance.now();
-  for (let i = 0; i < RELOADS; i++) {
-    const at = performance.now();
-    const response = await fetch(`${base}/_modu/plugins/users/reload`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN}` },
-    });
-    await response.arrayBuffer();
-    if (!response.ok) failed++;
-    times.push(performance.now() - at);
-    await sleep(Math.max(0, began + ((i + 1) * SECONDS * 1000) / RELOADS - performance.now()));
-  }
+  const { times, failed } = await reloads(base, RELOADS, (SECONDS * 1000) / RELOADS);
   finished = true;
   await Promise.all(loops);
   const seconds = (performance.now() - began) / 1000;
-  times.sort((a, b) => a - b);
   console.log(`reload under load: ${RELOADS} reloads of users in ${seconds.toFixed(1)} s, ${failed} failed`);
   console.log(
-    `reload under load: median reload ${(times[RELOADS >> 1] ?? 0).toFixed(0)} ms, slowest ${(times.at(-1) ?? 0).toFixed(0)} ms`,
+    `reload under load: median reload ${median(times).toFixed(0)} ms under load, ${median(idle.times).toFixed(0)} ms idle ` +
+      `(${(median(times) / Math.max(1, median(idle.times))).toFixed(1)}x), slowest ${(times.at(-1) ?? 0).toFixed(0)} ms; ` +
+      `${(requests / 10).toFixed(0)} file-system requests per reload`,
   );
   console.log(`reload under load: users' own route GET /users/: ${show(own)}`);
   console.log(`reload under load: another plugin's route GET /auth/me: ${show(other)}`);

@@ -23,6 +23,7 @@ import { PluginPipeline } from './lifecycle/plugin-pipeline.js';
 import { defaultHookTimeouts, type HookName } from './lifecycle/run-hook.js';
 import { moduleGate } from './loader/module-gate/module-gate.js';
 import type { PluginManifest } from './manifest/manifest-schema.js';
+import type { PluginPackage } from './manifest/read-manifest.js';
 import { createKernelMetrics } from './metrics/kernel-metrics.js';
 import { isLive, type PluginRecord, snapshotOf } from './runtime/plugin-record.js';
 import type { PluginSnapshot } from './runtime/plugin-snapshot.js';
@@ -40,7 +41,10 @@ export interface Kernel {
   start(): Promise<BootReport>;
   /** Stops (`onStop`) and unloads (`onUnload`) every plugin in reverse dependency order, past errors. */
   stop(): Promise<StopReport>;
-  /** Loads and starts one plugin (new on disk, or unloaded, failed or skipped before); its dependencies must run. */
+  /**
+   * Loads and starts one plugin (new on disk, or unloaded, failed or skipped before); its dependencies must run.
+   * @throws ModuError `MODU_LOADER_PLUGIN_NOT_FOUND` when no plugin folder has that name
+   */
   load(name: string): Promise<PluginSnapshot>;
   /**
    * Stops and unloads a plugin and, first, every loaded plugin that depends on it; returns their snapshots, the
@@ -180,7 +184,7 @@ class ModuKernel implements Kernel {
     return result;
   }
 
-  #prepare(onReady?: (planned: PlannedPlugin) => void): Promise<BootPlan> {
+  #prepare(onReady?: (planned: PlannedPlugin) => void, known?: readonly PluginPackage[]): Promise<BootPlan> {
     const { pluginDirs, env = process.env, source = 'createKernel options' } = this.#options;
     return preparePlugins({
       pluginDirs,
@@ -190,6 +194,7 @@ class ModuKernel implements Kernel {
       kernelVersion: KERNEL_VERSION,
       scanCache: this.#scanCache,
       ...(onReady === undefined ? {} : { onReady }),
+      ...(known === undefined ? {} : { known }),
     });
   }
 
@@ -294,7 +299,9 @@ class ModuKernel implements Kernel {
   reload(name: string): Promise<PluginSnapshot[]> {
     return this.#serial(async () => {
       this.#requireLive(name);
-      const plan = await this.#prepare();
+      // Only the folders of the plugin and its live dependents are read again: under load, each read of the others
+      // waited its turn behind the requests, and their code keeps running unchanged anyway.
+      const plan = await this.#prepare(undefined, this.#pipeline.unaffectedPackages(name));
       const affected = this.#pipeline.withLiveDependents(name, plan.graph);
       const env = { table: this.#table, lifecycle: this.#lifecycle, pipeline: this.#pipeline };
       const drainMs = (generation: Generation) => this.#timeoutOf(generation.name, generation.pkg.manifest, 'onStop');
@@ -321,7 +328,7 @@ class ModuKernel implements Kernel {
       const plan = await this.#prepare();
       if (!plan.plugins.has(name) && !plan.problems.some((problem) => problem.name === name)) {
         const where = this.#options.pluginDirs.join(', ');
-        throw new ModuError('MODU_LOADER_NOT_LOADED', `no plugin named ${name} in ${where}`, {
+        throw new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `no plugin named ${name} in ${where}`, {
           details: { plugin: name },
         });
       }

@@ -18,6 +18,11 @@ export const registryErrors = defineErrors({
     status: 400,
     hint: 'Check the request path, query and body against the registry HTTP API.',
   },
+  MODU_REGISTRY_ROUTE_UNKNOWN: {
+    title: 'No such registry operation',
+    status: 404,
+    hint: 'Check the method and path against the registry HTTP API (docs/authoring.md lists it).',
+  },
 
   // the registry folder
   MODU_REGISTRY_FORMAT_UNSUPPORTED: {
@@ -35,10 +40,30 @@ export const registryErrors = defineErrors({
     status: 503,
     hint: 'Another writer holds the lock; retry. A lock left by a crashed writer expires by itself within seconds.',
   },
-  MODU_REGISTRY_WRITE_FAILED: {
-    title: 'Registry write failed',
+  MODU_REGISTRY_LOCK_LOST: {
+    title: 'Registry lock lost',
+    status: 503,
+    hint: 'The lock expired or was taken during the write (a stalled process or a slow disk); retry the operation.',
+  },
+  MODU_REGISTRY_KEY_INVALID: {
+    title: 'Registry key not allowed',
+    status: 400,
+    hint: 'Names, versions and tags become registry keys; use the characters their checks allow, never `.` or `..` parts.',
+  },
+  MODU_REGISTRY_ARCHIVE_MISSING: {
+    title: 'Archive missing',
     status: 500,
-    hint: 'Check that the registry folder is writable and the disk is not full.',
+    hint: 'The version record is there but its archive is not: restore the archive from a backup, or unpublish the version.',
+  },
+  MODU_REGISTRY_CHANNEL_REVISION_EXISTS: {
+    title: 'Channel revision written twice',
+    status: 409,
+    hint: 'Another writer wrote the same revision outside the channel lock; retry the deploy.',
+  },
+  MODU_REGISTRY_INTERNAL: {
+    title: 'Registry failed unexpectedly',
+    status: 500,
+    hint: 'The registry server hit an error it does not know; its log has the cause.',
   },
 
   // reads

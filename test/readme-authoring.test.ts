@@ -5,17 +5,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { block } from './helpers/code-blocks.js';
 import { fixturesDir } from './helpers/fixtures.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The fenced code block of the README whose first line is `marker`. */
-function block(readme: string, marker: string): string {
-  const found = [...readme.matchAll(/```\w*\n([\s\S]*?)```/g)].find((m) => m[1]?.startsWith(marker));
-  if (found?.[1] === undefined) throw new Error(`README has no block starting with ${marker}`);
-  return found[1];
-}
 
 async function write(dir: string, files: Record<string, string>): Promise<void> {
   for (const [name, text] of Object.entries(files)) {

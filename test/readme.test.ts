@@ -7,16 +7,10 @@ import { expect } from 'chai';
 import express from 'express';
 import { expressHandler } from '../adapters/express/index.js';
 import { createKernel, KERNEL_VERSION, type Kernel } from '../kernel/index.js';
+import { block } from './helpers/code-blocks.js';
 import { pluginsFolder, removeScratch, silentLogger, writePlugin } from './helpers/fixtures.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The fenced code block of the README whose first line is `marker`. */
-function block(readme: string, marker: string): string {
-  const found = [...readme.matchAll(/```\w*\n([\s\S]*?)```/g)].find((m) => m[1]?.startsWith(marker));
-  if (found?.[1] === undefined) throw new Error(`README has no block starting with ${marker}`);
-  return found[1];
-}
 
 describe('README', () => {
   let kernel: Kernel;

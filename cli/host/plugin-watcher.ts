@@ -22,8 +22,15 @@ function pluginFolderOf(pluginDir: string, changed: string): string | undefined 
 }
 
 /**
- * Watches every folder of `pluginDirs` with one recursive `fs.watch` each where the platform has it, else one
- * watcher on the folder itself and one per plugin folder in it (new plugin folders get theirs when they appear).
+ * Before Node 24, a recursive `fs.watch` on Linux stops reporting a file once it has been replaced by a rename (an
+ * editor's atomic save, `sed -i`): every later edit of that file went unseen. A watcher per folder sees them all.
+ */
+const recursiveWatchLosesReplacedFiles =
+  process.platform === 'linux' && Number.parseInt(process.versions.node, 10) < 24;
+
+/**
+ * Watches every folder of `pluginDirs` with one recursive `fs.watch` each where the platform has a reliable one, else
+ * one watcher on the folder itself and one per folder of each plugin (new plugin folders get theirs when they appear).
  * Changes are debounced per plugin folder: an editor's save of several files reports the folder once.
  */
 export async function watchPluginFolders(pluginDirs: readonly string[], options: WatchOptions): Promise<PluginWatcher> {
@@ -42,6 +49,7 @@ export async function watchPluginFolders(pluginDirs: readonly string[], options:
   };
   for (const dir of pluginDirs) {
     try {
+      if (recursiveWatchLosesReplacedFiles) throw new Error('watch folder by folder');
       watchers.push(watch(dir, { recursive: true }, (_event, file) => relay(dir, file)));
     } catch {
       await watchEachFolder(dir, watchers, relay);
@@ -72,8 +80,19 @@ async function watchEachFolder(
     try {
       watchers.push(watch(join(dir, name), (_event, file) => relay(dir, join(name, String(file ?? '')))));
     } catch {
-      watched.delete(name); // gone already
+      watched.delete(name); // gone already, or not a folder
+      return;
     }
+    // The plugin's own subfolders (its code may live in lib/ or dist/), as they are when the plugin folder appears.
+    readdir(join(dir, name), { recursive: true, withFileTypes: true })
+      .then((entries) => {
+        for (const entry of entries) {
+          const path = relative(dir, join(entry.parentPath, entry.name));
+          if (entry.isDirectory() && !path.split(sep).some((part) => part === 'node_modules' || part.startsWith('.')))
+            add(path);
+        }
+      })
+      .catch(() => undefined);
   };
   watchers.push(
     watch(dir, (_event, file) => {

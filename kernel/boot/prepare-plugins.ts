@@ -57,6 +57,8 @@ export interface PrepareOptions {
    * loading it at once.
    */
   readonly onReady?: (planned: PlannedPlugin) => void;
+  /** Packages whose folders need not be read again (see DiscoveryOptions.known). */
+  readonly known?: readonly PluginPackage[];
 }
 
 function prepareOne(
@@ -98,6 +100,7 @@ export async function preparePlugins(options: PrepareOptions): Promise<BootPlan>
   const discovery = await discoverPlugins(options.pluginDirs, {
     ...(options.scanCache === undefined ? {} : { cacheDir: options.scanCache }),
     ...(onPackage === undefined ? {} : { onPackage }),
+    ...(options.known === undefined ? {} : { known: new Map(options.known.map((pkg) => [pkg.root, pkg])) }),
   });
   const problems: PlanProblem[] = [];
   const ignored: Array<BootReport['ignored'][number]> = [];

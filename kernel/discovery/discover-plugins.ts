@@ -71,6 +71,11 @@ export interface DiscoveryOptions {
    * reads the remaining folders. Every package it is called with is in the result's `packages`.
    */
   readonly onPackage?: (pkg: PluginPackage) => void;
+  /**
+   * Packages already known, by folder: their folders are taken as they are, not read again. A reload passes the
+   * plugins it does not touch, so that it reads only the folders it reloads.
+   */
+  readonly known?: ReadonlyMap<string, PluginPackage>;
 }
 
 function notAPlugin(folder: string): DiscoveryProblem {
@@ -210,7 +215,7 @@ export async function discoverPlugins(roots: readonly string[], options: Discove
   const announce = announcer(folders.length, options.onPackage);
   // Bounded, so that ten thousand plugins never exhaust file descriptors.
   const results = await mapBounded(folders, 64, async (folder, at) => {
-    const result = await inspect(folder, options, indexes);
+    const result = options.known?.get(folder) ?? (await inspect(folder, options, indexes));
     announce(at, result);
     return result;
   });

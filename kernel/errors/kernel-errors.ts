@@ -91,7 +91,7 @@ export const kernelErrors = defineErrors({
   MODU_CONTAINER_CONFLICT: {
     title: 'Name already owned',
     status: 409,
-    hint: 'Two plugins claim the same token, guard or route; rename one of them.',
+    hint: 'Two plugins claim the same service token; rename one of them.',
   },
   MODU_CONTAINER_DOUBLE_UNKNOWN: {
     title: 'Test double for no import',
@@ -111,7 +111,12 @@ export const kernelErrors = defineErrors({
   MODU_LOADER_NOT_LOADED: {
     title: 'Plugin not loaded',
     status: 404,
-    hint: 'Check the name with `modu graph` or GET /_modu/plugins.',
+    hint: 'Check its state with GET /_modu/plugins; bring it back with `load(name)` or POST /_modu/plugins/<name>/load.',
+  },
+  MODU_LOADER_PLUGIN_NOT_FOUND: {
+    title: 'No such plugin',
+    status: 404,
+    hint: 'Check the name with `modu graph`: a plugin is a folder holding a plugin.yaml in one of the plugin folders.',
   },
 
   // lifecycle
@@ -219,6 +224,16 @@ export const kernelErrors = defineErrors({
     status: 500,
     hint: "The route's handler threw; the host log has the error with the plugin name.",
   },
+  MODU_HTTP_ALREADY_MOUNTED: {
+    title: 'Plugin mounted twice',
+    status: 500,
+    hint: "A plugin's routes were mounted while a generation of it was mounted; retire that generation first.",
+  },
+  MODU_HTTP_NOT_MOUNTED: {
+    title: 'Plugin has no routes mounted',
+    status: 500,
+    hint: 'Mount (or stage and swap in) the plugin before activating or retiring its routes.',
+  },
   MODU_HTTP_ROUTE_CONFLICT: {
     title: 'Route already owned',
     status: 409,
@@ -312,6 +327,11 @@ export const kernelErrors = defineErrors({
     title: 'Guard not accessible',
     status: 500,
     hint: "List the guard under the owner's `exports.guards` and the owner under this plugin's `dependencies`.",
+  },
+  MODU_GUARD_CONFLICT: {
+    title: 'Guard already owned',
+    status: 409,
+    hint: 'Two plugins claim the same guard name; rename the guard or one of the plugins.',
   },
   MODU_GUARD_CYCLE: {
     title: 'Guard dependency cycle',

@@ -39,12 +39,18 @@ export class GuardRegistry {
     return new GuardChainCompiler(requester, lookup, staged);
   }
 
-  /** Registers a plugin's guards as owned by it. @throws ModuError `MODU_CONTAINER_CONFLICT` */
+  /** Registers a plugin's guards as owned by it. @throws ModuError `MODU_GUARD_CONFLICT` */
   commit(owner: string, entries: readonly GuardEntry[]): void {
     for (const entry of entries) {
       const held = this.#guards.get(entry.name);
       if (held !== undefined) {
-        throw new ModuError('MODU_CONTAINER_CONFLICT', `Guard '${entry.name}' is already owned by '${held.owner}'.`);
+        throw new ModuError(
+          'MODU_GUARD_CONFLICT',
+          `Guard '${entry.name}' of '${owner}' is already owned by '${held.owner}'.`,
+          {
+            details: { guard: entry.name, owner, heldBy: held.owner },
+          },
+        );
       }
     }
     for (const entry of entries) this.#guards.set(entry.name, entry);

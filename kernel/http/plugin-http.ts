@@ -21,7 +21,7 @@ export interface PluginHttp {
    * Compiles the plugin's routes, controllers and guards and registers them as owned by it; on any
    * error it registers nothing. Routes answer 503 until {@link PluginHttp.activate}.
    * @throws ModuError `MODU_GUARD_UNKNOWN`, `MODU_GUARD_NOT_ACCESSIBLE`, `MODU_GUARD_CYCLE`, `MODU_GUARD_INVALID`,
-   * `MODU_HTTP_ROUTE_CONFLICT`, `MODU_HTTP_ROUTE_INVALID`, `MODU_LOADER_EXPORT_MISSING`, `MODU_CONTAINER_CONFLICT`
+   * `MODU_HTTP_ROUTE_CONFLICT`, `MODU_HTTP_ROUTE_INVALID`, `MODU_LOADER_EXPORT_MISSING`, `MODU_HTTP_ALREADY_MOUNTED`
    */
   mount(runtime: PluginRuntime): Promise<void>;
   /**
@@ -36,7 +36,7 @@ export interface PluginHttp {
    * guards (if any), answering at once when `active`. Requests already dispatched to a replaced generation
    * finish there (drain it through its `plugin`, then {@link PluginHttp.retire} it). On a route conflict
    * nothing changes.
-   * @throws ModuError `MODU_HTTP_ROUTE_CONFLICT`, `MODU_CONTAINER_CONFLICT`
+   * @throws ModuError `MODU_HTTP_ROUTE_CONFLICT`, `MODU_HTTP_ALREADY_MOUNTED`
    */
   swap(staged: readonly StagedMount[], active: boolean): void;
   /**
@@ -44,7 +44,7 @@ export interface PluginHttp {
    * step of a generation, once its requests have drained.
    */
   retire(staged: StagedMount): void;
-  /** Routes of `name` start answering. @throws ModuError `MODU_LOADER_NOT_LOADED` */
+  /** Routes of `name` start answering. @throws ModuError `MODU_HTTP_NOT_MOUNTED` */
   activate(name: string): void;
   /** Routes of `name` answer 503 problem (not 404) until activated again; a no-op for a plugin not mounted. */
   deactivate(name: string): void;
@@ -85,7 +85,7 @@ export interface StagedMount {
 type Mount = StagedMount;
 
 function notMounted(name: string): ModuError {
-  return new ModuError('MODU_LOADER_NOT_LOADED', `Plugin '${name}' has no routes mounted; mount it first.`, {
+  return new ModuError('MODU_HTTP_NOT_MOUNTED', `Plugin '${name}' has no routes mounted; mount it first.`, {
     details: { plugin: name },
   });
 }
@@ -124,12 +124,24 @@ class PluginRouteTable implements PluginHttp {
 
   async mount(runtime: PluginRuntime): Promise<void> {
     if (this.#mounts.has(runtime.name)) {
-      throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' is already mounted; unmount it first.`);
+      throw new ModuError(
+        'MODU_HTTP_ALREADY_MOUNTED',
+        `Plugin '${runtime.name}' is already mounted; unmount it first.`,
+        {
+          details: { plugin: runtime.name },
+        },
+      );
     }
     const staged = await this.stage(runtime);
     if (this.#mounts.has(runtime.name)) {
       this.retire(staged);
-      throw new ModuError('MODU_CONTAINER_CONFLICT', `Plugin '${runtime.name}' was mounted twice at once.`);
+      throw new ModuError(
+        'MODU_HTTP_ALREADY_MOUNTED',
+        `Plugin '${runtime.name}' was mounted twice at once; mount it once.`,
+        {
+          details: { plugin: runtime.name },
+        },
+      );
     }
     try {
       this.swap([staged], false);

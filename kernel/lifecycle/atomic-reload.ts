@@ -92,7 +92,7 @@ function plannedOrProblem(plan: BootPlan, name: string): PlannedPlugin {
   const problem = plan.problems.find((p) => p.name === name);
   throw (
     problem?.error ??
-    new ModuError('MODU_LOADER_NOT_LOADED', `no plugin named ${name} is in the plugin folders any more`, {
+    new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `no plugin named ${name} is in the plugin folders any more`, {
       details: { plugin: name },
     })
   );

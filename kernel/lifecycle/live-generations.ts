@@ -1,5 +1,6 @@
 import type { StopReport } from '../boot/boot-report.js';
 import { planWaves } from '../graph/plan-waves.js';
+import type { PluginPackage } from '../manifest/read-manifest.js';
 import { errorReport } from '../runtime/error-report.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
 import type { Generation, PluginLifecycle } from './plugin-lifecycle.js';
@@ -29,6 +30,11 @@ export class LiveGenerations {
 
   get(name: string): Generation | undefined {
     return this.#live.get(name);
+  }
+
+  /** The packages of the live generations, except those named. */
+  packagesExcept(names: ReadonlySet<string>): PluginPackage[] {
+    return [...this.#live.values()].filter((g) => !names.has(g.name)).map((g) => g.pkg);
   }
 
   /** Makes `next` the live generation of its plugin; returns the one it replaced, if any. */

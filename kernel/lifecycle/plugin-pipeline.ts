@@ -1,5 +1,6 @@
 import type { BootPlan, PlannedPlugin } from '../boot/prepare-plugins.js';
 import type { DependencyGraph } from '../graph/dependency-graph.js';
+import type { PluginPackage } from '../manifest/read-manifest.js';
 import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import type { PluginTable } from '../runtime/plugin-table.js';
 import { LiveGenerations, type StopErrors } from './live-generations.js';
@@ -58,6 +59,14 @@ export class PluginPipeline {
   }
 
   /** `name` and every plugin with code in that depends on it, directly or not, in load order. */
+  /**
+   * The packages a reload of `name` need not read again: those of the live plugins it does not affect (its live
+   * dependents are read again with it), whose code keeps running as it is.
+   */
+  unaffectedPackages(name: string): PluginPackage[] {
+    return this.#live.packagesExcept(new Set(this.withLiveDependents(name)));
+  }
+
   withLiveDependents(name: string, graph = this.#graph): string[] {
     const found = new Set([name]);
     for (const at of found) for (const dependent of graph?.dependents.get(at) ?? []) found.add(dependent);

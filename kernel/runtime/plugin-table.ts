@@ -146,7 +146,9 @@ export class PluginTable {
   #current(name: string): PluginRecord {
     const record = this.#records.get(name);
     if (record === undefined) {
-      throw new ModuError('MODU_LOADER_NOT_LOADED', `no plugin named ${name} is known`, { details: { plugin: name } });
+      throw new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `no plugin named ${name} is known to this kernel`, {
+        details: { plugin: name },
+      });
     }
     return record;
   }

@@ -64,7 +64,7 @@ export class ChannelStore {
       const text = `# channel ${channel}, revision ${revision}: immutable.\n${stringify(document)}`;
       if (!(await this.storage.createExclusive(channelKeys.revision(channel, revision), Buffer.from(text)))) {
         throw new ModuError(
-          'MODU_REGISTRY_LOCK_TIMEOUT',
+          'MODU_REGISTRY_CHANNEL_REVISION_EXISTS',
           `revision ${revision} of channel ${channel} appeared while writing it`,
           {
             details: { channel, revision },

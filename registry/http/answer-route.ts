@@ -73,7 +73,7 @@ export async function answerRead(
       };
     }
     default:
-      throw new ModuError('MODU_REGISTRY_BAD_REQUEST', `${route.op} is not a read`, { details: {} });
+      throw new ModuError('MODU_REGISTRY_ROUTE_UNKNOWN', `${route.op} is not a read`, { details: {} });
   }
 }
 
@@ -140,6 +140,6 @@ export async function answerWrite(
         outcome: { action: 'dist-tag-remove', plugin: route.name, detail: route.tag },
       };
     default:
-      throw new ModuError('MODU_REGISTRY_BAD_REQUEST', `${route.op} is not a write`, { details: {} });
+      throw new ModuError('MODU_REGISTRY_ROUTE_UNKNOWN', `${route.op} is not a write`, { details: {} });
   }
 }

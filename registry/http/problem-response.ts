@@ -10,7 +10,7 @@ export function problemResponse(
   hidden: readonly string[] = [],
 ): NeutralResponse {
   const known = ModuError.is(error);
-  const code = known ? error.code : 'MODU_REGISTRY_WRITE_FAILED';
+  const code = known ? error.code : 'MODU_REGISTRY_INTERNAL';
   const status = known ? error.status : 500;
   const body = {
     type: `https://modu.dev/errors/${code}`,

@@ -17,7 +17,7 @@ const READ_OPS: Record<string, RegistryRoute['op']> = {
 const WRITE_OPS: Record<string, RegistryRoute['op']> = { deprecate: 'deprecate', unpublish: 'unpublish' };
 
 function badRoute(request: NeutralRequest): ModuError {
-  return new ModuError('MODU_REGISTRY_BAD_REQUEST', `${request.method} ${request.path} is not a registry operation`, {
+  return new ModuError('MODU_REGISTRY_ROUTE_UNKNOWN', `${request.method} ${request.path} is not a registry operation`, {
     details: { method: request.method, path: request.path },
   });
 }
@@ -42,7 +42,7 @@ function pluginRoute(method: string, name: string, rest: readonly string[]): Reg
  * Maps a request under `prefix` to a registry operation; undefined when the path is outside the
  * prefix (not this handler's request).
  *
- * @throws ModuError `MODU_REGISTRY_BAD_REQUEST`, `MODU_REGISTRY_NAME_INVALID`
+ * @throws ModuError `MODU_REGISTRY_ROUTE_UNKNOWN`, `MODU_REGISTRY_NAME_INVALID`
  */
 export function routeRequest(request: NeutralRequest, prefix: string): RegistryRoute | undefined {
   const base = `${prefix}/plugins`;

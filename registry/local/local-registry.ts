@@ -209,7 +209,7 @@ export class LocalRegistry implements RegistryClient {
     checkNotUnpublished(name, checkVersion(version), await this.state(name));
     const stream = await this.storage.readStream(keys.archive(name, version));
     if (stream === undefined) {
-      throw new ModuError('MODU_REGISTRY_VERSION_NOT_FOUND', `${name}@${version} has no archive`, {
+      throw new ModuError('MODU_REGISTRY_ARCHIVE_MISSING', `${name}@${version} has no archive`, {
         details: { plugin: name, version },
       });
     }

@@ -31,13 +31,9 @@ export async function verifyStoredVersion(
   const record = await registry.version(name, version);
   const archive = await registry.storage.read(keys.archive(name, version));
   if (archive === undefined) {
-    throw new ModuError(
-      'MODU_REGISTRY_VERSION_NOT_FOUND',
-      `${name}@${version} has no archive in ${registry.location}`,
-      {
-        details: { plugin: name, version },
-      },
-    );
+    throw new ModuError('MODU_REGISTRY_ARCHIVE_MISSING', `${name}@${version} has no archive in ${registry.location}`, {
+      details: { plugin: name, version },
+    });
   }
   const what = `${name}@${version} in ${registry.location}`;
   checkIntegrity(archive, record.integrity, what);

@@ -10,7 +10,7 @@ export const LOCK_STALE_MS = 5000;
  * Runs `fn` while holding the cross-process lock of `dir` (a `.lock` folder inside it, proper-lockfile).
  * A lock left by a killed process is taken over once stale; waiting is bounded.
  *
- * @throws ModuError `MODU_REGISTRY_LOCK_TIMEOUT`
+ * @throws ModuError `MODU_REGISTRY_LOCK_TIMEOUT`, `MODU_REGISTRY_LOCK_LOST`
  * @example await withLock(pluginDir, () => updateState());
  */
 export async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
@@ -41,7 +41,7 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T>
     await release().catch(() => undefined);
   }
   if (compromised !== undefined) {
-    throw new ModuError('MODU_REGISTRY_LOCK_TIMEOUT', `the lock on ${dir} was lost during a write`, {
+    throw new ModuError('MODU_REGISTRY_LOCK_LOST', `the lock on ${dir} was lost during a write`, {
       details: { dir },
       cause: compromised,
     });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,18 @@ describe('modu dev', function () {
     await writeValuePlugin(root, 'hello', 'v3');
     await waitFor(/modu dev: reloaded hello in \d+ ms/, mark);
     expect(await label(`${url}/hello/`)).to.equal('v3');
+
+    // An editor's atomic save replaces the file by a rename; an in-place write after it is seen all the same.
+    mark = output.length;
+    const entry = join(root, 'plugins', 'hello', 'index.js');
+    await writeFile(`${entry}.tmp`, (await readFile(entry, 'utf8')).replace("'v3'", "'v4'"));
+    await rename(`${entry}.tmp`, entry);
+    await waitFor(/modu dev: reloaded hello in \d+ ms/, mark);
+    expect(await label(`${url}/hello/`)).to.equal('v4');
+    mark = output.length;
+    await writeFile(entry, (await readFile(entry, 'utf8')).replace("'v4'", "'v5'"));
+    await waitFor(/modu dev: reloaded hello in \d+ ms/, mark);
+    expect(await label(`${url}/hello/`)).to.equal('v5');
 
     mark = output.length;
     await writeValuePlugin(root, 'extra', 'e1');

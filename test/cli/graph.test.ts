@@ -83,5 +83,6 @@ describe('modu why', () => {
     const run = await modu(['why', 'ghost', '--plugins', plugins]);
     expect(run.code).to.equal(1);
     expect(run.stderr).to.contain('no plugin named ghost');
+    expect(run.stderr).to.contain('MODU_LOADER_PLUGIN_NOT_FOUND');
   });
 });

@@ -168,6 +168,15 @@ describe('Kernel lifecycle', () => {
       const error = await kernel.reload('ghost').catch((e: unknown) => e);
       expect(ModuError.is(error) && error.code).to.equal('MODU_LOADER_NOT_LOADED');
     });
+
+    it('answers load() of a name no plugin folder has with MODU_LOADER_PLUGIN_NOT_FOUND', async () => {
+      await kernel.start();
+      const error = await kernel.load('ghost').catch((e: unknown) => e);
+      expect(ModuError.is(error) && [error.code, error.details.plugin]).to.deep.equal([
+        'MODU_LOADER_PLUGIN_NOT_FOUND',
+        'ghost',
+      ]);
+    });
   });
 
   describe('unload() and load()', () => {

@@ -17,7 +17,7 @@ const LOCK_WAIT = '30s';
 
 function checkedKey(key: string): StorageKey {
   if (!isSafeKey(key)) {
-    throw new ModuError('MODU_REGISTRY_BAD_REQUEST', `registry key ${JSON.stringify(key)} is not allowed`, {
+    throw new ModuError('MODU_REGISTRY_KEY_INVALID', `registry key ${JSON.stringify(key)} is not allowed`, {
       details: { key },
     });
   }

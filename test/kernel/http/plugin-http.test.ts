@@ -252,6 +252,20 @@ describe('createPluginHttp()', () => {
       http.unmount('p');
       expect(await call('GET', '/p/x')).to.equal(undefined);
     });
+
+    it('refuses a second mount of a mounted plugin (MODU_HTTP_ALREADY_MOUNTED) and activating an unmounted one (MODU_HTTP_NOT_MOUNTED)', async () => {
+      await mount({ name: 'p', definition: definePlugin({ routes: [ok('GET', '/x')] }) });
+      const twice = await rejection(mount({ name: 'p', definition: definePlugin({ routes: [ok('GET', '/y')] }) }));
+      expect([twice.code, twice.details.plugin]).to.deep.equal(['MODU_HTTP_ALREADY_MOUNTED', 'p']);
+      http.unmount('p');
+      let inactive: unknown;
+      try {
+        http.activate('p');
+      } catch (error) {
+        inactive = error;
+      }
+      expect((inactive as { code?: string })?.code).to.equal('MODU_HTTP_NOT_MOUNTED');
+    });
     it('drain() waits for the request in flight, or gives up after the timeout', async () => {
       let release = () => {};
       const slow = {

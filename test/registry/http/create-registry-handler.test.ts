@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { expect } from 'chai';
 import {
   createRegistryHandler,
@@ -168,6 +168,23 @@ for (const adapter of ['express', 'koa'] as const) {
         const other = await fetch(`${url}/elsewhere`);
         expect(other.status).to.equal(404);
         await other.arrayBuffer();
+      });
+
+      it('answers an operation it does not have with 404 MODU_REGISTRY_ROUTE_UNKNOWN', async () => {
+        const url = await start();
+        const unknown = await fetch(`${url}/plugins/store/bogus`);
+        expect(unknown.status).to.equal(404);
+        expect(((await unknown.json()) as { code: string }).code).to.equal('MODU_REGISTRY_ROUTE_UNKNOWN');
+      });
+
+      it('answers a published version whose archive is gone with MODU_REGISTRY_ARCHIVE_MISSING', async () => {
+        const client = await openRegistry(await start(), { token: TOKEN });
+        await client.publish(await pack('store', '1.0.0'));
+        await rm(dir.path('reg', 'plugins', 'store', 'archives', 'store-1.0.0.tgz'));
+        const gone = await fetch(`${server.url}/plugins/store/archives/1.0.0.tgz`);
+        const body = await gone.clone().text();
+        expect(gone.status, body).to.equal(500);
+        expect(((await gone.json()) as { code: string }).code).to.equal('MODU_REGISTRY_ARCHIVE_MISSING');
       });
     });
   });

@@ -83,11 +83,11 @@ export function registryStorageContract(backend: string, open: OpenStorage): voi
         expect((await storage.read('counters/c.txt'))?.toString()).to.equal('20');
       });
 
-      it('refuses keys that climb out of the registry with MODU_REGISTRY_BAD_REQUEST', async () => {
+      it('refuses keys that climb out of the registry with MODU_REGISTRY_KEY_INVALID', async () => {
         for (const key of ['../x', 'a/../../b', '/etc/passwd', 'a//b', 'a/./b']) {
-          expect((await rejection(storage.read(key))).code, key).to.equal('MODU_REGISTRY_BAD_REQUEST');
+          expect((await rejection(storage.read(key))).code, key).to.equal('MODU_REGISTRY_KEY_INVALID');
           expect((await rejection(storage.replace(key, Buffer.from('x')))).code, key).to.equal(
-            'MODU_REGISTRY_BAD_REQUEST',
+            'MODU_REGISTRY_KEY_INVALID',
           );
         }
       });
