@@ -2,7 +2,7 @@
 
 import type { HookName } from '../../lifecycle/run-hook.js';
 import { IpcChannel } from '../ipc-channel.js';
-import type { CallRequest, InitRequest, LoadRequest, WireRequest } from '../isolation-protocol.js';
+import type { AbortMessage, CallRequest, InitRequest, LoadRequest, WireRequest } from '../isolation-protocol.js';
 import { ChildPlugin } from './child-plugin.js';
 import { gateBuiltinLookup } from './gate-builtin-lookup.js';
 import { ipcLogger } from './ipc-logger.js';
@@ -28,9 +28,13 @@ const channel: IpcChannel = new IpcChannel(
     hook: (name: HookName) => (plugin as ChildPlugin).hook(name),
     call: (request: CallRequest) => (plugin as ChildPlugin).call(request),
     guard: (payload: { name: string; request: WireRequest }) => (plugin as ChildPlugin).guard(payload),
-    route: (payload: { index: number; request: WireRequest }) => (plugin as ChildPlugin).route(payload),
+    route: (payload: { index: number; request: WireRequest; id?: number }) => (plugin as ChildPlugin).route(payload),
   },
   (message) => {
+    if (message.t === 'abort') {
+      (plugin as ChildPlugin).abort((message as AbortMessage).route);
+      return;
+    }
     const { stream } = message as { stream?: number };
     if (stream === undefined) return;
     if (message.t === 'pull') void streams.pull(stream);
