@@ -4,6 +4,7 @@ import type { HookName } from '../../lifecycle/run-hook.js';
 import { IpcChannel } from '../ipc-channel.js';
 import type { AbortMessage, CallRequest, InitRequest, LoadRequest, WireRequest } from '../isolation-protocol.js';
 import { ChildPlugin } from './child-plugin.js';
+import { denyNetwork } from './deny-network.js';
 import { gateBuiltinLookup } from './gate-builtin-lookup.js';
 import { ipcLogger } from './ipc-logger.js';
 import { OutgoingStreams } from './outgoing-streams.js';
@@ -21,7 +22,10 @@ const channel: IpcChannel = new IpcChannel(
   process,
   {
     init: (request: InitRequest & { enforced: readonly string[] }) => {
-      gateBuiltinLookup(request.pkg.manifest.name, request.granted, request.enforced);
+      const name = request.pkg.manifest.name;
+      gateBuiltinLookup(name, request.granted, request.enforced);
+      // Where the permission model cannot deny the network (no --allow-net), no built-in is left to reach it.
+      if (!request.granted.includes('network') && !request.enforced.includes('net')) denyNetwork(name, request.granted);
       return (plugin as ChildPlugin).init(request);
     },
     load: (request: LoadRequest) => (plugin as ChildPlugin).load(request),
