@@ -179,7 +179,14 @@ export class IsolatedPlugin {
     } finally {
       ctx.signal.removeEventListener('abort', abort);
     }
-    const body = head.stream === undefined ? head.body : this.#streams.open(head.stream, process.channel);
+    const body =
+      head.stream === undefined
+        ? head.body
+        : this.#streams.open(head.stream, process.channel, {
+            ms: requestTimeoutMs,
+            what: `${ctx.method} ${ctx.path}`,
+            onIdle: (cause) => process.kill(cause),
+          });
     return reply(head.status, body, head.headers);
   }
 
