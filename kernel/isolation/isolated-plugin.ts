@@ -7,6 +7,7 @@ import type { HookName } from '../lifecycle/run-hook.js';
 import { withDeadline } from './deadline.js';
 import { IncomingStreams } from './incoming-streams.js';
 import type {
+  AbortMessage,
   CallRequest,
   GuardAnswer,
   InitRequest,
@@ -69,6 +70,8 @@ export class IsolatedPlugin {
   #restarts = 0;
   #lastExit: ProcessExit | undefined;
   #restartTimer: NodeJS.Timeout | undefined;
+  /** Names each route call, for aborting it in the process. */
+  #nextRoute = 0;
   loadShape: LoadShape | undefined;
 
   constructor(options: IsolatedPluginOptions) {
@@ -151,11 +154,15 @@ export class IsolatedPlugin {
       return problemReply('MODU_PLUGIN_UNAVAILABLE', `Plugin '${this.name}' is restarting; retry shortly.`, ctx, true);
     }
     const { requestTimeoutMs } = this.#options.limits;
+    // The client going away aborts the handler's signal in the process, as it would in the host.
+    const id = this.#nextRoute++;
+    const abort = () => process.channel.send<AbortMessage>({ t: 'abort', route: id });
+    ctx.signal.addEventListener('abort', abort, { once: true });
     let head: WireResponse;
     try {
       head = (await process.channel.request(
         'route',
-        { index, request: wireRequest(ctx, true) },
+        { index, request: wireRequest(ctx, true), id },
         {
           ms: requestTimeoutMs,
           expire: () => {
@@ -172,8 +179,17 @@ export class IsolatedPlugin {
       // Like a throw in process: a 500 without the plugin's internals.
       if (ModuError.is(error) && error.code === 'MODU_ISOLATION_REMOTE_ERROR') throw new Error(error.message);
       throw error;
+    } finally {
+      ctx.signal.removeEventListener('abort', abort);
     }
-    const body = head.stream === undefined ? head.body : this.#streams.open(head.stream, process.channel);
+    const body =
+      head.stream === undefined
+        ? head.body
+        : this.#streams.open(head.stream, process.channel, {
+            ms: requestTimeoutMs,
+            what: `${ctx.method} ${ctx.path}`,
+            onIdle: (cause) => process.kill(cause),
+          });
     return reply(head.status, body, head.headers);
   }
 

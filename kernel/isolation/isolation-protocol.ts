@@ -84,6 +84,12 @@ export type StreamMessage =
   | { readonly t: 'end'; readonly stream: number }
   | { readonly t: 'pull'; readonly stream: number };
 
+/** The host's client of route call `route` went away before its answer: the handler's `ctx.signal` aborts. */
+export interface AbortMessage {
+  readonly t: 'abort';
+  readonly route: number;
+}
+
 /** A log line of the plugin, for the host's structured log. */
 export interface LogMessage {
   readonly t: 'log';

@@ -14,7 +14,11 @@ export const limitsSchema = {
   description: 'limits of an isolated plugin, enforced from outside its process',
   properties: {
     memoryMb: { type: 'integer', minimum: 16, description: 'heap cap of the plugin process (--max-old-space-size)' },
-    requestTimeoutMs: { type: 'integer', minimum: 1, description: 'a route call across the boundary; then 504' },
+    requestTimeoutMs: {
+      type: 'integer',
+      minimum: 1,
+      description: 'a route call across the boundary (then 504), and each wait for the next chunk of a stream',
+    },
     callTimeoutMs: { type: 'integer', minimum: 1, description: 'a service or guard call across the boundary' },
     restarts: { type: 'integer', minimum: 0, description: 'crashes tolerated within restartWindowMs' },
     restartWindowMs: { type: 'integer', minimum: 1 },

@@ -9,15 +9,8 @@ import {
   type PluginHttp,
   type PluginSnapshot,
 } from '../../kernel/index.js';
-import {
-  authSpec,
-  flakySpec,
-  flakySwitch,
-  RequestTrace,
-  slowAborts,
-  usersSpec,
-} from '../kernel/http/sample-plugins.js';
 import { TestHost } from '../kernel/http/test-host.js';
+import { type ContractTier, inProcess } from './contract-tiers.js';
 import type { Serve, Served } from './servers.js';
 
 const ADMIN = 'let-me-in';
@@ -53,20 +46,31 @@ export async function problem(response: Response, status: number, code: string):
   return body;
 }
 
-export function adapterContract(adapter: string, serve: Serve): void {
-  describe(`${adapter} adapter (contract suite)`, () => {
+/** `it`, or `it.skip` with its reason for a case that `tier` lists as not run. */
+function caseIn(tier: ContractTier): (title: string, test: () => Promise<void>) => void {
+  return (title, test) => {
+    const reason = tier.skips[title];
+    if (reason === undefined) it(title, test);
+    else it.skip(`${title} (not run ${tier.name}: ${reason})`, test);
+  };
+}
+
+/** The contract suite on `adapter` (served by `serve`), its plugins running in `tier` (in process by default). */
+export function adapterContract(adapter: string, serve: Serve, tier: ContractTier = inProcess()): void {
+  const title = tier.name === 'in process' ? '' : `, plugins ${tier.name}`;
+  describe(`${adapter} adapter (contract suite${title})`, () => {
+    const test = caseIn(tier);
     const host = new TestHost();
     const http = createPluginHttp({ bodyLimitBytes: 1024, breaker: { volumeThreshold: 3, resetTimeoutMs: 800 } });
     const calls: string[] = [];
     let served: Served;
     const get = (path: string, init: RequestInit = {}) => fetch(`${served.url}${path}`, init);
     const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+    /** What the users plugin counted: request-scoped services disposed, slow handlers aborted. */
+    const counters = async () => (await (await get('/users/counters')).json()) as { disposed: number; aborted: number };
 
     before(async () => {
-      for (const spec of [authSpec, usersSpec, flakySpec]) {
-        await http.mount(host.runtime(spec));
-        http.activate(spec.name);
-      }
+      await tier.start(host, http);
       const control = {
         snapshot: () => snapshotOf(http, ['auth', 'users', 'flaky']),
         reload: async (name: string) => {
@@ -89,18 +93,21 @@ export function adapterContract(adapter: string, serve: Serve): void {
       };
       served = await serve(composeHandlers(endpoints, http.handler, broken));
     });
-    after(() => served.close());
+    after(async () => {
+      await served?.close();
+      await tier.stop();
+    });
 
     describe('when routes match', () => {
-      it('prefers a literal segment over a parameter declared first', async () => {
+      test('prefers a literal segment over a parameter declared first', async () => {
         expect(await (await get('/users/plugins/search')).json()).to.deep.equal({ literal: 'search' });
         expect(await (await get('/users/plugins/other')).json()).to.deep.equal({ param: 'other' });
       });
-      it('decodes parameters and passes query, config and plugin name', async () => {
+      test('decodes parameters and passes query, config and plugin name', async () => {
         expect(await (await get('/users/plugins/caf%C3%A9')).json()).to.deep.equal({ param: 'café' });
         expect(await (await get('/users/config')).json()).to.deep.equal({ config: { pageSize: 20 }, plugin: 'users' });
       });
-      it('answers text, 204, an explicit reply and a stream', async () => {
+      test('answers text, 204, an explicit reply and a stream', async () => {
         const text = await get('/users/text');
         expect(text.headers.get('content-type')).to.match(/^text\/plain/);
         expect(await text.text()).to.equal('plain words');
@@ -113,29 +120,29 @@ export function adapterContract(adapter: string, serve: Serve): void {
         expect(bytes.headers.get('content-type')).to.equal('application/octet-stream');
         expect(await bytes.text()).to.equal('hi');
       });
-      it('answers HEAD from the GET route without a body', async () => {
+      test('answers HEAD from the GET route without a body', async () => {
         const head = await get('/users/text', { method: 'HEAD' });
         expect(head.status).to.equal(200);
         expect(head.headers.get('content-type')).to.match(/^text\/plain/);
         expect(await head.text()).to.equal('');
       });
-      it('gives each request its own request-scoped services and disposes them', async () => {
-        const before = RequestTrace.disposed;
+      test('gives each request its own request-scoped services and disposes them', async () => {
+        const before = (await counters()).disposed;
         const [a, b] = (await (await get('/users/trace')).json()) as number[];
         const [c] = (await (await get('/users/trace')).json()) as number[];
         expect(a).to.equal(b);
         expect(c).to.not.equal(a);
-        expect(RequestTrace.disposed).to.equal(before + 2);
+        expect((await counters()).disposed).to.equal(before + 2);
         expect(await (await get('/users/trace-async')).json()).to.be.greaterThan(c as number);
       });
     });
 
     describe('when nothing or only the path matches', () => {
-      it('passes unknown paths on to the framework (its own 404 and routes)', async () => {
+      test('passes unknown paths on to the framework (its own 404 and routes)', async () => {
         expect(await (await get('/host/ping')).text()).to.equal('pong');
         expect((await get('/nowhere/at/all')).status).to.equal(404);
       });
-      it('answers 405 with Allow when the path matches but not the method', async () => {
+      test('answers 405 with Allow when the path matches but not the method', async () => {
         const response = await get('/users/text', { method: 'PATCH' });
         expect(response.headers.get('allow')).to.equal('GET, HEAD');
         await problem(response, 405, 'MODU_HTTP_METHOD_NOT_ALLOWED');
@@ -143,19 +150,19 @@ export function adapterContract(adapter: string, serve: Serve): void {
     });
 
     describe('when guards and permissions decide', () => {
-      it('answers 401 without a credential, 403 naming missing permissions, 200 when held', async () => {
+      test('answers 401 without a credential, 403 naming missing permissions, 200 when held', async () => {
         await problem(await get('/users/1'), 401, 'MODU_AUTH_REQUIRED');
         const denied = await problem(await get('/users/1', bearer('nobody')), 403, 'MODU_PERMISSION_MISSING');
         expect(denied.missing).to.deep.equal(['users:read']);
         expect(await (await get('/users/1', bearer('reader'))).json()).to.deep.equal({ id: '1', name: 'Ada' });
         expect(await (await get('/users/1', bearer('writer'))).json()).to.deep.include({ id: '1' });
       });
-      it('runs controller class guards after their dependencies: 403 from users/admin, 200 for an admin', async () => {
+      test('runs controller class guards after their dependencies: 403 from users/admin, 200 for an admin', async () => {
         const denied = await problem(await get('/users/admin/stats', bearer('writer')), 403, 'MODU_GUARD_DENIED');
         expect(denied.guard).to.equal('users/admin');
         expect(await (await get('/users/admin/stats', bearer('root'))).json()).to.deep.equal({ users: 1, by: 'ada' });
       });
-      it('always answers 401 on a route with permissions but no guard, whatever the caller sends', async () => {
+      test('always answers 401 on a route with permissions but no guard, whatever the caller sends', async () => {
         await problem(await get('/users/locked', bearer('root')), 401, 'MODU_AUTH_REQUIRED');
         await problem(
           await get('/users/locked', { headers: { 'x-user-roles': 'admin', 'x-user-permissions': '*' } }),
@@ -163,7 +170,7 @@ export function adapterContract(adapter: string, serve: Serve): void {
           'MODU_AUTH_REQUIRED',
         );
       });
-      it('never takes identity from request headers', async () => {
+      test('never takes identity from request headers', async () => {
         const body = await (
           await get('/users/whoami', { headers: { 'x-user-id': 'root', 'x-user-roles': 'admin' } })
         ).json();
@@ -184,10 +191,10 @@ export function adapterContract(adapter: string, serve: Serve): void {
           headers: { 'content-type': type, authorization: `Bearer ${token}` },
           ...extra,
         });
-      it('parses JSON for the handler', async () => {
+      test('parses JSON for the handler', async () => {
         expect(await (await post('{"a":[1,2]}')).json()).to.deep.equal({ got: { a: [1, 2] }, by: 'bob' });
       });
-      it('answers 413 over the byte limit (declared or streamed), 400 on bad JSON, 415 on other media', async () => {
+      test('answers 413 over the byte limit (declared or streamed), 400 on bad JSON, 415 on other media', async () => {
         await problem(await post(JSON.stringify({ big: 'x'.repeat(2000) })), 413, 'MODU_HTTP_BODY_TOO_LARGE');
         const chunks = new ReadableStream({
           start(controller) {
@@ -203,43 +210,45 @@ export function adapterContract(adapter: string, serve: Serve): void {
         await problem(await post('{"a":'), 400, 'MODU_HTTP_BAD_JSON');
         await problem(await post('a=1', 'application/x-www-form-urlencoded'), 415, 'MODU_HTTP_UNSUPPORTED_MEDIA_TYPE');
       });
-      it('runs guards before reading the body: an unknown caller sending malformed JSON gets 401', async () => {
+      test('runs guards before reading the body: an unknown caller sending malformed JSON gets 401', async () => {
         await problem(await post('{"a":', 'application/json', 'unknown'), 401, 'MODU_AUTH_REQUIRED');
       });
     });
 
     describe('when handlers fail or are slow', () => {
-      it('answers 500 problem+json for a throwing handler, leaking neither stack nor message, and logs it', async () => {
+      test('answers 500 problem+json for a throwing handler, leaking neither stack nor message, and logs it', async () => {
         const body = await problem(await get('/users/boom'), 500, 'MODU_HTTP_HANDLER_FAILED');
         expect(JSON.stringify(body)).to.not.include('secret internal detail');
         expect(host.logs.some((e) => e.level === 'error' && e.bindings.plugin === 'users')).to.equal(true);
       });
-      it('answers 500 problem+json when a handler outside the route table rejects', async () => {
+      test('answers 500 problem+json when a handler outside the route table rejects', async () => {
         const body = await problem(await get('/explode'), 500, 'MODU_HTTP_HANDLER_FAILED');
         expect(JSON.stringify(body)).to.not.include('secret host detail');
       });
-      it("uses a client-facing ModuError's status, code and message", async () => {
+      test("uses a client-facing ModuError's status, code and message", async () => {
         const body = await problem(await get('/users/gone'), 404, 'MODU_HTTP_NOT_FOUND');
         expect(body.detail).to.equal('User 42 does not exist.');
       });
-      it('answers a slow handler, and aborts its signal when the client goes away', async () => {
+      test('answers a slow handler, and aborts its signal when the client goes away', async () => {
         expect(await (await get('/users/slow?ms=100')).json()).to.deep.equal({ slow: true });
-        const before = slowAborts.count;
+        const before = (await counters()).aborted;
         const controller = new AbortController();
         const pending = get('/users/slow?ms=5000', { signal: controller.signal }).catch((error: Error) => error.name);
         await new Promise((resolve) => setTimeout(resolve, 100));
         controller.abort();
         expect(await pending).to.equal('AbortError');
-        for (let i = 0; i < 50 && slowAborts.count === before; i++) await new Promise((r) => setTimeout(r, 20));
-        expect(slowAborts.count).to.equal(before + 1);
+        let aborted = before;
+        for (let i = 0; i < 50 && aborted === before; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          aborted = (await counters()).aborted;
+        }
+        expect(aborted).to.equal(before + 1);
       });
-      it('opens the breaker after repeated failures (fast 503 + Retry-After) and closes it by itself', async () => {
-        flakySwitch.failing = true;
-        for (let i = 0; i < 3; i++) await problem(await get('/flaky'), 500, 'MODU_HTTP_HANDLER_FAILED');
-        const open = await get('/flaky');
+      test('opens the breaker after repeated failures (fast 503 + Retry-After) and closes it by itself', async () => {
+        for (let i = 0; i < 3; i++) await problem(await get('/flaky?fail=1'), 500, 'MODU_HTTP_HANDLER_FAILED');
+        const open = await get('/flaky?fail=1');
         expect(open.headers.get('retry-after')).to.equal('1');
         await problem(open, 503, 'MODU_PLUGIN_CIRCUIT_OPEN');
-        flakySwitch.failing = false;
         await problem(await get('/flaky'), 503, 'MODU_PLUGIN_CIRCUIT_OPEN');
         await new Promise((resolve) => setTimeout(resolve, 900));
         expect(await (await get('/flaky')).json()).to.deep.equal({ ok: true });
@@ -248,7 +257,7 @@ export function adapterContract(adapter: string, serve: Serve): void {
     });
 
     describe('when plugins come and go', () => {
-      it('serves routes after mount + activate and drops them after unmount, without a restart', async () => {
+      test('serves routes after mount + activate and drops them after unmount, without a restart', async () => {
         expect((await get('/late/hello')).status).to.equal(404);
         await http.mount(
           host.runtime({
@@ -268,14 +277,14 @@ export function adapterContract(adapter: string, serve: Serve): void {
     });
 
     describe('when the host endpoints are called', () => {
-      it('reports health and plugins', async () => {
+      test('reports health and plugins', async () => {
         const health = await get('/_modu/health');
         expect(health.status).to.equal(200);
         expect(await health.json()).to.deep.equal({ status: 'ok', plugins: 3 });
         const plugins = (await (await get('/_modu/plugins')).json()) as PluginSnapshot[];
         expect(plugins.map((p) => p.name)).to.deep.equal(['auth', 'users', 'flaky']);
       });
-      it('serves Prometheus metrics per plugin route and breaker state', async () => {
+      test('serves Prometheus metrics per plugin route and breaker state', async () => {
         const response = await get('/_modu/metrics');
         expect(response.headers.get('content-type')).to.match(/^text\/plain/);
         const text = await response.text();
@@ -290,7 +299,7 @@ export function adapterContract(adapter: string, serve: Serve): void {
           /modu_http_request_duration_seconds_count\{plugin="users",method="GET",route="\/users\/text"\} [1-9]/,
         );
       });
-      it('guards admin writes with the bearer token', async () => {
+      test('guards admin writes with the bearer token', async () => {
         await problem(
           await get('/_modu/plugins/users/reload', { method: 'POST' }),
           401,

@@ -65,6 +65,8 @@ export class ChildPlugin {
   #mounted: MountedPlugin | undefined;
   #guards = new Map<string, Guard>();
   #routes: readonly CompiledRoute[] = [];
+  /** The signals of the routes running, by the host's id: aborted when the host's client goes away. */
+  readonly #running = new Map<number, AbortController>();
 
   constructor(hostCall: HostCall, logger: Logger, streams: OutgoingStreams) {
     this.#hostCall = hostCall;
@@ -160,8 +162,8 @@ export class ChildPlugin {
   }
 
   /** The request's shared state, as the host's guards and permission checks left it. */
-  #state(request: WireRequest): RequestState {
-    const neutral: NeutralRequest = { ...request, remoteAddress: undefined, body: NO_BODY, signal: NEVER };
+  #state(request: WireRequest, signal = NEVER): RequestState {
+    const neutral: NeutralRequest = { ...request, remoteAddress: undefined, body: NO_BODY, signal };
     const state = new RequestState(neutral, request.params);
     state.principal = request.principal;
     state.body = request.body;
@@ -192,16 +194,25 @@ export class ChildPlugin {
     return { allowed: verdict === true, principal: state.principal, ...(denial === undefined ? {} : { denial }) };
   }
 
+  /** The host's client of route call `id` went away: its handler's `ctx.signal` aborts. */
+  abort(id: number): void {
+    this.#running.get(id)?.abort();
+  }
+
   /** Runs one of its route handlers; a stream body is sent in chunks afterwards. */
-  async route(payload: { index: number; request: WireRequest }): Promise<WireResponse> {
+  async route(payload: { index: number; request: WireRequest; id?: number }): Promise<WireResponse> {
     const route = this.#routes[payload.index];
     if (route === undefined || this.#runtime === undefined) throw notReady(`route #${payload.index}`);
-    const state = this.#state(payload.request);
+    const { id } = payload;
+    const controller = id === undefined ? undefined : new AbortController();
+    if (id !== undefined && controller !== undefined) this.#running.set(id, controller);
+    const state = this.#state(payload.request, controller?.signal);
     const ctx = state.viewFor(this.#mountedPlugin());
     let ended = false;
     const end = () => {
       if (ended) return;
       ended = true;
+      if (id !== undefined) this.#running.delete(id);
       state.end().catch(() => undefined);
     };
     try {

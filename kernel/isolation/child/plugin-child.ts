@@ -2,8 +2,9 @@
 
 import type { HookName } from '../../lifecycle/run-hook.js';
 import { IpcChannel } from '../ipc-channel.js';
-import type { CallRequest, InitRequest, LoadRequest, WireRequest } from '../isolation-protocol.js';
+import type { AbortMessage, CallRequest, InitRequest, LoadRequest, WireRequest } from '../isolation-protocol.js';
 import { ChildPlugin } from './child-plugin.js';
+import { denyNetwork } from './deny-network.js';
 import { gateBuiltinLookup } from './gate-builtin-lookup.js';
 import { ipcLogger } from './ipc-logger.js';
 import { OutgoingStreams } from './outgoing-streams.js';
@@ -21,16 +22,23 @@ const channel: IpcChannel = new IpcChannel(
   process,
   {
     init: (request: InitRequest & { enforced: readonly string[] }) => {
-      gateBuiltinLookup(request.pkg.manifest.name, request.granted, request.enforced);
+      const name = request.pkg.manifest.name;
+      gateBuiltinLookup(name, request.granted, request.enforced);
+      // Where the permission model cannot deny the network (no --allow-net), no built-in is left to reach it.
+      if (!request.granted.includes('network') && !request.enforced.includes('net')) denyNetwork(name, request.granted);
       return (plugin as ChildPlugin).init(request);
     },
     load: (request: LoadRequest) => (plugin as ChildPlugin).load(request),
     hook: (name: HookName) => (plugin as ChildPlugin).hook(name),
     call: (request: CallRequest) => (plugin as ChildPlugin).call(request),
     guard: (payload: { name: string; request: WireRequest }) => (plugin as ChildPlugin).guard(payload),
-    route: (payload: { index: number; request: WireRequest }) => (plugin as ChildPlugin).route(payload),
+    route: (payload: { index: number; request: WireRequest; id?: number }) => (plugin as ChildPlugin).route(payload),
   },
   (message) => {
+    if (message.t === 'abort') {
+      (plugin as ChildPlugin).abort((message as AbortMessage).route);
+      return;
+    }
     const { stream } = message as { stream?: number };
     if (stream === undefined) return;
     if (message.t === 'pull') void streams.pull(stream);

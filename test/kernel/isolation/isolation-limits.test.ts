@@ -51,6 +51,32 @@ describe('isolation limits', () => {
       expect(echoOf(host).isolation?.lastExit?.cause).to.match(/^requestTimeoutMs \(1500\) reached on GET/);
       expect(echoOf(host).state).to.equal('started');
     });
+
+    it('cuts short a stream that stops sending for requestTimeoutMs between chunks, and replaces the process', async () => {
+      await eventually(() => echoOf(host).isolation?.pid !== undefined, 20_000, 'a process serves');
+      const before = await starts(host);
+      const restarts = echoOf(host).isolation?.restarts as number;
+      const response = await host.get('/iso-echo/stall');
+      expect(response.status).to.equal(200);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      expect(Buffer.from((await reader.read()).value as Uint8Array).toString()).to.equal('first');
+      const began = performance.now();
+      // The response is cut off (an error, not a clean end the client could take for the whole body) instead of hanging.
+      const rest = await reader.read().then(
+        (next) => (next.done ? 'ended' : 'more'),
+        () => 'cut off',
+      );
+      const elapsed = performance.now() - began;
+      expect(rest).to.equal('cut off');
+      expect(elapsed).to.be.at.least(1400);
+      expect(elapsed, 'it ends at the deadline, not much later').to.be.below(1500 + 5000);
+      await eventually(() => !alive(before.pid), 5000, 'the stalled process is killed');
+      await eventually(() => echoOf(host).isolation?.restarts === restarts + 1, 20_000, 'a new process serves');
+      expect(echoOf(host).isolation?.lastExit?.cause).to.equal(
+        'requestTimeoutMs (1500) reached waiting for the next chunk of GET /iso-echo/stall',
+      );
+      expect((await starts(host)).pid).to.not.equal(before.pid);
+    });
   });
 
   describe('when a plugin allocates without bound', () => {

@@ -103,6 +103,7 @@ async function runIsolated(scratch: string, name: string): Promise<Probe | { end
       headers: {},
       principal: undefined,
       plugin: name,
+      signal: new AbortController().signal,
     };
     const answer = await plugin.route(0, ctx as unknown as RequestContext);
     if (answer.status !== 200) return { ended: `status ${answer.status}` };
