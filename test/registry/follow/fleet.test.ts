@@ -45,8 +45,8 @@ describe('three hosts following one channel: one on PostgreSQL, two over HTTP th
   const servers: RegistryServerProcess[] = [];
   const hosts: FollowingHost[] = [];
   beforeEach(async function () {
-    database = await testDatabase(this);
     dir = await scratch('modu-fleet-');
+    database = await testDatabase(this);
   });
   afterEach(async () => {
     await Promise.all(hosts.splice(0).map((h) => h.stop()));

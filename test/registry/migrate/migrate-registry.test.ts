@@ -15,8 +15,8 @@ describe('migrateRegistry()', function () {
   let dir: Scratch;
   let database: TestDatabase | undefined;
   beforeEach(async function () {
-    database = await testDatabase(this);
     dir = await scratch('modu-migrate-');
+    database = await testDatabase(this);
   });
   afterEach(async () => {
     await database?.drop();
