@@ -14,7 +14,7 @@ export interface PermissionReport {
   readonly worker: boolean;
   readonly addons: boolean;
   readonly wasi: boolean;
-  readonly network: 'granted' | 'denied by the permission model' | 'denied by the module gate only';
+  readonly network: 'granted' | 'denied by the permission model' | 'denied in the process (no --allow-net on this Node)';
   readonly env: 'empty' | 'inherited';
   readonly memoryMb: number;
 }
@@ -116,7 +116,7 @@ export function processPermissions(input: PermissionInput): ProcessPermissions {
     ? 'granted'
     : features.allowNet
       ? 'denied by the permission model'
-      : 'denied by the module gate only';
+      : 'denied in the process (no --allow-net on this Node)';
   return {
     execArgv,
     env: has('env') ? { ...process.env } : {},

@@ -45,7 +45,7 @@ function describeIsolation(framework: 'express' | 'koa'): void {
         expect(isolation?.permissions.fsRead[0]).to.match(/iso-echo$/);
         expect(isolation?.permissions.network).to.be.oneOf([
           'denied by the permission model',
-          'denied by the module gate only',
+          'denied in the process (no --allow-net on this Node)',
         ]);
         expect(host.kernel.snapshot().find((p) => p.name === 'iso-base')?.isolation).to.equal(undefined);
       });

@@ -44,7 +44,7 @@ describe('processPermissions()', () => {
       expect(execArgv).to.include('--max-old-space-size=64');
       expect(env).to.deep.equal({});
       expect(cwd).to.equal('/srv/plugins/audit');
-      expect(report.network).to.equal('denied by the module gate only');
+      expect(report.network).to.equal('denied in the process (no --allow-net on this Node)');
     });
 
     it('allows workers on a Node without in-thread module hooks only, for the gate', () => {
