@@ -42,7 +42,7 @@ function checkArchiveManifest(archive: CheckedArchive, record: VersionRecord, wh
   const manifest = checkManifest(yaml.value, yaml);
   if (manifest.name !== record.name || manifest.version !== record.version) {
     throw new ModuError(
-      'MODU_REGISTRY_INTEGRITY_MISMATCH',
+      'MODU_REGISTRY_ARCHIVE_WRONG_PLUGIN',
       `${what} holds ${manifest.name}@${manifest.version} instead`,
       {
         details: { what, found: `${manifest.name}@${manifest.version}` },
@@ -56,7 +56,7 @@ function checkArchiveManifest(archive: CheckedArchive, record: VersionRecord, wh
  * package.json, signature when required) and extracts it to a temp folder next to its target.
  * Nothing visible changes: the caller renames the temp folder into place.
  *
- * @throws ModuError `MODU_REGISTRY_INTEGRITY_MISMATCH`, archive codes, signature codes, manifest codes
+ * @throws ModuError `MODU_REGISTRY_INTEGRITY_MISMATCH`, `MODU_REGISTRY_ARCHIVE_WRONG_PLUGIN`, archive codes, signature codes, manifest codes
  */
 export async function stagePlugin(
   registry: RegistryClient,

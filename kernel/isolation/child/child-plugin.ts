@@ -46,7 +46,7 @@ const NO_GUARD: Guard = { canActivate: () => false };
 const namesOnly = { compile: (names: readonly string[]) => names.map((name) => ({ name, guard: NO_GUARD })) };
 
 function notReady(what: string): ModuError {
-  return new ModuError('MODU_ISOLATION_START_FAILED', `the plugin process got ${what} before it was loaded`);
+  return new ModuError('MODU_ISOLATION_NOT_LOADED', `the plugin process got ${what} before it was loaded`);
 }
 
 /**
