@@ -3,7 +3,7 @@ import { ModuError } from '../../kernel/index.js';
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 
 function unsafe(path: string, reason: string): ModuError {
-  return new ModuError('MODU_REGISTRY_ARCHIVE_UNSAFE', `archive entry ${JSON.stringify(path)} ${reason}`, {
+  return new ModuError('MODU_REGISTRY_ARCHIVE_UNSAFE', `Archive entry ${JSON.stringify(path)} ${reason}.`, {
     details: { entry: path, reason },
   });
 }
@@ -29,7 +29,7 @@ export function checkEntryPath(raw: string, maxDepth: number): string {
     throw unsafe(raw, 'is not a portable file name (reserved on Windows)');
   }
   if (segments.length > maxDepth) {
-    throw new ModuError('MODU_REGISTRY_ARCHIVE_TOO_DEEP', `archive entry ${raw} is deeper than ${maxDepth} folders`, {
+    throw new ModuError('MODU_REGISTRY_ARCHIVE_TOO_DEEP', `Archive entry ${raw} is deeper than ${maxDepth} folders.`, {
       details: { entry: raw, limit: 'maxDepth', value: segments.length },
     });
   }

@@ -75,7 +75,7 @@ export async function rollbackChannel(
   const store = new ChannelStore(registry.storage);
   const numbers = await store.revisionNumbers(channel);
   if (numbers.length === 0) {
-    throw new ModuError('MODU_REGISTRY_CHANNEL_NOT_FOUND', `channel ${channel} has no revisions`, {
+    throw new ModuError('MODU_REGISTRY_CHANNEL_NOT_FOUND', `Channel ${channel} has no revisions.`, {
       details: { channel },
     });
   }
@@ -83,7 +83,7 @@ export async function rollbackChannel(
   if (target === undefined) {
     throw new ModuError(
       'MODU_REGISTRY_CHANNEL_NO_PREVIOUS',
-      `channel ${channel} has no earlier revision to roll back to`,
+      `Channel ${channel} has no earlier revision to roll back to.`,
       {
         details: { channel, revisions: numbers },
       },

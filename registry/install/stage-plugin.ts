@@ -34,7 +34,7 @@ export function pluginFolder(pluginsDir: string, name: string): string {
 function checkArchiveManifest(archive: CheckedArchive, record: VersionRecord, what: string): void {
   const file = archive.files.find((f) => f.path === 'plugin.yaml');
   if (file === undefined) {
-    throw new ModuError('MODU_REGISTRY_ARCHIVE_INVALID', `${what} has no plugin.yaml at its root`, {
+    throw new ModuError('MODU_REGISTRY_ARCHIVE_INVALID', `${what} has no plugin.yaml at its root.`, {
       details: { what },
     });
   }
@@ -43,7 +43,7 @@ function checkArchiveManifest(archive: CheckedArchive, record: VersionRecord, wh
   if (manifest.name !== record.name || manifest.version !== record.version) {
     throw new ModuError(
       'MODU_REGISTRY_ARCHIVE_WRONG_PLUGIN',
-      `${what} holds ${manifest.name}@${manifest.version} instead`,
+      `${what} holds ${manifest.name}@${manifest.version} instead.`,
       {
         details: { what, found: `${manifest.name}@${manifest.version}` },
       },
