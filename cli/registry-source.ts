@@ -10,7 +10,7 @@ import './errors.js';
 export async function assertRegistryExists(location: string): Promise<void> {
   if (isRegistryUrl(location)) return;
   if ((await stat(location).catch(() => undefined))?.isDirectory()) return;
-  throw new ModuError('MODU_CLI_REGISTRY_MISSING', `no registry folder at ${location}`, {
+  throw new ModuError('MODU_CLI_REGISTRY_MISSING', `No registry folder at ${location}.`, {
     details: { registry: location },
   });
 }

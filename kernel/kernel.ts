@@ -217,7 +217,7 @@ class ModuKernel implements Kernel {
   start(): Promise<BootReport> {
     return this.#serial(async () => {
       if (this.#table.records().some(isLive)) {
-        throw new ModuError('MODU_KERNEL_ALREADY_STARTED', 'the kernel is already started', {});
+        throw new ModuError('MODU_KERNEL_ALREADY_STARTED', 'The kernel is already started.', {});
       }
       const began = performance.now();
       const plan = await this.#pipeline.boot((onReady) => this.#prepare(onReady));
@@ -226,7 +226,7 @@ class ModuKernel implements Kernel {
       if (failedRequired.length > 0) {
         await this.#shutdown();
         const list = failedRequired.map((p) => `${p.name} (${p.failure?.error.message ?? p.state})`).join('; ');
-        throw new ModuError('MODU_KERNEL_REQUIRED_FAILED', `required plugins did not start: ${list}`, {
+        throw new ModuError('MODU_KERNEL_REQUIRED_FAILED', `Required plugins did not start: ${list}`, {
           details: { plugins: failedRequired },
         });
       }
@@ -269,7 +269,7 @@ class ModuKernel implements Kernel {
 
   #requireLive(name: string): void {
     if (!isLive(this.#table.get(name))) {
-      throw new ModuError('MODU_LOADER_NOT_LOADED', `plugin ${name} is not loaded`, { details: { plugin: name } });
+      throw new ModuError('MODU_LOADER_NOT_LOADED', `Plugin ${name} is not loaded.`, { details: { plugin: name } });
     }
   }
 
@@ -287,7 +287,7 @@ class ModuKernel implements Kernel {
       const required = affected.filter((plugin) => this.#table.get(plugin)?.required === true);
       if (options.refuseRequired === true && required.length > 0) {
         const which = required[0] === name ? `${name} is required` : `it would take required ${required.join(', ')}`;
-        throw new ModuError('MODU_LIFECYCLE_REQUIRED', `plugin ${name} cannot be unloaded over HTTP: ${which}`, {
+        throw new ModuError('MODU_LIFECYCLE_REQUIRED', `Plugin ${name} cannot be unloaded over HTTP: ${which}`, {
           details: { plugin: name, required, dependents: affected.slice(1) },
         });
       }
@@ -328,7 +328,7 @@ class ModuKernel implements Kernel {
       const plan = await this.#prepare();
       if (!plan.plugins.has(name) && !plan.problems.some((problem) => problem.name === name)) {
         const where = this.#options.pluginDirs.join(', ');
-        throw new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `no plugin named ${name} in ${where}`, {
+        throw new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `No plugin named ${name} in ${where}.`, {
           details: { plugin: name },
         });
       }

@@ -131,6 +131,11 @@ export const registryErrors = defineErrors({
     status: 413,
     hint: 'Shrink the plugin (see .moduignore) or raise the limit in registry.yaml `settings`.',
   },
+  MODU_REGISTRY_ARCHIVE_TOO_DEEP: {
+    title: 'Archive folders nested too deep',
+    status: 400,
+    hint: "Flatten the plugin's folder tree or raise maxDepth in registry.yaml `settings`.",
+  },
   MODU_REGISTRY_PACKAGE_UNSAFE: {
     title: 'Unsafe package.json',
     status: 400,
@@ -140,6 +145,11 @@ export const registryErrors = defineErrors({
     title: 'Integrity check failed',
     status: 400,
     hint: 'The archive changed after it was published; do not install it and tell the registry owner.',
+  },
+  MODU_REGISTRY_ARCHIVE_WRONG_PLUGIN: {
+    title: 'Archive holds another plugin version',
+    status: 400,
+    hint: "The archive's plugin.yaml names another name@version than the registry records; republish it with `modu publish`.",
   },
   MODU_REGISTRY_SIGNATURE_MISSING: {
     title: 'Signature required',
@@ -228,6 +238,11 @@ export const registryErrors = defineErrors({
     title: 'Channel or revision not found',
     status: 404,
     hint: 'List channels with `modu channel list` and revisions with `modu channel history <channel>`; deploy to create one.',
+  },
+  MODU_REGISTRY_CHANNEL_NO_PREVIOUS: {
+    title: 'No earlier revision to roll back to',
+    status: 409,
+    hint: 'The channel has a single revision; deploy another before rolling back, or name the revision with --to.',
   },
   MODU_REGISTRY_CHANNEL_UNSUPPORTED: {
     title: 'The registry server answers no channel routes',

@@ -56,7 +56,7 @@ function bootFailure(report: BootReport): ModuError {
     const error = p.failure?.error;
     return `${p.name}: ${p.state} in ${p.failure?.phase ?? '?'}: ${error?.code ?? ''} ${error?.message ?? ''}`.trim();
   });
-  return new ModuError('MODU_TESTING_BOOT_FAILED', `plugins did not start:\n${lines.join('\n')}`, {
+  return new ModuError('MODU_TESTING_BOOT_FAILED', `Plugins did not start:\n${lines.join('\n')}`, {
     details: { plugins: failed.map(({ name, state, failure }) => ({ name, state, failure })) },
   });
 }

@@ -55,7 +55,7 @@ async function listenFirst(adapter: AdapterName, handler: NeutralHandler, host: 
     return await listen(adapter, handler, host, port);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw cause;
-    throw new ModuError('MODU_CLI_PORT_IN_USE', `port ${port} on ${host} is in use; no plugin was started`, {
+    throw new ModuError('MODU_CLI_PORT_IN_USE', `Port ${port} on ${host} is in use; no plugin was started.`, {
       details: { host, port },
       cause,
     });

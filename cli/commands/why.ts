@@ -39,7 +39,7 @@ export const addWhyCommand: AddCommand = (program, io) => {
       if (broken) throw broken.error;
       const explanation = explainPlugin(graph, plugin);
       if (explanation === undefined) {
-        throw new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `no plugin named ${plugin} in ${dirs.join(', ')}`, {
+        throw new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `No plugin named ${plugin} in ${dirs.join(', ')}.`, {
           details: { plugin },
         });
       }

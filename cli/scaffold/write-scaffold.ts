@@ -22,7 +22,7 @@ export async function writeScaffold(root: string, files: ScaffoldFiles): Promise
   const taken: string[] = [];
   for (const path of paths) if (await exists(join(root, path))) taken.push(path);
   if (taken.length > 0) {
-    throw new ModuError('MODU_CLI_SCAFFOLD_EXISTS', `${root} already has ${taken.join(', ')}`, {
+    throw new ModuError('MODU_CLI_SCAFFOLD_EXISTS', `${root} already has ${taken.join(', ')}.`, {
       details: { root, files: taken },
     });
   }
@@ -38,6 +38,6 @@ const pluginName = /^(@[a-z0-9][a-z0-9-]*\/)?[a-z0-9][a-z0-9-]*$/;
 /** Checks a plugin name as plugin.yaml will. @throws ModuError `MODU_CLI_NAME_INVALID` */
 export function checkPluginName(name: string): void {
   if (!pluginName.test(name)) {
-    throw new ModuError('MODU_CLI_NAME_INVALID', `'${name}' is not a valid plugin name`, { details: { name } });
+    throw new ModuError('MODU_CLI_NAME_INVALID', `'${name}' is not a valid plugin name.`, { details: { name } });
   }
 }

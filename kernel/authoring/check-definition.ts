@@ -47,8 +47,12 @@ export function checkDefinitionKeys(definition: object, plugin: string, file: st
   const lines = unknown.map(({ at, nearest }) =>
     nearest === undefined ? `unknown key '${at}'` : `unknown key '${at}' (did you mean '${nearest}'?)`,
   );
-  throw new ModuError('MODU_LOADER_DEFINITION_INVALID', `${plugin}: definePlugin() in ${file}: ${lines.join('; ')}`, {
-    details: { plugin, file, keys: unknown },
-    hint: `Valid keys: ${PLUGIN_DEFINITION_KEYS.join(', ')}; a route takes ${ROUTE_KEYS.join(', ')}.`,
-  });
+  throw new ModuError(
+    'MODU_LOADER_DEFINITION_INVALID',
+    `Plugin '${plugin}' has an invalid definePlugin() in ${file}: ${lines.join('; ')}.`,
+    {
+      details: { plugin, file, keys: unknown },
+      hint: `Valid keys: ${PLUGIN_DEFINITION_KEYS.join(', ')}; a route takes ${ROUTE_KEYS.join(', ')}.`,
+    },
+  );
 }

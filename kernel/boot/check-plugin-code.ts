@@ -15,7 +15,7 @@ function assertParses(pkg: PluginPackage, report: ScanReport): void {
   const lines = errors.map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`);
   throw new ModuError(
     'MODU_SCAN_SYNTAX_ERROR',
-    `plugin "${pkg.manifest.name}" has code that does not parse:\n${lines.join('\n')}`,
+    `Plugin "${pkg.manifest.name}" has code that does not parse:\n${lines.join('\n')}`,
     {
       details: {
         plugin: pkg.manifest.name,

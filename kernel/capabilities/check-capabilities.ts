@@ -165,7 +165,7 @@ export function assertCapabilities(check: CapabilityCheck): void {
   if (problems.length === 0) return;
   throw new ModuError(
     'MODU_PERMISSION_DENIED',
-    `plugin "${check.plugin}" is denied:\n${problems.map((p) => p.message).join('\n')}`,
+    `Plugin "${check.plugin}" is denied:\n${problems.map((p) => p.message).join('\n')}`,
     {
       details: { plugin: check.plugin, file: check.manifestFile, problems },
       hint: `Add each capability the code uses to \`permissions\` in ${check.manifestFile}, grant it in modu.yaml under \`plugins.${check.plugin}.grants\`, or remove the code that needs it.`,

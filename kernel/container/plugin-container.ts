@@ -115,7 +115,7 @@ export class PluginContainer implements ServiceLookup {
     const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     return new ModuError(
       'MODU_CONTAINER_RESOLVE_FAILED',
-      `${this.#plugin}: ${String(token)} could not be built: ${message}`,
+      `Plugin '${this.#plugin}' could not build ${String(token)}: ${message}`,
       {
         details: { plugin: this.#plugin, token: String(token) },
         cause,

@@ -20,7 +20,7 @@ function isNewable(value: unknown): value is Newable {
 
 function fromEntry(plugin: string, name: string, entry: ServiceDefinition | Newable): PluginService {
   if (!serviceName.test(name)) {
-    throw new ModuError('MODU_LOADER_DEFINITION_INVALID', `${plugin}: service name "${name}" is not valid`, {
+    throw new ModuError('MODU_LOADER_DEFINITION_INVALID', `Plugin '${plugin}' has an invalid service name "${name}".`, {
       details: { plugin, service: name },
       hint: 'Name services like identifiers (letters, digits, _ $ -); the token becomes <plugin>/<name>.',
     });
@@ -47,7 +47,7 @@ export function pluginServices(plugin: string, definition: PluginDefinition): Pl
   const seen = new Set<string>();
   return entries.map(([name, entry]) => {
     if (seen.has(name)) {
-      throw new ModuError('MODU_LOADER_DEFINITION_INVALID', `${plugin}: service ${name} is defined twice`, {
+      throw new ModuError('MODU_LOADER_DEFINITION_INVALID', `Plugin '${plugin}' defines service ${name} twice.`, {
         details: { plugin, service: name },
         hint: 'Give each service its own name.',
       });

@@ -20,7 +20,7 @@ export class ServiceOwnership {
     for (const token of tokens) {
       const current = this.ownerOf(token);
       if (current !== undefined && current !== owner) {
-        throw new ModuError('MODU_CONTAINER_CONFLICT', `${owner} cannot bind ${token}: it is owned by ${current}`, {
+        throw new ModuError('MODU_CONTAINER_CONFLICT', `${owner} cannot bind ${token}: it is owned by ${current}.`, {
           details: { token, owner: current, claimant: owner },
         });
       }

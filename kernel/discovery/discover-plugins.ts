@@ -79,7 +79,7 @@ export interface DiscoveryOptions {
 }
 
 function notAPlugin(folder: string): DiscoveryProblem {
-  const error = new ModuError('MODU_DISCOVERY_NOT_A_PLUGIN', `${folder} has no ${MANIFEST_FILE}`, {
+  const error = new ModuError('MODU_DISCOVERY_NOT_A_PLUGIN', `${folder} has no ${MANIFEST_FILE}.`, {
     details: { folder },
   });
   return { folder, error };
@@ -205,7 +205,7 @@ export async function discoverPlugins(roots: readonly string[], options: Discove
   const folders: string[] = [];
   for (const root of roots.map((r) => resolve(r))) {
     if (!(await exists(root))) {
-      throw new ModuError('MODU_DISCOVERY_ROOT_MISSING', `the plugins folder ${root} does not exist`, {
+      throw new ModuError('MODU_DISCOVERY_ROOT_MISSING', `The plugins folder ${root} does not exist.`, {
         details: { folder: root },
       });
     }
@@ -239,7 +239,7 @@ export async function discoverPlugins(roots: readonly string[], options: Discove
     }
     const error = new ModuError(
       'MODU_DISCOVERY_DUPLICATE_NAME',
-      `plugin ${name} is found twice: in ${first.root} and in ${result.root}; the second is ignored`,
+      `Plugin ${name} is found twice: in ${first.root} and in ${result.root}; the second is ignored.`,
       { details: { plugin: name, folders: [first.root, result.root] } },
     );
     problems.push({ folder: result.root, plugin: name, error });

@@ -276,6 +276,11 @@ export const kernelErrors = defineErrors({
     status: 500,
     hint: 'See the cause and the process output in the host log; the host needs a Node with the permission model.',
   },
+  MODU_ISOLATION_NOT_LOADED: {
+    title: 'Message before plugin load',
+    status: 500,
+    hint: 'The host called the plugin process before its plugin loaded; a bug in Modu, please report it.',
+  },
   MODU_ISOLATION_CRASHED: {
     title: 'Plugin process kept crashing',
     status: 500,

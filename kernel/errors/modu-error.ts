@@ -25,10 +25,16 @@ export interface ModuErrorOptions {
  * The one error class of Modu: a stable `code` (`MODU_<AREA>_<WHAT>`), a message naming the plugin,
  * file or field, machine `details`, and a `hint` telling the reader what to do next.
  *
+ * Message style (one for logs, CLI output and HTTP problem details; test/error-message-style.test.ts enforces it): one
+ * or more sentences that name their subject first, starting with a capital letter (`Plugin 'users' …`,
+ * `No plugin named …`) or with the subject itself when it is a name or path (`${file} is not valid YAML …`),
+ * never with a `subject: ` prefix, and ending with a period. A cause or a list of problems may end it after a
+ * colon (`… failed: ${cause.message}`, `… fix each one:\n${lines}`), and then brings its own ending.
+ *
  * Recognise it with {@link ModuError.is}, which works across duplicate copies of the package.
  *
  * @example
- * throw new ModuError('MODU_GRAPH_CYCLE', 'cycle a -> b -> a', { details: { cycle: ['a', 'b', 'a'] } });
+ * throw new ModuError('MODU_GRAPH_CYCLE', 'Dependency cycle a -> b -> a.', { details: { cycle: ['a', 'b', 'a'] } });
  */
 export class ModuError extends Error {
   readonly code: string;

@@ -27,7 +27,9 @@ export class IncomingStreams {
     const streams = this.#streams;
     const stalled = () => {
       const cause = `requestTimeoutMs (${idle.ms}) reached waiting for the next chunk of ${idle.what}`;
-      incoming.stream.destroy(new ModuError('MODU_HTTP_TIMEOUT', cause, { details: { timeoutMs: idle.ms } }));
+      incoming.stream.destroy(
+        new ModuError('MODU_HTTP_TIMEOUT', `The stream stopped: ${cause}.`, { details: { timeoutMs: idle.ms } }),
+      );
       idle.onIdle(cause);
     };
     const incoming: Incoming = {
@@ -70,7 +72,7 @@ export class IncomingStreams {
   /** Fails every open stream: the process behind them is gone. */
   failAll(cause: string): void {
     for (const { stream } of this.#streams.values()) {
-      stream.destroy(new ModuError('MODU_PLUGIN_UNAVAILABLE', `the plugin process ended mid-stream: ${cause}`));
+      stream.destroy(new ModuError('MODU_PLUGIN_UNAVAILABLE', `The plugin process ended mid-stream: ${cause}`));
     }
     this.#streams.clear();
   }

@@ -226,7 +226,7 @@ export class IsolatedPlugin {
       process.kill(`callTimeoutMs (${callTimeoutMs}) reached on ${what}`);
       return new ModuError(
         'MODU_ISOLATION_TIMEOUT',
-        `${this.name}: ${what} did not answer within ${callTimeoutMs} ms`,
+        `Plugin '${this.name}' did not answer ${what} within ${callTimeoutMs} ms.`,
         {
           details: { plugin: this.name, call: what, timeoutMs: callTimeoutMs },
         },
@@ -260,7 +260,7 @@ export class IsolatedPlugin {
     this.#crashes = [...this.#crashes.filter((at) => now - at < restartWindowMs), now];
     if (this.#crashes.length > restarts) {
       this.#phase = 'failed';
-      const message = `${this.name}: its process ${exit.cause}; ${this.#crashes.length} crashes within ${restartWindowMs} ms, more than the ${restarts} restarts allowed`;
+      const message = `Plugin '${this.name}' stopped: its process ${exit.cause}; ${this.#crashes.length} crashes within ${restartWindowMs} ms, more than the ${restarts} restarts allowed.`;
       this.#options.onFailed(
         new ModuError('MODU_ISOLATION_CRASHED', message, {
           details: { plugin: this.name, ...exit, crashes: this.#crashes.length, restarts },
@@ -284,7 +284,10 @@ export class IsolatedPlugin {
         const process = this.#process;
         await withDeadline(this.#channel().request('hook', hook), ms, () => {
           process?.kill(`${hook} did not finish in time`);
-          return new ModuError('MODU_LIFECYCLE_TIMEOUT', `${this.name}: ${hook} did not finish within ${ms} ms`);
+          return new ModuError(
+            'MODU_LIFECYCLE_TIMEOUT',
+            `Plugin '${this.name}' did not finish ${hook} within ${ms} ms.`,
+          );
         });
       }
       this.#restarts++;

@@ -77,7 +77,9 @@ export class PluginProcess {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.kill('not ready in time');
-        reject(new ModuError('MODU_ISOLATION_START_FAILED', `the plugin process was not ready within ${timeoutMs} ms`));
+        reject(
+          new ModuError('MODU_ISOLATION_START_FAILED', `The plugin process was not ready within ${timeoutMs} ms.`),
+        );
       }, timeoutMs);
       const onMessage = (message: unknown) => {
         if ((message as { t?: unknown } | null)?.t !== 'ready') return;
@@ -88,7 +90,7 @@ export class PluginProcess {
       this.#child.on('message', onMessage);
       void this.exited.then((exit) => {
         clearTimeout(timer);
-        reject(new ModuError('MODU_ISOLATION_START_FAILED', `the plugin process ended at start: ${exit.cause}`));
+        reject(new ModuError('MODU_ISOLATION_START_FAILED', `The plugin process ended at start: ${exit.cause}`));
       });
     });
   }

@@ -28,7 +28,7 @@ function failed(reloaded: string, step: StepFailure): ModuError {
   const cause = ModuError.is(step.error) ? step.error.message : String(step.error);
   return new ModuError(
     'MODU_LIFECYCLE_RELOAD_FAILED',
-    `reload of ${reloaded} failed in ${step.plugin} (${step.phase}); the previous generation keeps serving: ${cause}`,
+    `Reload of ${reloaded} failed in ${step.plugin} (${step.phase}); the previous generation keeps serving: ${cause}`,
     { details: { plugin: reloaded, failed: step.plugin, phase: step.phase, error: errorReport(step.error) }, cause },
   );
 }
@@ -92,7 +92,7 @@ function plannedOrProblem(plan: BootPlan, name: string): PlannedPlugin {
   const problem = plan.problems.find((p) => p.name === name);
   throw (
     problem?.error ??
-    new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `no plugin named ${name} is in the plugin folders any more`, {
+    new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `No plugin named ${name} is in the plugin folders any more.`, {
       details: { plugin: name },
     })
   );

@@ -76,7 +76,7 @@ export class PluginSteps {
   /** Marks `name` skipped because `dependency` cannot run, unloading it first if its code is in. */
   readonly skip = async (name: string, dependency: string, why: string): Promise<void> => {
     const { table, live } = this.#env;
-    const message = `${name} is skipped because its dependency ${dependency} ${why}`;
+    const message = `${name} is skipped because its dependency ${dependency} ${why}.`;
     const error = new ModuError('MODU_GRAPH_DEPENDENCY_FAILED', message, { details: { dependency } });
     const blocker = table.get(dependency);
     const phase: PluginPhase = blocker !== undefined && 'failure' in blocker ? blocker.failure.phase : 'resolve';

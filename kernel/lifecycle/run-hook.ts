@@ -57,7 +57,7 @@ export async function runHook(hook: LifecycleHook | undefined, context: PluginCo
       const blocked = blocks.length > 0 ? `; it blocks ${blocks.join(', ')}` : '';
       expired = new ModuError(
         'MODU_LIFECYCLE_TIMEOUT',
-        `${run.plugin}: ${run.hook} did not finish within ${run.timeoutMs} ms (stopped after ${spent} ms)${blocked}`,
+        `Plugin '${run.plugin}' did not finish ${run.hook} within ${run.timeoutMs} ms (stopped after ${spent} ms)${blocked}.`,
         { details: { plugin: run.plugin, phase: run.hook, timeoutMs: run.timeoutMs, spentMs: spent, blocks } },
       );
       controller?.abort(expired);
@@ -71,7 +71,7 @@ export async function runHook(hook: LifecycleHook | undefined, context: PluginCo
     const denial = gateDenial(cause);
     if (denial !== undefined) throw denial;
     const message = cause instanceof Error ? cause.message : String(cause);
-    throw new ModuError('MODU_LIFECYCLE_HOOK_FAILED', `${run.plugin}: ${run.hook} failed: ${message}`, {
+    throw new ModuError('MODU_LIFECYCLE_HOOK_FAILED', `Plugin '${run.plugin}' failed in ${run.hook}: ${message}`, {
       details: { plugin: run.plugin, phase: run.hook },
       cause,
     });

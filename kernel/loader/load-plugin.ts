@@ -67,7 +67,7 @@ export async function importPlugin(request: ImportRequest, code: ModuleGate): Pr
     const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     throw new ModuError(
       'MODU_LOADER_IMPORT_FAILED',
-      `${pkg.manifest.name}: ${pkg.entry} failed to import: ${message}`,
+      `Plugin '${pkg.manifest.name}' failed to import ${pkg.entry}: ${message}`,
       {
         details: { plugin: pkg.manifest.name, file: pkg.entry },
         cause,
@@ -78,7 +78,7 @@ export async function importPlugin(request: ImportRequest, code: ModuleGate): Pr
   if (!isPluginDefinition(definition)) {
     throw new ModuError(
       'MODU_LOADER_NO_DEFINITION',
-      `${pkg.manifest.name}: ${pkg.entry} has no definePlugin() default export`,
+      `Plugin '${pkg.manifest.name}' has no definePlugin() default export in ${pkg.entry}.`,
       {
         details: { plugin: pkg.manifest.name, file: pkg.entry },
       },
@@ -93,7 +93,7 @@ function checkExports(pkg: PluginPackage, names: ReadonlySet<string>): void {
   if (missing.length > 0) {
     throw new ModuError(
       'MODU_LOADER_EXPORT_MISSING',
-      `${pkg.manifest.name}: plugin.yaml exports ${missing.join(', ')}, which the code does not define`,
+      `Plugin '${pkg.manifest.name}' exports ${missing.join(', ')} in plugin.yaml, which its code does not define.`,
       { details: { plugin: pkg.manifest.name, file: pkg.manifestFile, pointer: '/exports/services', missing } },
     );
   }
@@ -127,7 +127,7 @@ function importsOf(plugin: string, dependencies: ReadonlySet<string>, env: LoadE
   if (unknown.length > 0) {
     throw new ModuError(
       'MODU_CONTAINER_DOUBLE_UNKNOWN',
-      `${plugin}: test doubles for ${unknown.join(', ')}, which it does not import from a dependency`,
+      `Plugin '${plugin}' got test doubles for ${unknown.join(', ')}, which it does not import from a dependency.`,
       { details: { plugin, tokens: unknown, imports: imports.map((i) => i.token) } },
     );
   }

@@ -35,7 +35,7 @@ export function resolveEntry(root: string, manifest: PluginManifest, manifestFil
   const entry = resolve(root, manifest.main);
   const inside = relative(root, entry);
   if (isAbsolute(manifest.main) || StringPrototypeStartsWith(inside, `..${sep}`) || inside === '..' || inside === '') {
-    throw new ModuError('MODU_MANIFEST_INVALID', `${manifestFile} /main must stay inside the plugin folder`, {
+    throw new ModuError('MODU_MANIFEST_INVALID', `${manifestFile} /main must stay inside the plugin folder.`, {
       details: { file: manifestFile, pointer: '/main', value: manifest.main },
     });
   }
@@ -71,7 +71,7 @@ export async function packageOf(
   if (!listed && !(await stat(entry).catch(() => undefined))?.isFile()) {
     throw new ModuError(
       'MODU_MANIFEST_MAIN_MISSING',
-      `${manifestFile} /main names ${manifest.main}, which is not a file`,
+      `${manifestFile} /main names ${manifest.main}, which is not a file.`,
       {
         details: { file: manifestFile, pointer: '/main', value: manifest.main },
       },

@@ -146,7 +146,7 @@ export class PluginTable {
   #current(name: string): PluginRecord {
     const record = this.#records.get(name);
     if (record === undefined) {
-      throw new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `no plugin named ${name} is known to this kernel`, {
+      throw new ModuError('MODU_LOADER_PLUGIN_NOT_FOUND', `No plugin named ${name} is known to this kernel.`, {
         details: { plugin: name },
       });
     }

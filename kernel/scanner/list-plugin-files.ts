@@ -73,7 +73,7 @@ export async function listPluginFiles(
     const read = dir === '' && rootEntries !== undefined ? Promise.resolve(rootEntries) : readEntries(join(root, dir));
     const children = await read.catch((error: unknown) => {
       if (dir !== '') throw error;
-      throw new ModuError('MODU_FILE_MISSING', `${root} is not a readable plugin folder`, {
+      throw new ModuError('MODU_FILE_MISSING', `${root} is not a readable plugin folder.`, {
         cause: error,
         details: { file: root },
       });

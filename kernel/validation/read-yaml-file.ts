@@ -69,7 +69,7 @@ export async function readYamlFile(file: string): Promise<YamlFile> {
     text = await readText(file);
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ModuError(missing ? 'MODU_FILE_MISSING' : 'MODU_FILE_UNREADABLE', `${file} cannot be read`, {
+    throw new ModuError(missing ? 'MODU_FILE_MISSING' : 'MODU_FILE_UNREADABLE', `${file} cannot be read.`, {
       details: { file },
       cause,
     });

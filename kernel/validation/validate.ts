@@ -120,10 +120,14 @@ export function checkSchema(schema: object, source: ValidationSource): ValidateF
     return compile(schema);
   } catch (cause) {
     const reason = cause instanceof Error ? `: ${cause.message}` : '';
-    throw new ModuError('MODU_CONFIG_SCHEMA_INVALID', `${source.file}: the JSON Schema itself is invalid${reason}`, {
-      details: { file: source.file },
-      cause,
-    });
+    throw new ModuError(
+      'MODU_CONFIG_SCHEMA_INVALID',
+      `${source.file} holds a JSON Schema that is itself invalid${reason}.`,
+      {
+        details: { file: source.file },
+        cause,
+      },
+    );
   }
 }
 

@@ -3,7 +3,7 @@ import { ModuError } from '../../kernel/index.js';
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 
 function unsafe(path: string, reason: string): ModuError {
-  return new ModuError('MODU_REGISTRY_ARCHIVE_UNSAFE', `archive entry ${JSON.stringify(path)} ${reason}`, {
+  return new ModuError('MODU_REGISTRY_ARCHIVE_UNSAFE', `Archive entry ${JSON.stringify(path)} ${reason}.`, {
     details: { entry: path, reason },
   });
 }
@@ -13,7 +13,7 @@ function unsafe(path: string, reason: string): ModuError {
  * portable characters pass: no absolute paths or drive letters, no `..`/`.`/empty segments, no
  * backslashes or control characters.
  *
- * @throws ModuError `MODU_REGISTRY_ARCHIVE_UNSAFE`, `MODU_REGISTRY_ARCHIVE_TOO_LARGE` (depth)
+ * @throws ModuError `MODU_REGISTRY_ARCHIVE_UNSAFE`, `MODU_REGISTRY_ARCHIVE_TOO_DEEP`
  */
 export function checkEntryPath(raw: string, maxDepth: number): string {
   const path = raw.endsWith('/') ? raw.slice(0, -1) : raw;
@@ -29,7 +29,7 @@ export function checkEntryPath(raw: string, maxDepth: number): string {
     throw unsafe(raw, 'is not a portable file name (reserved on Windows)');
   }
   if (segments.length > maxDepth) {
-    throw new ModuError('MODU_REGISTRY_ARCHIVE_TOO_LARGE', `archive entry ${raw} is deeper than ${maxDepth} folders`, {
+    throw new ModuError('MODU_REGISTRY_ARCHIVE_TOO_DEEP', `Archive entry ${raw} is deeper than ${maxDepth} folders.`, {
       details: { entry: raw, limit: 'maxDepth', value: segments.length },
     });
   }

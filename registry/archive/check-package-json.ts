@@ -7,7 +7,7 @@ const DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependen
 const TAG = /^[a-z][a-z0-9-]*$/;
 
 function refuse(what: string, reason: string, details: Record<string, unknown>): ModuError {
-  return new ModuError('MODU_REGISTRY_PACKAGE_UNSAFE', `${what}/package.json ${reason}`, {
+  return new ModuError('MODU_REGISTRY_PACKAGE_UNSAFE', `${what}/package.json ${reason}.`, {
     details: { what, ...details },
   });
 }
@@ -35,7 +35,7 @@ export function checkPackageJson(files: readonly ArchiveFile[], what: string): v
   try {
     pkg = JSON.parse(file.data.toString('utf8')) as Record<string, unknown>;
   } catch (cause) {
-    throw new ModuError('MODU_REGISTRY_PACKAGE_UNSAFE', `${what}/package.json is not valid JSON`, { cause });
+    throw new ModuError('MODU_REGISTRY_PACKAGE_UNSAFE', `${what}/package.json is not valid JSON.`, { cause });
   }
   const scripts = (pkg.scripts ?? {}) as Record<string, unknown>;
   const script = INSTALL_SCRIPTS.find((name) => name in scripts);

@@ -1,7 +1,7 @@
 import { ModuError } from '../../kernel/index.js';
 
 function collision(path: string, other: string, reason: string): ModuError {
-  return new ModuError('MODU_REGISTRY_ARCHIVE_UNSAFE', `archive entry ${path} ${reason} ${other}`, {
+  return new ModuError('MODU_REGISTRY_ARCHIVE_UNSAFE', `Archive entry ${path} ${reason} ${other}.`, {
     details: { entry: path, other, reason },
   });
 }

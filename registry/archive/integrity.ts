@@ -18,7 +18,7 @@ export function checkIntegrity(data: Uint8Array, integrity: string, what: string
   if (ok === false) {
     throw new ModuError(
       'MODU_REGISTRY_INTEGRITY_MISMATCH',
-      `${what} does not match its recorded integrity ${integrity.slice(0, 24)}…; do not install it`,
+      `${what} does not match its recorded integrity ${integrity.slice(0, 24)}…; do not install it.`,
       { details: { what, expected: integrity, actual: computeIntegrity(data) } },
     );
   }

@@ -35,7 +35,7 @@ async function collect(root: string, ignore: IgnoreList, relative = ''): Promise
     else {
       throw new ModuError(
         'MODU_REGISTRY_PACK_FAILED',
-        `${join(root, path)} is a link or special file; Modu packs plain files only`,
+        `${join(root, path)} is a link or special file; Modu packs plain files only.`,
         {
           details: { file: path },
         },

@@ -24,11 +24,11 @@ const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 const RATIO_FLOOR = 1024 * 1024;
 
 function invalid(what: string, reason: string, cause?: unknown): ModuError {
-  return new ModuError('MODU_REGISTRY_ARCHIVE_INVALID', `${what} ${reason}`, { details: { what, reason }, cause });
+  return new ModuError('MODU_REGISTRY_ARCHIVE_INVALID', `${what} ${reason}.`, { details: { what, reason }, cause });
 }
 
 function tooLarge(what: string, limit: string, value: number, max: number): ModuError {
-  return new ModuError('MODU_REGISTRY_ARCHIVE_TOO_LARGE', `${what} is over the ${limit} limit (${value} > ${max})`, {
+  return new ModuError('MODU_REGISTRY_ARCHIVE_TOO_LARGE', `${what} is over the ${limit} limit (${value} > ${max}).`, {
     details: { what, limit, value, max },
   });
 }

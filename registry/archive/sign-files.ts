@@ -57,7 +57,7 @@ export function verifyFiles(
 ): void {
   const what = `${name}@${version}`;
   if (signature === undefined) {
-    throw new ModuError('MODU_REGISTRY_SIGNATURE_MISSING', `${what} is not signed and this host requires signatures`, {
+    throw new ModuError('MODU_REGISTRY_SIGNATURE_MISSING', `${what} is not signed and this host requires signatures.`, {
       details: { plugin: name, version },
     });
   }
@@ -73,7 +73,7 @@ export function verifyFiles(
   if (!ok) {
     const reason =
       key === undefined ? `key ${signature.keyId} is not trusted` : 'the signature does not match the files';
-    throw new ModuError('MODU_REGISTRY_SIGNATURE_INVALID', `${what}: ${reason}`, {
+    throw new ModuError('MODU_REGISTRY_SIGNATURE_INVALID', `${what} has an invalid signature: ${reason}.`, {
       details: { plugin: name, version, keyId: signature.keyId },
     });
   }

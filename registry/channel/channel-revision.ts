@@ -27,7 +27,7 @@ export type ChannelRevision = FromSchema<typeof channelRevisionSchema>;
 /** Checks a channel name (lowercase, like a dist-tag). @throws ModuError `MODU_REGISTRY_CHANNEL_NAME_INVALID` */
 export function checkChannelName(name: unknown): string {
   if (typeof name !== 'string' || !CHANNEL.test(name)) {
-    throw new ModuError('MODU_REGISTRY_CHANNEL_NAME_INVALID', `channel name ${JSON.stringify(name)} is not allowed`, {
+    throw new ModuError('MODU_REGISTRY_CHANNEL_NAME_INVALID', `Channel name ${JSON.stringify(name)} is not allowed.`, {
       details: { channel: String(name) },
     });
   }

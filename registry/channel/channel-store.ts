@@ -41,7 +41,7 @@ export class ChannelStore {
     const key = channelKeys.revision(checkChannelName(channel), n);
     const bytes = await this.storage.read(key);
     if (bytes === undefined) {
-      throw new ModuError('MODU_REGISTRY_CHANNEL_NOT_FOUND', `channel ${channel} has no revision ${n}`, {
+      throw new ModuError('MODU_REGISTRY_CHANNEL_NOT_FOUND', `Channel ${channel} has no revision ${n}.`, {
         details: { channel, revision: n },
       });
     }
@@ -65,7 +65,7 @@ export class ChannelStore {
       if (!(await this.storage.createExclusive(channelKeys.revision(channel, revision), Buffer.from(text)))) {
         throw new ModuError(
           'MODU_REGISTRY_CHANNEL_REVISION_EXISTS',
-          `revision ${revision} of channel ${channel} appeared while writing it`,
+          `Revision ${revision} of channel ${channel} appeared while writing it.`,
           {
             details: { channel, revision },
           },

@@ -64,7 +64,7 @@ export async function deployChannel(
  * Writes a new revision of `channel` holding exactly the plugins of revision `to` (default: the one
  * before the current). History is never rewritten: a rollback is a revision too.
  *
- * @throws ModuError `MODU_REGISTRY_CHANNEL_NOT_FOUND`
+ * @throws ModuError `MODU_REGISTRY_CHANNEL_NO_PREVIOUS`, `MODU_REGISTRY_CHANNEL_NOT_FOUND`
  */
 export async function rollbackChannel(
   registry: LocalRegistry,
@@ -74,11 +74,16 @@ export async function rollbackChannel(
 ): Promise<ChannelRevision> {
   const store = new ChannelStore(registry.storage);
   const numbers = await store.revisionNumbers(channel);
+  if (numbers.length === 0) {
+    throw new ModuError('MODU_REGISTRY_CHANNEL_NOT_FOUND', `Channel ${channel} has no revisions.`, {
+      details: { channel },
+    });
+  }
   const target = to ?? numbers.at(-2);
   if (target === undefined) {
     throw new ModuError(
-      'MODU_REGISTRY_CHANNEL_NOT_FOUND',
-      `channel ${channel} has no earlier revision to roll back to`,
+      'MODU_REGISTRY_CHANNEL_NO_PREVIOUS',
+      `Channel ${channel} has no earlier revision to roll back to.`,
       {
         details: { channel, revisions: numbers },
       },

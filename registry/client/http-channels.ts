@@ -43,7 +43,7 @@ export class HttpChannels implements ChannelRegistry {
     } catch (error) {
       // A server without channel routes (an older Modu) passes /channels on to a plain 404.
       if (ModuError.is(error) && error.code === 'MODU_REGISTRY_HTTP_FAILED' && error.details.status === 404) {
-        throw new ModuError('MODU_REGISTRY_CHANNEL_UNSUPPORTED', `${this.location} answers no channel routes`, {
+        throw new ModuError('MODU_REGISTRY_CHANNEL_UNSUPPORTED', `${this.location} answers no channel routes.`, {
           details: { registry: this.location },
           cause: error,
         });

@@ -83,7 +83,7 @@ export class HttpRegistryClient implements RegistryClient {
         await response.body?.cancel().catch(() => undefined);
         throw new ModuError(
           'MODU_REGISTRY_ARCHIVE_TOO_LARGE',
-          `${name}@${version} from ${this.location} is over ${limit} bytes`,
+          `${name}@${version} from ${this.location} is over ${limit} bytes.`,
           {
             details: { plugin: name, version, limit: 'maxArchiveBytes', max: limit },
           },
@@ -108,7 +108,7 @@ export class HttpRegistryClient implements RegistryClient {
     const { files } = await readArchive(archive, 'the archive to publish');
     const manifestFile = files.find((f) => f.path === 'plugin.yaml');
     if (manifestFile === undefined) {
-      throw new ModuError('MODU_REGISTRY_ARCHIVE_INVALID', 'the archive to publish has no plugin.yaml', {
+      throw new ModuError('MODU_REGISTRY_ARCHIVE_INVALID', 'The archive to publish has no plugin.yaml.', {
         details: {},
       });
     }

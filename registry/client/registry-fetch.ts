@@ -44,7 +44,7 @@ export async function registryFetch(
     problem.code !== undefined && errorSpec(problem.code) !== undefined
       ? (problem.code as ErrorCode)
       : 'MODU_REGISTRY_HTTP_FAILED',
-    problem.detail ?? `${method} ${path} answered ${response.status}`,
+    problem.detail ?? `${method} ${path} answered ${response.status}.`,
     { details: { ...(problem.details ?? {}), status: response.status } },
   );
 }

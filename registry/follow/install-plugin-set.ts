@@ -46,7 +46,7 @@ export async function installPluginSet(
       if (record.integrity !== locked.integrity) {
         throw new ModuError(
           'MODU_REGISTRY_INTEGRITY_MISMATCH',
-          `${name}@${locked.version} in the registry differs from the channel revision`,
+          `${name}@${locked.version} in the registry differs from the channel revision.`,
           {
             details: { plugin: name, expected: locked.integrity, actual: record.integrity },
           },

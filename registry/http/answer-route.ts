@@ -22,7 +22,7 @@ function queryText(request: NeutralRequest, key: string): string | undefined {
 function stringField(body: Record<string, unknown>, field: string): string {
   const value = body[field];
   if (typeof value !== 'string') {
-    throw new ModuError('MODU_REGISTRY_BAD_REQUEST', `the request body needs a string "${field}"`, {
+    throw new ModuError('MODU_REGISTRY_BAD_REQUEST', `The request body needs a string "${field}".`, {
       details: { field },
     });
   }
@@ -35,7 +35,7 @@ function signatureHeader(request: NeutralRequest): FileSignature | undefined {
   if (typeof header !== 'string') return undefined;
   const match = /^ed25519:([a-f0-9]{16,64}):([A-Za-z0-9+/]+={0,2})$/.exec(header);
   if (match === null || match[1] === undefined || match[2] === undefined) {
-    throw new ModuError('MODU_REGISTRY_BAD_REQUEST', 'x-modu-signature must be ed25519:<keyId>:<base64>', {
+    throw new ModuError('MODU_REGISTRY_BAD_REQUEST', 'X-modu-signature must be ed25519:<keyId>:<base64>.', {
       details: {},
     });
   }
@@ -73,7 +73,7 @@ export async function answerRead(
       };
     }
     default:
-      throw new ModuError('MODU_REGISTRY_ROUTE_UNKNOWN', `${route.op} is not a read`, { details: {} });
+      throw new ModuError('MODU_REGISTRY_ROUTE_UNKNOWN', `${route.op} is not a read.`, { details: {} });
   }
 }
 
@@ -140,6 +140,6 @@ export async function answerWrite(
         outcome: { action: 'dist-tag-remove', plugin: route.name, detail: route.tag },
       };
     default:
-      throw new ModuError('MODU_REGISTRY_ROUTE_UNKNOWN', `${route.op} is not a write`, { details: {} });
+      throw new ModuError('MODU_REGISTRY_ROUTE_UNKNOWN', `${route.op} is not a write.`, { details: {} });
   }
 }

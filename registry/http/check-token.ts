@@ -24,7 +24,7 @@ export function checkToken(header: string | readonly string[] | undefined, token
     if (timingSafeEqual(given, digest(token)) && match !== null) found ??= id;
   }
   if (found === undefined) {
-    throw new ModuError('MODU_REGISTRY_UNAUTHORIZED', 'this registry write needs a valid bearer token', {
+    throw new ModuError('MODU_REGISTRY_UNAUTHORIZED', 'This registry write needs a valid bearer token.', {
       details: { hasHeader: value !== undefined },
     });
   }

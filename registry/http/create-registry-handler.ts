@@ -89,7 +89,7 @@ export function createRegistryHandler(registry: LocalRegistry, options: Registry
       if (route === undefined && channelRoute === undefined) return undefined;
       const wait = limiter?.take(address) ?? 0;
       if (wait > 0) {
-        const error = new ModuError('MODU_REGISTRY_RATE_LIMITED', `too many requests from ${address}`, {
+        const error = new ModuError('MODU_REGISTRY_RATE_LIMITED', `Too many requests from ${address}.`, {
           details: { retryAfter: wait },
         });
         return problemResponse(error, { 'retry-after': String(wait) }, hidden);

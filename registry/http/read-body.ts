@@ -1,7 +1,7 @@
 import { ModuError, type NeutralRequest } from '../../kernel/index.js';
 
 function tooLarge(limit: number): ModuError {
-  return new ModuError('MODU_REGISTRY_UPLOAD_TOO_LARGE', `the request body is larger than ${limit} bytes`, {
+  return new ModuError('MODU_REGISTRY_UPLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`, {
     details: { limit },
   });
 }
@@ -43,5 +43,5 @@ export async function readJsonBody(request: NeutralRequest, limit = 64 * 1024): 
   } catch {
     // reported below
   }
-  throw new ModuError('MODU_REGISTRY_BAD_REQUEST', 'the request body must be a JSON object', { details: {} });
+  throw new ModuError('MODU_REGISTRY_BAD_REQUEST', 'The request body must be a JSON object.', { details: {} });
 }

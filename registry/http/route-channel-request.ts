@@ -60,7 +60,7 @@ export function routeChannelRequest(request: NeutralRequest, prefix: string): Ch
         : undefined
       : channelRoute(request.method, checkChannelName(channel), rest);
   if (route === undefined) {
-    throw new ModuError('MODU_REGISTRY_BAD_REQUEST', `${request.method} ${request.path} is not a registry operation`, {
+    throw new ModuError('MODU_REGISTRY_BAD_REQUEST', `${request.method} ${request.path} is not a registry operation.`, {
       details: { method: request.method, path: request.path },
     });
   }

@@ -17,9 +17,13 @@ const READ_OPS: Record<string, RegistryRoute['op']> = {
 const WRITE_OPS: Record<string, RegistryRoute['op']> = { deprecate: 'deprecate', unpublish: 'unpublish' };
 
 function badRoute(request: NeutralRequest): ModuError {
-  return new ModuError('MODU_REGISTRY_ROUTE_UNKNOWN', `${request.method} ${request.path} is not a registry operation`, {
-    details: { method: request.method, path: request.path },
-  });
+  return new ModuError(
+    'MODU_REGISTRY_ROUTE_UNKNOWN',
+    `${request.method} ${request.path} is not a registry operation.`,
+    {
+      details: { method: request.method, path: request.path },
+    },
+  );
 }
 
 function pluginRoute(method: string, name: string, rest: readonly string[]): RegistryRoute | undefined {

@@ -108,7 +108,7 @@ async function installFromLockUnlocked(options: InstallOptions): Promise<Install
     if (record.integrity !== entry.integrity) {
       throw new ModuError(
         'MODU_REGISTRY_INTEGRITY_MISMATCH',
-        `${name}@${entry.version} in the registry differs from modu-lock.yaml`,
+        `${name}@${entry.version} in the registry differs from modu-lock.yaml.`,
         {
           details: { plugin: name, expected: entry.integrity, actual: record.integrity },
         },

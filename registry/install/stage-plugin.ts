@@ -34,7 +34,7 @@ export function pluginFolder(pluginsDir: string, name: string): string {
 function checkArchiveManifest(archive: CheckedArchive, record: VersionRecord, what: string): void {
   const file = archive.files.find((f) => f.path === 'plugin.yaml');
   if (file === undefined) {
-    throw new ModuError('MODU_REGISTRY_ARCHIVE_INVALID', `${what} has no plugin.yaml at its root`, {
+    throw new ModuError('MODU_REGISTRY_ARCHIVE_INVALID', `${what} has no plugin.yaml at its root.`, {
       details: { what },
     });
   }
@@ -42,8 +42,8 @@ function checkArchiveManifest(archive: CheckedArchive, record: VersionRecord, wh
   const manifest = checkManifest(yaml.value, yaml);
   if (manifest.name !== record.name || manifest.version !== record.version) {
     throw new ModuError(
-      'MODU_REGISTRY_INTEGRITY_MISMATCH',
-      `${what} holds ${manifest.name}@${manifest.version} instead`,
+      'MODU_REGISTRY_ARCHIVE_WRONG_PLUGIN',
+      `${what} holds ${manifest.name}@${manifest.version} instead.`,
       {
         details: { what, found: `${manifest.name}@${manifest.version}` },
       },
@@ -56,7 +56,7 @@ function checkArchiveManifest(archive: CheckedArchive, record: VersionRecord, wh
  * package.json, signature when required) and extracts it to a temp folder next to its target.
  * Nothing visible changes: the caller renames the temp folder into place.
  *
- * @throws ModuError `MODU_REGISTRY_INTEGRITY_MISMATCH`, archive codes, signature codes, manifest codes
+ * @throws ModuError `MODU_REGISTRY_INTEGRITY_MISMATCH`, `MODU_REGISTRY_ARCHIVE_WRONG_PLUGIN`, archive codes, signature codes, manifest codes
  */
 export async function stagePlugin(
   registry: RegistryClient,

@@ -53,13 +53,13 @@ async function uninstallUnlocked(
   const manifests = await installedManifests(pluginsDir);
   const own = manifests.find((m) => m.name === name);
   if (own === undefined) {
-    throw new ModuError('MODU_REGISTRY_NOT_INSTALLED', `${name} is not installed in ${pluginsDir}`, {
+    throw new ModuError('MODU_REGISTRY_NOT_INSTALLED', `${name} is not installed in ${pluginsDir}.`, {
       details: { plugin: name },
     });
   }
   const dependents = manifests.filter((m) => m.dependencies?.[name] !== undefined).map((m) => m.name);
   if (dependents.length > 0 && options.force !== true) {
-    throw new ModuError('MODU_REGISTRY_UNINSTALL_DEPENDENT', `${name} is needed by ${dependents.join(', ')}`, {
+    throw new ModuError('MODU_REGISTRY_UNINSTALL_DEPENDENT', `${name} is needed by ${dependents.join(', ')}.`, {
       details: { plugin: name, dependents },
     });
   }

@@ -9,7 +9,7 @@ import type { LocalRegistry } from './local-registry.js';
 function refused(record: VersionRecord, reason: string, details: Record<string, unknown> = {}): ModuError {
   return new ModuError(
     'MODU_REGISTRY_UNPUBLISH_REFUSED',
-    `cannot unpublish ${record.name}@${record.version}: ${reason}`,
+    `Cannot unpublish ${record.name}@${record.version}: ${reason}`,
     {
       details: { plugin: record.name, version: record.version, ...details },
     },
@@ -51,7 +51,7 @@ export async function checkUnpublish(
   if (state.unpublished[record.version] !== undefined) {
     throw new ModuError(
       'MODU_REGISTRY_VERSION_UNPUBLISHED',
-      `${record.name}@${record.version} was already unpublished`,
+      `${record.name}@${record.version} was already unpublished.`,
       {
         details: { plugin: record.name, version: record.version },
       },

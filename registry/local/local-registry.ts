@@ -122,7 +122,7 @@ export class LocalRegistry implements RegistryClient {
   private async existing(name: string): Promise<{ versions: readonly string[]; sorted: boolean; state: PluginState }> {
     const { versions, sorted } = await this.listing(name);
     if (versions.length === 0) {
-      throw new ModuError('MODU_REGISTRY_NOT_FOUND', `plugin ${name} is not in the registry at ${this.location}`, {
+      throw new ModuError('MODU_REGISTRY_NOT_FOUND', `Plugin ${name} is not in the registry at ${this.location}.`, {
         details: { plugin: name },
       });
     }
@@ -189,7 +189,7 @@ export class LocalRegistry implements RegistryClient {
     const key = keys.version(checkPluginName(name), checkVersion(version));
     const bytes = await this.storage.read(key);
     if (bytes === undefined) {
-      throw new ModuError('MODU_REGISTRY_VERSION_NOT_FOUND', `${name}@${version} is not published`, {
+      throw new ModuError('MODU_REGISTRY_VERSION_NOT_FOUND', `${name}@${version} is not published.`, {
         details: { plugin: name, version },
       });
     }
@@ -209,7 +209,7 @@ export class LocalRegistry implements RegistryClient {
     checkNotUnpublished(name, checkVersion(version), await this.state(name));
     const stream = await this.storage.readStream(keys.archive(name, version));
     if (stream === undefined) {
-      throw new ModuError('MODU_REGISTRY_ARCHIVE_MISSING', `${name}@${version} has no archive`, {
+      throw new ModuError('MODU_REGISTRY_ARCHIVE_MISSING', `${name}@${version} has no archive.`, {
         details: { plugin: name, version },
       });
     }

@@ -92,7 +92,7 @@ export async function preparePublish(
 ): Promise<VersionRecord> {
   const archive = await readArchive(bytes, 'the uploaded archive', context.settings as ArchiveLimits);
   if (!archive.files.some((f) => f.path === 'plugin.yaml')) {
-    throw new ModuError('MODU_REGISTRY_ARCHIVE_INVALID', 'the uploaded archive has no plugin.yaml at its root', {
+    throw new ModuError('MODU_REGISTRY_ARCHIVE_INVALID', 'The uploaded archive has no plugin.yaml at its root.', {
       details: { reason: 'no plugin.yaml' },
     });
   }

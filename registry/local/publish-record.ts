@@ -9,7 +9,7 @@ import { registryKeys as keys } from './registry-keys.js';
 function exists(record: VersionRecord): ModuError {
   return new ModuError(
     'MODU_REGISTRY_VERSION_EXISTS',
-    `${record.name}@${record.version} is already published; published versions never change`,
+    `${record.name}@${record.version} is already published; published versions never change.`,
     { details: { plugin: record.name, version: record.version } },
   );
 }

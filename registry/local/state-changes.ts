@@ -14,7 +14,7 @@ export function deprecateRange(
   if (semver.validRange(range) === null) pickVersion(name, versions, state, range);
   const changed = versions.filter((v) => semver.satisfies(v, range, { includePrerelease: true }));
   if (changed.length === 0) {
-    throw new ModuError('MODU_REGISTRY_NO_MATCH', `no version of ${name} is in ${range}`, {
+    throw new ModuError('MODU_REGISTRY_NO_MATCH', `No version of ${name} is in ${range}.`, {
       details: { plugin: name, spec: range },
     });
   }
@@ -34,7 +34,7 @@ export function markUnpublished(state: PluginState, version: string, at: Date, a
 /** Refuses to serve an unpublished version. @throws ModuError `MODU_REGISTRY_VERSION_UNPUBLISHED` */
 export function checkNotUnpublished(name: string, version: string, state: PluginState): void {
   if (state.unpublished[version] !== undefined) {
-    throw new ModuError('MODU_REGISTRY_VERSION_UNPUBLISHED', `${name}@${version} was unpublished`, {
+    throw new ModuError('MODU_REGISTRY_VERSION_UNPUBLISHED', `${name}@${version} was unpublished.`, {
       details: { plugin: name, version },
     });
   }

@@ -48,7 +48,7 @@ async function copyVersion(
   if (there.integrity === record.integrity) return 'present';
   throw new ModuError(
     'MODU_REGISTRY_MIGRATE_CONFLICT',
-    `${name}@${version} is in ${target.location} with integrity ${there.integrity.slice(0, 24)}…, not ${record.integrity.slice(0, 24)}… as in ${source.location}`,
+    `${name}@${version} is in ${target.location} with integrity ${there.integrity.slice(0, 24)}…, not ${record.integrity.slice(0, 24)}… as in ${source.location}.`,
     { details: { plugin: name, version, source: record.integrity, target: there.integrity } },
   );
 }

@@ -31,7 +31,7 @@ export async function verifyStoredVersion(
   const record = await registry.version(name, version);
   const archive = await registry.storage.read(keys.archive(name, version));
   if (archive === undefined) {
-    throw new ModuError('MODU_REGISTRY_ARCHIVE_MISSING', `${name}@${version} has no archive in ${registry.location}`, {
+    throw new ModuError('MODU_REGISTRY_ARCHIVE_MISSING', `${name}@${version} has no archive in ${registry.location}.`, {
       details: { plugin: name, version },
     });
   }

@@ -47,7 +47,7 @@ function ceiling(range: Range): SemVer | undefined {
 }
 
 function noMatch(name: string, spec: string): ModuError {
-  return new ModuError('MODU_REGISTRY_NO_MATCH', `no installable version of ${name} satisfies ${spec}`, {
+  return new ModuError('MODU_REGISTRY_NO_MATCH', `No installable version of ${name} satisfies ${spec}.`, {
     details: { plugin: name, spec },
   });
 }
@@ -78,12 +78,12 @@ export function pickVersion(
 ): string {
   if (semver.valid(spec) === spec) {
     if (!versions.includes(spec)) {
-      throw new ModuError('MODU_REGISTRY_VERSION_NOT_FOUND', `${name}@${spec} is not published`, {
+      throw new ModuError('MODU_REGISTRY_VERSION_NOT_FOUND', `${name}@${spec} is not published.`, {
         details: { plugin: name, version: spec },
       });
     }
     if (state.unpublished[spec] !== undefined) {
-      throw new ModuError('MODU_REGISTRY_VERSION_UNPUBLISHED', `${name}@${spec} was unpublished`, {
+      throw new ModuError('MODU_REGISTRY_VERSION_UNPUBLISHED', `${name}@${spec} was unpublished.`, {
         details: { plugin: name, version: spec },
       });
     }
@@ -103,7 +103,7 @@ export function pickVersion(
   try {
     range = new Range(spec);
   } catch (cause) {
-    throw new ModuError('MODU_REGISTRY_VERSION_INVALID', `${JSON.stringify(spec)} is not a semver range or dist-tag`, {
+    throw new ModuError('MODU_REGISTRY_VERSION_INVALID', `${JSON.stringify(spec)} is not a semver range or dist-tag.`, {
       details: { plugin: name, spec },
       cause,
     });

@@ -21,7 +21,7 @@ interface Need {
 function conflict(need: Need, chosen: string): ModuError {
   return new ModuError(
     'MODU_REGISTRY_DEPENDENCY_CONFLICT',
-    `${need.by} needs ${need.name}@${need.spec} but ${need.name}@${chosen} is chosen`,
+    `${need.by} needs ${need.name}@${need.spec} but ${need.name}@${chosen} is chosen.`,
     { details: { plugin: need.name, spec: need.spec, requiredBy: need.by, chosen } },
   );
 }

@@ -17,7 +17,7 @@ export function checkPluginName(name: unknown): string {
   const bare = text.includes('/') ? text.slice(text.indexOf('/') + 1) : text;
   const ok = typeof name === 'string' && name.length <= 214 && NAME.test(name) && !RESERVED.has(bare);
   if (!ok) {
-    throw new ModuError('MODU_REGISTRY_NAME_INVALID', `plugin name ${JSON.stringify(text)} is not allowed`, {
+    throw new ModuError('MODU_REGISTRY_NAME_INVALID', `Plugin name ${JSON.stringify(text)} is not allowed.`, {
       details: { name: text },
     });
   }
@@ -27,7 +27,7 @@ export function checkPluginName(name: unknown): string {
 /** Checks an exact semver version (a file name in the registry). @throws ModuError `MODU_REGISTRY_VERSION_INVALID` */
 export function checkVersion(version: unknown): string {
   if (typeof version !== 'string' || version.length > 256 || semver.valid(version) !== version) {
-    throw new ModuError('MODU_REGISTRY_VERSION_INVALID', `${JSON.stringify(version)} is not a semver version`, {
+    throw new ModuError('MODU_REGISTRY_VERSION_INVALID', `${JSON.stringify(version)} is not a semver version.`, {
       details: { version: String(version) },
     });
   }
@@ -37,7 +37,7 @@ export function checkVersion(version: unknown): string {
 /** Checks a dist-tag name: lowercase, and never something that reads as a range. @throws `MODU_REGISTRY_DIST_TAG_INVALID` */
 export function checkDistTag(tag: unknown): string {
   if (typeof tag !== 'string' || !TAG.test(tag) || semver.validRange(tag) !== null) {
-    throw new ModuError('MODU_REGISTRY_DIST_TAG_INVALID', `dist-tag ${JSON.stringify(tag)} is not allowed`, {
+    throw new ModuError('MODU_REGISTRY_DIST_TAG_INVALID', `Dist-tag ${JSON.stringify(tag)} is not allowed.`, {
       details: { tag: String(tag) },
     });
   }

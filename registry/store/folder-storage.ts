@@ -31,7 +31,7 @@ export class FolderStorage implements RegistryStorage {
 
   private path(key: string): string {
     if (!SAFE_KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.')) {
-      throw new ModuError('MODU_REGISTRY_KEY_INVALID', `registry key ${JSON.stringify(key)} is not allowed`, {
+      throw new ModuError('MODU_REGISTRY_KEY_INVALID', `Registry key ${JSON.stringify(key)} is not allowed.`, {
         details: { key },
       });
     }

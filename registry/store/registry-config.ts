@@ -79,7 +79,7 @@ export function parseRegistryConfig(bytes: Uint8Array, file: string): RegistryCo
   if (typeof format === 'number' && format > REGISTRY_FORMAT_VERSION) {
     throw new ModuError(
       'MODU_REGISTRY_FORMAT_UNSUPPORTED',
-      `${file} has formatVersion ${format}; this Modu reads format ${REGISTRY_FORMAT_VERSION} only`,
+      `${file} has formatVersion ${format}; this Modu reads format ${REGISTRY_FORMAT_VERSION} only.`,
       { details: { file, formatVersion: format } },
     );
   }

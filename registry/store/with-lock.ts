@@ -29,7 +29,7 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T>
       },
     });
   } catch (cause) {
-    throw new ModuError('MODU_REGISTRY_LOCK_TIMEOUT', `${dir} is locked by another writer`, {
+    throw new ModuError('MODU_REGISTRY_LOCK_TIMEOUT', `${dir} is locked by another writer.`, {
       details: { dir },
       cause,
     });
@@ -41,7 +41,7 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T>
     await release().catch(() => undefined);
   }
   if (compromised !== undefined) {
-    throw new ModuError('MODU_REGISTRY_LOCK_LOST', `the lock on ${dir} was lost during a write`, {
+    throw new ModuError('MODU_REGISTRY_LOCK_LOST', `The lock on ${dir} was lost during a write.`, {
       details: { dir },
       cause: compromised,
     });

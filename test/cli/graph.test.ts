@@ -58,7 +58,7 @@ describe('modu graph', () => {
       const run = await modu(['graph', '--plugins', '/nonexistent/plugins']);
       expect(run.code).to.equal(1);
       expect(run.stderr).to.match(
-        /^error MODU_DISCOVERY_ROOT_MISSING: the plugins folder \/nonexistent\/plugins does not exist\nhint: /,
+        /^error MODU_DISCOVERY_ROOT_MISSING: The plugins folder \/nonexistent\/plugins does not exist\.\nhint: /,
       );
     });
   });
@@ -82,7 +82,7 @@ describe('modu why', () => {
   it('names an unknown plugin', async () => {
     const run = await modu(['why', 'ghost', '--plugins', plugins]);
     expect(run.code).to.equal(1);
-    expect(run.stderr).to.contain('no plugin named ghost');
+    expect(run.stderr).to.contain('No plugin named ghost');
     expect(run.stderr).to.contain('MODU_LOADER_PLUGIN_NOT_FOUND');
   });
 });

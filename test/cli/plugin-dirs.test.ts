@@ -40,7 +40,7 @@ describe('installTarget (modu install and uninstall defaults)', () => {
     it('lets --registry and --plugins win over it', async () => {
       const missing = await run('install', 'store', '--registry', 'elsewhere');
       expect(missing.code).to.equal(1);
-      expect(missing.stderr).to.contain(`MODU_CLI_REGISTRY_MISSING: no registry folder at ${dir.path('elsewhere')}`);
+      expect(missing.stderr).to.contain(`MODU_CLI_REGISTRY_MISSING: No registry folder at ${dir.path('elsewhere')}`);
       expect((await run('install', 'store', '--plugins', 'mine')).code).to.equal(0);
       expect(await readdir(dir.path('mine'))).to.deep.equal(['store']);
       expect(await installTarget(io(), { registry: 'elsewhere' })).to.deep.equal({

@@ -51,7 +51,7 @@ describe('modu registry info and the registry a command reads', () => {
       ]) {
         const run = await modu(argv, dir.root);
         expect(run.code, argv.join(' ')).to.equal(1);
-        expect(run.stderr).to.include(`error MODU_CLI_REGISTRY_MISSING: no registry folder at ${dir.path('nowhere')}`);
+        expect(run.stderr).to.include(`error MODU_CLI_REGISTRY_MISSING: No registry folder at ${dir.path('nowhere')}`);
       }
     });
   });

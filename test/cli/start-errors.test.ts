@@ -118,7 +118,7 @@ describe('modu start, when things go wrong', function () {
       try {
         const [code] = await once(run.child, 'exit');
         expect(code).to.equal(1);
-        expect(run.err()).to.include(`error MODU_CLI_PORT_IN_USE: port ${port} on 127.0.0.1 is in use`);
+        expect(run.err()).to.include(`error MODU_CLI_PORT_IN_USE: Port ${port} on 127.0.0.1 is in use`);
         expect(run.err()).to.not.include('this is a bug');
         expect(await exists(started)).to.equal(false);
       } finally {

@@ -105,7 +105,7 @@ describe('Kernel.start() with broken plugins', () => {
 
   it('times out a hook that never finishes, naming plugin, phase and time', () => {
     const message = expectFailure('slow-start', 'failed', 'start', 'MODU_LIFECYCLE_TIMEOUT');
-    expect(message).to.match(/slow-start: onStart did not finish within 100 ms/);
+    expect(message).to.match(/Plugin 'slow-start' did not finish onStart within 100 ms/);
   });
 
   it('fails code that throws at import, or has no definition', () => {

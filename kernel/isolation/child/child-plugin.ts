@@ -46,7 +46,7 @@ const NO_GUARD: Guard = { canActivate: () => false };
 const namesOnly = { compile: (names: readonly string[]) => names.map((name) => ({ name, guard: NO_GUARD })) };
 
 function notReady(what: string): ModuError {
-  return new ModuError('MODU_ISOLATION_START_FAILED', `the plugin process got ${what} before it was loaded`);
+  return new ModuError('MODU_ISOLATION_NOT_LOADED', `The plugin process got ${what} before it was loaded.`);
 }
 
 /**
@@ -149,12 +149,12 @@ export class ChildPlugin {
     const staged = this.#staged;
     if (staged === undefined) throw notReady('a service call');
     if (!request.token.startsWith(`${staged.context.plugin}/`) || !isCallableName(request.method)) {
-      throw new ModuError('MODU_ISOLATION_CALL_INVALID', `${request.token}.${request.method} is not callable here`);
+      throw new ModuError('MODU_ISOLATION_CALL_INVALID', `${request.token}.${request.method} is not callable here.`);
     }
     const service = (await staged.context.useAsync(request.token)) as Record<string, unknown>;
     const method = service[request.method];
     if (typeof method !== 'function') {
-      throw new ModuError('MODU_ISOLATION_CALL_INVALID', `${request.token} has no method ${request.method}`, {
+      throw new ModuError('MODU_ISOLATION_CALL_INVALID', `${request.token} has no method ${request.method}.`, {
         details: { token: request.token, method: request.method },
       });
     }
@@ -178,7 +178,7 @@ export class ChildPlugin {
   /** Runs one of its guards; the principal it sets goes back to the host. */
   async guard(payload: { name: string; request: WireRequest }): Promise<GuardAnswer> {
     const guard = this.#guards.get(payload.name);
-    if (guard === undefined) throw new ModuError('MODU_GUARD_UNKNOWN', `no guard ${payload.name} in this process`);
+    if (guard === undefined) throw new ModuError('MODU_GUARD_UNKNOWN', `No guard ${payload.name} in this process.`);
     const state = this.#state(payload.request);
     const ctx = state.viewFor(this.#mountedPlugin());
     state.guarding = true;

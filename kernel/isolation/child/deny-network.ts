@@ -61,7 +61,7 @@ const refusals = new WeakSet<object>();
 function denial(plugin: string, api: string): ModuError {
   return new ModuError(
     'MODU_PERMISSION_DENIED',
-    `plugin "${plugin}" may not use the network (${api}): it is not granted. Ask for network in its plugin.yaml permissions and grant it in modu.yaml under plugins.${plugin}.grants`,
+    `Plugin "${plugin}" may not use the network (${api}): it is not granted. Ask for network in its plugin.yaml permissions and grant it in modu.yaml under plugins.${plugin}.grants.`,
     { details: { plugin, api } },
   );
 }

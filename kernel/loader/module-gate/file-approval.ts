@@ -41,16 +41,16 @@ export function fileDenial(
   const file = relativeTo(path, policy.root);
   const approved =
     policy.files === undefined ? undefined : ObjectHasOwn(policy.files, file) ? policy.files[file] : undefined;
-  const refuse = `plugin "${policy.name}" may not load ${path}`;
+  const refuse = `Plugin "${policy.name}" may not load ${path}`;
   if (approved === undefined) {
     const why = policy.files === undefined ? 'its code has not passed a scan yet' : 'the scan did not read it';
-    return `${refuse}: ${why}. Only the JavaScript, JSON and binaries its scan read and passed may load; a file of another kind, a file added since the scan or one listed in .moduignore never does`;
+    return `${refuse}: ${why}. Only the JavaScript, JSON and binaries its scan read and passed may load; a file of another kind, a file added since the scan or one listed in .moduignore never does.`;
   }
   if (approved.goal !== goal) {
-    return `${refuse}: it was scanned as ${GOAL_NAMES[approved.goal]}, and Node would load it as ${GOAL_NAMES[goal]}`;
+    return `${refuse}: it was scanned as ${GOAL_NAMES[approved.goal]}, and Node would load it as ${GOAL_NAMES[goal]}.`;
   }
   if (content !== undefined && contentSha(content) !== approved.sha256) {
-    return `${refuse}: it changed since its scan (its content hash differs). Reload the plugin to scan it again`;
+    return `${refuse}: it changed since its scan (its content hash differs). Reload the plugin to scan it again.`;
   }
   return undefined;
 }

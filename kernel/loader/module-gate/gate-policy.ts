@@ -65,7 +65,7 @@ export function builtinDenial(specifier: string, policy: GatePolicy): string | u
   const name = builtinName(specifier);
   if (name === undefined || isHarmlessBuiltin(name)) return undefined;
   if (ArrayPrototypeIncludes(policy.granted, `node:${name}`)) return undefined;
-  return `plugin "${policy.name}" may not load the built-in node:${name}: it is not granted. Ask for node:${name} in its plugin.yaml permissions and grant it in modu.yaml under plugins.${policy.name}.grants`;
+  return `Plugin "${policy.name}" may not load the built-in node:${name}: it is not granted. Ask for node:${name} in its plugin.yaml permissions and grant it in modu.yaml under plugins.${policy.name}.grants.`;
 }
 
 /** Why `policy` may not import URL `specifier` (data: needs dynamic-code, http(s): needs network). */
@@ -75,7 +75,7 @@ export function urlDenial(specifier: string, policy: GatePolicy): string | undef
   if (scheme === undefined) return undefined;
   const capability = scheme === 'data' ? 'dynamic-code' : 'network';
   if (ArrayPrototypeIncludes(policy.granted, capability)) return undefined;
-  return `plugin "${policy.name}" may not import a ${scheme}: URL: it needs the ${capability} capability, which is not granted`;
+  return `Plugin "${policy.name}" may not import a ${scheme}: URL: it needs the ${capability} capability, which is not granted.`;
 }
 
 /**
@@ -86,8 +86,8 @@ export function urlDenial(specifier: string, policy: GatePolicy): string | undef
 export function escapeDenial(specifier: string, path: string, policy: GatePolicy): string | undefined {
   if (isInside(path, policy.root)) return undefined;
   if (isPathSpecifier(specifier))
-    return `plugin "${policy.name}" may not load ${path}: it is outside the plugin folder ${policy.root}`;
-  return `plugin "${policy.name}" may not load the package '${specifier}' from ${path}: only packages bundled in the plugin's own node_modules load, and from 'modu' only the plugin API`;
+    return `Plugin "${policy.name}" may not load ${path}: it is outside the plugin folder ${policy.root}.`;
+  return `Plugin "${policy.name}" may not load the package '${specifier}' from ${path}: only packages bundled in the plugin's own node_modules load, and from 'modu' only the plugin API.`;
 }
 
 /** True for a specifier that names a file by path (relative, absolute or file: URL) rather than a package. */

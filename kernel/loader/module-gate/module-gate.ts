@@ -195,7 +195,7 @@ class HookedGate implements ModuleGate {
     if (policy !== undefined) return policy;
     throw new ModuError(
       'MODU_LOADER_NOT_ADMITTED',
-      `${path} lies in no admitted plugin folder; admit the plugin first`,
+      `${path} lies in no admitted plugin folder; admit the plugin first.`,
       {
         details: { entry: path },
       },

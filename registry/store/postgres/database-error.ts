@@ -22,7 +22,7 @@ export function databaseError(error: unknown, location: string, what: string): u
   const sqlState = typeof e.code === 'string' ? e.code : undefined;
   const reason = typeof e.message === 'string' ? e.message : String(error);
   if (isUnavailable(e)) {
-    return new ModuError('MODU_REGISTRY_DB_UNAVAILABLE', `cannot reach the registry database ${location}: ${reason}`, {
+    return new ModuError('MODU_REGISTRY_DB_UNAVAILABLE', `Cannot reach the registry database ${location}: ${reason}`, {
       details: { location, ...(sqlState === undefined ? {} : { sqlState }) },
       cause: error,
     });

@@ -32,7 +32,7 @@ export async function readKey(db: SqlClient, key: StorageKey): Promise<Buffer | 
 function immutable(key: { readonly plugin: string; readonly version: string }): ModuError {
   return new ModuError(
     'MODU_REGISTRY_VERSION_EXISTS',
-    `${key.plugin}@${key.version} is already published; published versions never change`,
+    `${key.plugin}@${key.version} is already published; published versions never change.`,
     { details: { plugin: key.plugin, version: key.version } },
   );
 }

@@ -45,7 +45,7 @@ export async function migrateSchema(pool: Pool, location: string): Promise<numbe
       if (unknown.length > 0) {
         throw new ModuError(
           'MODU_REGISTRY_DB_SCHEMA_NEWER',
-          `the registry database ${location} has schema migrations ${unknown.join(', ')} that this Modu does not know`,
+          `The registry database ${location} has schema migrations ${unknown.join(', ')} that this Modu does not know.`,
           { details: { unknown } },
         );
       }

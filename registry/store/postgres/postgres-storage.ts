@@ -17,7 +17,7 @@ const LOCK_WAIT = '30s';
 
 function checkedKey(key: string): StorageKey {
   if (!isSafeKey(key)) {
-    throw new ModuError('MODU_REGISTRY_KEY_INVALID', `registry key ${JSON.stringify(key)} is not allowed`, {
+    throw new ModuError('MODU_REGISTRY_KEY_INVALID', `Registry key ${JSON.stringify(key)} is not allowed.`, {
       details: { key },
     });
   }
@@ -168,7 +168,7 @@ export class PostgresStorage implements RegistryStorage {
   private lockError(error: unknown, scope: string): unknown {
     if ((error as { code?: unknown }).code !== '55P03')
       return databaseError(error, this.location, `a write under ${scope}`);
-    return new ModuError('MODU_REGISTRY_LOCK_TIMEOUT', `${this.location} ${scope} is locked by another writer`, {
+    return new ModuError('MODU_REGISTRY_LOCK_TIMEOUT', `${this.location} ${scope} is locked by another writer.`, {
       details: { scope },
       cause: error,
     });

@@ -107,7 +107,7 @@ describe('modu scan', () => {
       expect(result.code).to.equal(1);
       expect(result.stdout).to.equal('');
       expect(result.stderr).to.match(
-        /^error MODU_REGISTRY_ARCHIVE_UNSAFE: archive entry "linked\/passwd.js" is a SymbolicLink/,
+        /^error MODU_REGISTRY_ARCHIVE_UNSAFE: Archive entry "linked\/passwd.js" is a SymbolicLink/,
       );
 
       const escaping = join(base, 'escaping.tgz');

@@ -70,7 +70,7 @@ describe('assertCapabilities()', () => {
       const error = thrown(() => assertCapabilities(check("eval('1');\nrequire('fs')", ['node:fs'], [])));
       expect(error.code).to.equal('MODU_PERMISSION_DENIED');
       expect(error.status).to.equal(403);
-      expect(error.message).to.contain('plugin "users"').and.contain('dynamic-code').and.contain('index.js:1:1');
+      expect(error.message).to.contain('Plugin "users"').and.contain('dynamic-code').and.contain('index.js:1:1');
       expect(error.message).to.contain('node:fs');
       expect(error.hint).to.contain('permissions').and.contain('plugins.users.grants');
     });

@@ -57,7 +57,7 @@ export default definePlugin({ onLoad: ({ use }) => use('store/Private') });`,
     const failure = (await boot()).get('snoop')?.failure;
     expect(failure?.error.code).to.equal('MODU_LIFECYCLE_HOOK_FAILED');
     expect(failure?.error.cause?.code).to.equal('MODU_CONTAINER_NOT_VISIBLE');
-    expect(failure?.error.cause?.message).to.equal('snoop uses store/Private, which store does not export');
+    expect(failure?.error.cause?.message).to.equal('snoop uses store/Private, which store does not export.');
   });
 
   it('says when a token belongs to no loaded plugin', async () => {

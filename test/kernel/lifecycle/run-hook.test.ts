@@ -45,7 +45,7 @@ describe('runHook', () => {
     const error = await rejection(runHook(() => new Promise(() => {}), context, run));
     expect(error.code).to.equal('MODU_LIFECYCLE_TIMEOUT');
     expect(error.message).to.match(
-      /^slow: onLoad did not finish within 30 ms \(stopped after \d+ ms\); it blocks users, todos$/,
+      /^Plugin 'slow' did not finish onLoad within 30 ms \(stopped after \d+ ms\); it blocks users, todos\.$/,
     );
     expect(error.details).to.include({ plugin: 'slow', phase: 'onLoad', timeoutMs: 30 });
   });
@@ -94,7 +94,7 @@ describe('runHook', () => {
       ),
     );
     expect(error.code).to.equal('MODU_LIFECYCLE_HOOK_FAILED');
-    expect(error.message).to.equal('slow: onLoad failed: database unreachable');
+    expect(error.message).to.equal("Plugin 'slow' failed in onLoad: database unreachable");
     expect(error.cause).to.equal(cause);
   });
 });

@@ -68,7 +68,7 @@ const hostile: Record<string, { bytes: () => Buffer; code: string }> = {
   },
   'a path deeper than the limit': {
     bytes: () => writeTgz([manifest, entry(`${Array.from({ length: 40 }, () => 'd').join('/')}/deep.js`)]),
-    code: 'MODU_REGISTRY_ARCHIVE_TOO_LARGE',
+    code: 'MODU_REGISTRY_ARCHIVE_TOO_DEEP',
   },
   'a name Windows reserves': {
     bytes: () => writeTgz([manifest, entry('lib/con.js')]),

@@ -87,6 +87,13 @@ function channelSuite(backend: string, open: Open): void {
         );
         expect((await rejection(rollbackChannel(registry, 'none'))).code).to.equal('MODU_REGISTRY_CHANNEL_NOT_FOUND');
       });
+
+      it('refuses with MODU_REGISTRY_CHANNEL_NO_PREVIOUS when the channel has one revision', async () => {
+        await deployChannel(registry, 'solo', [{ name: 'users', spec: '1.0.0' }]);
+        const error = await rejection(rollbackChannel(registry, 'solo'));
+        expect(error.code).to.equal('MODU_REGISTRY_CHANNEL_NO_PREVIOUS');
+        expect(error.details).to.deep.equal({ channel: 'solo', revisions: [1] });
+      });
     });
 
     describe('modu deploy and modu channel', () => {

@@ -14,11 +14,11 @@ describe('problemResponse()', () => {
 
   describe('when the error is a ModuError', () => {
     it('answers its own code and status, with the hidden folders replaced', () => {
-      const error = new ModuError('MODU_REGISTRY_NOT_FOUND', 'plugin x is not in the registry at /srv/registry');
+      const error = new ModuError('MODU_REGISTRY_NOT_FOUND', 'Plugin x is not in the registry at /srv/registry.');
       const response = problemResponse(error, {}, ['/srv/registry']);
       const body = JSON.parse(String(response.body)) as Record<string, unknown>;
       expect([response.status, body.code]).to.deep.equal([404, 'MODU_REGISTRY_NOT_FOUND']);
-      expect(body.detail).to.equal('plugin x is not in the registry at <registry>');
+      expect(body.detail).to.equal('Plugin x is not in the registry at <registry>.');
     });
   });
 });

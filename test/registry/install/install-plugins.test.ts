@@ -2,7 +2,14 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { installFromLock, installPlugins, parseRequest, uninstallPlugin, writeTgz } from '../../../registry/index.js';
+import {
+  computeIntegrity,
+  installFromLock,
+  installPlugins,
+  parseRequest,
+  uninstallPlugin,
+  writeTgz,
+} from '../../../registry/index.js';
 import { rejection } from '../../helpers/rejection.js';
 import { type Scratch, scratch } from '../plugin-folder.js';
 import { folderRegistry, signingKeyPair } from '../registry-fixture.js';
@@ -123,6 +130,25 @@ describe('installPlugins()', () => {
       const plugins = dir.path('host', 'plugins');
       const error = await rejection(installPlugins([{ name: 'auth' }], { registry, pluginsDir: plugins }));
       expect(error.code).to.equal('MODU_REGISTRY_INTEGRITY_MISMATCH');
+      expect(await readdir(plugins).catch(() => [])).to.deep.equal([]);
+    });
+  });
+
+  describe('when an archive holds another version than its record', () => {
+    it('fails with MODU_REGISTRY_ARCHIVE_WRONG_PLUGIN naming both and installs nothing', async () => {
+      const { registry } = await seeded();
+      const store = dir.path('reg', 'plugins', 'store');
+      const older = await readFile(join(store, 'archives', 'store-1.0.0.tgz'));
+      await writeFile(join(store, 'archives', 'store-1.3.0.tgz'), older);
+      const record = join(store, 'versions', '1.3.0.yaml');
+      const text = await readFile(record, 'utf8');
+      await writeFile(record, text.replace(/sha512-[A-Za-z0-9+/=]+/, computeIntegrity(older)));
+      const plugins = dir.path('host', 'plugins');
+      const error = await rejection(
+        installPlugins([{ name: 'store', spec: '1.3.0' }], { registry, pluginsDir: plugins }),
+      );
+      expect(error.code).to.equal('MODU_REGISTRY_ARCHIVE_WRONG_PLUGIN');
+      expect(error.details).to.deep.equal({ what: 'store@1.3.0', found: 'store@1.0.0' });
       expect(await readdir(plugins).catch(() => [])).to.deep.equal([]);
     });
   });

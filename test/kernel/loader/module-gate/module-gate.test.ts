@@ -225,7 +225,7 @@ describe('moduleGate()', () => {
       const esm = await plugin({ 'index.js': "import 'node:fs';\n" });
       const denied = await rejection(gate.importEntry(esm.entry, 1));
       expect(denied.code).to.equal('MODU_PERMISSION_DENIED');
-      expect(denied.message).to.contain(`plugin "${esm.name}"`).and.contain('node:fs');
+      expect(denied.message).to.contain(`Plugin "${esm.name}"`).and.contain('node:fs');
       const cjs = await plugin({ 'index.js': "require('fs');\n" }, [], 'commonjs');
       expect((await rejection(gate.importEntry(cjs.entry, 1))).code).to.equal('MODU_PERMISSION_DENIED');
       const granted = await plugin({ 'index.js': "export { readFile } from 'node:fs/promises';\n" }, [
