@@ -14,7 +14,10 @@ export interface PermissionReport {
   readonly worker: boolean;
   readonly addons: boolean;
   readonly wasi: boolean;
-  readonly network: 'granted' | 'denied by the permission model' | 'denied in the process (no --allow-net on this Node)';
+  readonly network:
+    | 'granted'
+    | 'denied by the permission model'
+    | 'denied in the process (no --allow-net on this Node)';
   readonly env: 'empty' | 'inherited';
   readonly memoryMb: number;
 }

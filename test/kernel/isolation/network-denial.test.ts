@@ -87,7 +87,9 @@ describe('network denial around an isolated plugin with no network grant', () =>
   }).timeout(90_000);
 
   it('still reports how the network is denied on this Node, in the snapshot and in GET /_modu/plugins', async () => {
-    const expected = runtimeFeatures().allowNet ? 'denied by the permission model' : 'denied in the process (no --allow-net on this Node)';
+    const expected = runtimeFeatures().allowNet
+      ? 'denied by the permission model'
+      : 'denied in the process (no --allow-net on this Node)';
     expect(host.kernel.snapshot()[0]?.isolation?.permissions.network).to.equal(expected);
     const listed = (await (await host.get('/_modu/plugins')).json()) as
       | PluginSnapshot[]

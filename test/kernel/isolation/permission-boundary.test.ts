@@ -74,7 +74,9 @@ describe('the permission model around an isolated plugin', () => {
       else expect(result).to.deep.equal({ ok: false, code: 'MODU_PERMISSION_DENIED' });
       const reported = host.kernel.snapshot()[0]?.isolation?.permissions.network;
       expect(reported).to.equal(
-        runtimeFeatures().allowNet ? 'denied by the permission model' : 'denied in the process (no --allow-net on this Node)',
+        runtimeFeatures().allowNet
+          ? 'denied by the permission model'
+          : 'denied in the process (no --allow-net on this Node)',
       );
     });
   });
