@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { scanPlugin } from '../../kernel/index.js';
 import {
   createRegistryHandler,
+  isRegistryUrl,
   openLocalRegistry,
   openRegistry,
   packPlugin,
@@ -163,8 +164,8 @@ interface ServeFlags {
   maxUpload: string;
 }
 
-async function serve(io: CliIO, flags: ServeFlags): Promise<void> {
-  const registry = await openLocalRegistry(await registryAddress(io, flags), { scan: scanPlugin });
+async function serve(io: CliIO, flags: ServeFlags, address: string): Promise<void> {
+  const registry = await openLocalRegistry(address, { scan: scanPlugin });
   const token = flags.token ?? io.env.MODU_REGISTRY_TOKEN;
   const handler = createRegistryHandler(registry, {
     tokens: token === undefined ? [] : [{ id: 'default', token }],
@@ -192,10 +193,14 @@ function addServe(registry: Command, io: CliIO): void {
     .option('--adapter <name>', 'express or koa', 'express')
     .option('--token <token>', 'bearer token writes need (or MODU_REGISTRY_TOKEN)')
     .option('--max-upload <bytes>', 'largest accepted upload', String(16 * 1024 * 1024))
-    .action((flags: ServeFlags) => {
+    .action(async (flags: ServeFlags) => {
       if (!['express', 'koa'].includes(flags.adapter))
         registry.error('error: --adapter must be express or koa', { exitCode: 2 });
-      return serve(io, flags);
+      const address = await registryAddress(io, flags);
+      // A URL is another server: this one serves the folder or database it stores into.
+      if (isRegistryUrl(address))
+        registry.error(`error: ${address} is a registry URL; serve its folder or postgres:// address`, { exitCode: 2 });
+      return serve(io, flags, address);
     });
 }
 

@@ -60,4 +60,19 @@ describe('registryAddress(): modu registry, deploy and channel without --registr
       expect(await readdir(dir.path('.modu', 'registry', 'plugins'))).to.deep.equal(['users']);
     });
   });
+
+  describe('when ./modu.yaml names a registry URL', () => {
+    it('refuses to serve it with a usage error naming the URL, since serve stores into a folder or database', async () => {
+      await writeFile(dir.path('modu.yaml'), 'registry: http://127.0.0.1:9/\n');
+      let stderr = '';
+      const io: CliIO = {
+        stdout: { write: () => true },
+        stderr: { write: (s: string) => (stderr += s) },
+        cwd: dir.root,
+        env: {},
+      };
+      expect(await runCli(['registry', 'serve', '--port', '0'], io)).to.equal(2);
+      expect(stderr).to.include('http://127.0.0.1:9/ is a registry URL');
+    });
+  });
 });
