@@ -142,8 +142,10 @@ export function validate<T>(schema: object, value: unknown, source: ValidationSo
   const check = compile(schema);
   // A null-prototype copy: neither ajv nor the kernel code reading the result sees keys inherited from a polluted
   // Object.prototype, and defaults land in the copy, not in the caller's object.
+  // The compiled validator runs as it is, on a null-prototype copy: restoring the built-ins around every call would
+  // tax every boot and registry read (`bench/boot.ts`); compiling, where ajv reads its keyword definitions, is guarded.
   const copy = nullPrototypeCopy(value);
-  if (withCleanIntrinsics(() => check(copy))) return copy as T;
+  if (check(copy)) return copy as T;
   const problems = withCleanIntrinsics(() =>
     (check.errors ?? []).map((error) => {
       const { pointer, message } = describe(error);
