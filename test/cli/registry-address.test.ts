@@ -1,7 +1,6 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { expect } from 'chai';
-import type { CliIO } from '../../cli/cli-io.js';
-import { runCli } from '../../cli/main.js';
+import { modu as runModu } from '../helpers/cli.js';
 import { type Scratch, scratch, writePlugin } from '../registry/plugin-folder.js';
 
 describe('registryAddress(): modu registry, deploy and channel without --registry', () => {
@@ -12,16 +11,9 @@ describe('registryAddress(): modu registry, deploy and channel without --registr
   afterEach(() => dir.cleanup());
 
   async function modu(cwd: string, env: Record<string, string>, ...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIO = {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      cwd,
-      env,
-    };
-    expect(await runCli(argv, io), stderr).to.equal(0);
-    return stdout;
+    const run = await runModu(argv, cwd, env);
+    expect(run.code, run.stderr).to.equal(0);
+    return run.stdout;
   }
 
   describe('when ./modu.yaml names a registry folder', () => {
@@ -64,15 +56,9 @@ describe('registryAddress(): modu registry, deploy and channel without --registr
   describe('when ./modu.yaml names a registry URL', () => {
     it('refuses to serve it with a usage error naming the URL, since serve stores into a folder or database', async () => {
       await writeFile(dir.path('modu.yaml'), 'registry: http://127.0.0.1:9/\n');
-      let stderr = '';
-      const io: CliIO = {
-        stdout: { write: () => true },
-        stderr: { write: (s: string) => (stderr += s) },
-        cwd: dir.root,
-        env: {},
-      };
-      expect(await runCli(['registry', 'serve', '--port', '0'], io)).to.equal(2);
-      expect(stderr).to.include('http://127.0.0.1:9/ is a registry URL');
+      const run = await runModu(['registry', 'serve', '--port', '0'], dir.root);
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.include('http://127.0.0.1:9/ is a registry URL');
     });
   });
 });

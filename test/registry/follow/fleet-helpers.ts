@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import type { CliIO } from '../../../cli/cli-io.js';
-import { runCli } from '../../../cli/main.js';
 import { writeTgz } from '../../../registry/index.js';
+import { modu as runModu } from '../../helpers/cli.js';
 import type { FollowingHost } from './following-host.js';
 
 /** A plugin archive whose definition is `code`. */
@@ -44,14 +43,7 @@ export async function helloVersion(host: FollowingHost): Promise<string | undefi
 
 /** Runs `modu <argv>` in-process in `cwd`, expects exit 0 and resolves to its stdout. */
 export async function modu(cwd: string, argv: string[], env: Record<string, string> = {}): Promise<string> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd,
-    env,
-  };
-  expect(await runCli(argv, io), stderr).to.equal(0);
-  return stdout;
+  const run = await runModu(argv, cwd, env);
+  expect(run.code, run.stderr).to.equal(0);
+  return run.stdout;
 }
