@@ -22,6 +22,9 @@ export const ReflectOwnKeys = Reflect.ownKeys;
 export const ReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
 export const ArrayIsArray = Array.isArray;
 export const ReflectApply = Reflect.apply;
+export const ReflectDefineProperty = Reflect.defineProperty;
+export const ReflectDeleteProperty = Reflect.deleteProperty;
+export const ReflectSetPrototypeOf = Reflect.setPrototypeOf;
 
 export const ArrayPrototypeIndexOf: <T>(self: readonly T[], value: T) => number = uncurryThis(
   Array.prototype.indexOf,
@@ -56,6 +59,11 @@ export const MapPrototypeGet: <K, V>(self: ReadonlyMap<K, V>, key: K) => V | und
 export const MapPrototypeSet: <K, V>(self: Map<K, V>, key: K, value: V) => Map<K, V> = uncurryThis(
   Map.prototype.set,
 ) as never;
+export const MapPrototypeHas: <K, V>(self: ReadonlyMap<K, V>, key: K) => boolean = uncurryThis(
+  Map.prototype.has,
+) as never;
+export const MapPrototypeForEach: <K, V>(self: ReadonlyMap<K, V>, each: (value: V, key: K) => void) => void =
+  uncurryThis(Map.prototype.forEach) as never;
 export const MapPrototypeDelete: <K, V>(self: Map<K, V>, key: K) => boolean = uncurryThis(
   Map.prototype.delete,
 ) as never;

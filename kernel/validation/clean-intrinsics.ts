@@ -1,11 +1,16 @@
-// Captured when this module is first evaluated, before any plugin loads (the kernel imports it at start).
-const { defineProperty, deleteProperty, getOwnPropertyDescriptor, getPrototypeOf, ownKeys, setPrototypeOf, apply } =
-  Reflect;
-const SafeMap = Map;
-const mapForEach = Map.prototype.forEach;
-const mapHas = Map.prototype.has;
-const mapSet = Map.prototype.set;
-const push = Array.prototype.push;
+// Captured when the primordials are first evaluated, before any plugin loads (the kernel imports this at start).
+import {
+  ArrayPrototypePush,
+  MapPrototypeForEach,
+  MapPrototypeHas,
+  MapPrototypeSet,
+  ObjectGetPrototypeOf,
+  ReflectDefineProperty,
+  ReflectDeleteProperty,
+  ReflectGetOwnPropertyDescriptor,
+  ReflectOwnKeys,
+  ReflectSetPrototypeOf,
+} from '../primordials.js';
 
 /** The built-ins ajv (compiling, and the validators it generates) reads through ordinary lookups. */
 const GUARDED: readonly object[] = [
@@ -38,11 +43,15 @@ interface Snapshot {
 }
 
 function snapshot(target: object): Snapshot {
-  const properties = new SafeMap<PropertyKey, PropertyDescriptor>();
-  const keys = ownKeys(target);
+  const properties = new Map<PropertyKey, PropertyDescriptor>();
+  const keys = ReflectOwnKeys(target);
   for (let i = 0; i < keys.length; i++)
-    apply(mapSet, properties, [keys[i], getOwnPropertyDescriptor(target, keys[i] as PropertyKey)]);
-  return { target, prototype: getPrototypeOf(target), properties };
+    MapPrototypeSet(
+      properties,
+      keys[i] as PropertyKey,
+      ReflectGetOwnPropertyDescriptor(target, keys[i] as PropertyKey) as PropertyDescriptor,
+    );
+  return { target, prototype: ObjectGetPrototypeOf(target), properties };
 }
 
 const SNAPSHOTS: readonly Snapshot[] = GUARDED.map(snapshot);
@@ -65,26 +74,24 @@ type Undo = () => void;
 
 function revert(shot: Snapshot, undo: Undo[]): void {
   const { target, properties } = shot;
-  const prototype = getPrototypeOf(target);
-  if (prototype !== shot.prototype && setPrototypeOf(target, shot.prototype)) {
-    apply(push, undo, [() => setPrototypeOf(target, prototype)]);
+  const prototype = ObjectGetPrototypeOf(target);
+  if (prototype !== shot.prototype && ReflectSetPrototypeOf(target, shot.prototype)) {
+    ArrayPrototypePush(undo, () => ReflectSetPrototypeOf(target, prototype));
   }
-  const keys = ownKeys(target);
+  const keys = ReflectOwnKeys(target);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as PropertyKey;
-    if (apply(mapHas, properties, [key])) continue;
-    const added = getOwnPropertyDescriptor(target, key) as PropertyDescriptor;
-    if (deleteProperty(target, key)) apply(push, undo, [() => defineProperty(target, key, added)]);
+    if (MapPrototypeHas(properties, key)) continue;
+    const added = ReflectGetOwnPropertyDescriptor(target, key) as PropertyDescriptor;
+    if (ReflectDeleteProperty(target, key)) ArrayPrototypePush(undo, () => ReflectDefineProperty(target, key, added));
   }
-  apply(mapForEach, properties, [
-    (original: PropertyDescriptor, key: PropertyKey) => {
-      const current = getOwnPropertyDescriptor(target, key);
-      if (same(current, original) || !defineProperty(target, key, original)) return;
-      apply(push, undo, [
-        () => (current === undefined ? deleteProperty(target, key) : defineProperty(target, key, current)),
-      ]);
-    },
-  ]);
+  MapPrototypeForEach(properties, (original, key) => {
+    const current = ReflectGetOwnPropertyDescriptor(target, key);
+    if (same(current, original) || !ReflectDefineProperty(target, key, original)) return;
+    ArrayPrototypePush(undo, () =>
+      current === undefined ? ReflectDeleteProperty(target, key) : ReflectDefineProperty(target, key, current),
+    );
+  });
 }
 
 /**
