@@ -1,5 +1,7 @@
 import {
+  ArrayIsArray,
   ArrayPrototypePush,
+  ownValue,
   StringPrototypeEndsWith,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
@@ -29,4 +31,10 @@ export function missingPermissions(held: readonly unknown[], required: readonly 
     if (!covered) ArrayPrototypePush(missing, permission);
   }
   return missing;
+}
+
+/** A principal's `permissions`, read as its own property (a polluted Object.prototype grants nothing); else none. */
+export function heldPermissions(principal: unknown): readonly unknown[] {
+  const permissions = ownValue(principal, 'permissions');
+  return ArrayIsArray(permissions) ? permissions : [];
 }

@@ -19,6 +19,7 @@ import type { PluginRuntime } from '../runtime/plugin-runtime.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { type CompiledRoute, routeStats } from './compiled-route.js';
 import type { MountedPlugin } from './mounted-plugin.js';
+import { remoteRoute } from './remote-route.js';
 import { pathSegments } from './route-trie.js';
 
 const METHODS = new SafeSet<string>(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -188,6 +189,7 @@ export async function compileRoutes(
         invoke: source.invoke,
         stats: routeStats(),
         breaker: new CircuitBreaker(mounted.breakerOptions),
+        remote: remoteRoute(source.invoke, chain),
       });
     }
   }

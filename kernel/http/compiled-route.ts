@@ -2,6 +2,7 @@ import type { RequestContext } from '../authoring/plugin-definition.js';
 import type { GuardChain } from '../guards/guard-chain.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { MountedPlugin } from './mounted-plugin.js';
+import type { RemoteRoute } from './remote-route.js';
 
 /** Upper bounds (seconds) of the latency histogram buckets; the last bucket is +Inf. */
 export const LATENCY_BUCKETS: readonly number[] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -42,6 +43,8 @@ export interface CompiledRoute {
   readonly stats: RouteStats;
   /** This route's breaker: a failing route pauses alone, not its plugin's other routes. */
   readonly breaker: CircuitBreaker;
+  /** Set when its handler and every guard run in one isolated plugin's process (see {@link RemoteRoute}). */
+  readonly remote: RemoteRoute | undefined;
 }
 
 /** A route as listings show it. */

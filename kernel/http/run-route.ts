@@ -1,27 +1,13 @@
-import { isGuardDenial } from '../guards/deny.js';
-import { missingPermissions } from '../guards/missing-permissions.js';
-import {
-  ArrayIsArray,
-  ArrayPrototypeJoin,
-  NULL_PROTOTYPE,
-  ObjectCreate,
-  ownValue,
-  ReflectApply,
-} from '../primordials.js';
+import { heldPermissions, missingPermissions } from '../guards/missing-permissions.js';
+import { ArrayPrototypeJoin, NULL_PROTOTYPE, ObjectCreate } from '../primordials.js';
 import { type CompiledRoute, recordRequest } from './compiled-route.js';
 import { type HttpRequestContext, RequestState } from './http-request-context.js';
 import type { NeutralRequest, NeutralResponse } from './neutral.js';
 import { problemResponse } from './problem.js';
-import { problemFromError } from './problem-from-error.js';
 import { readJsonBody } from './read-json-body.js';
+import type { RemoteRoute } from './remote-route.js';
+import { denied, failure, guardFailed, isThenable, runGuards } from './run-guards.js';
 import { toNeutralResponse } from './to-neutral-response.js';
-
-type MaybeAsync<T> = T | Promise<T>;
-type Step = CompiledRoute['chain'][number];
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
-}
 
 function params(route: CompiledRoute, values: readonly string[]): Record<string, string> {
   const result = ObjectCreate(NULL_PROTOTYPE) as Record<string, string>;
@@ -45,9 +31,7 @@ function checkPermissions(route: CompiledRoute, state: RequestState): NeutralRes
       { instance: request.path },
     );
   }
-  const permissions = ownValue<readonly string[]>(principal, 'permissions');
-  const held = ArrayIsArray(permissions) ? permissions : [];
-  const missing = missingPermissions(held, route.permissions);
+  const missing = missingPermissions(heldPermissions(principal), route.permissions);
   if (missing.length === 0) return undefined;
   return problemResponse(
     'MODU_PERMISSION_MISSING',
@@ -56,43 +40,11 @@ function checkPermissions(route: CompiledRoute, state: RequestState): NeutralRes
   );
 }
 
-/**
- * Runs the precompiled guard chain in order, each guard as its owner (its services, config and logger); resolves
- * the denial, or undefined when all passed. It stays synchronous while the guards do, so a chain of sync guards
- * costs no promise. A guard that throws is its owner's failure: its own breaker and counter, never the route's.
- */
-function runGuards(route: CompiledRoute, state: RequestState, from = 0): MaybeAsync<NeutralResponse | undefined> {
-  const chain = route.chain;
-  for (let i = from; i < chain.length; i++) {
-    const step = chain[i] as Step;
-    const wait = step.breaker.admit();
-    if (wait > 0) return guardPaused(step, state, wait);
-    let allowed: unknown;
-    try {
-      allowed = ReflectApply(step.guard.canActivate, step.guard, [state.viewFor(step.runsAs)]);
-    } catch (error) {
-      return guardFailed(step, state, error);
-    }
-    if (allowed === true) {
-      step.breaker.record(false);
-      continue;
-    }
-    if (allowed !== false && isThenable(allowed)) {
-      return Promise.resolve(allowed).then(
-        (ok) => {
-          step.breaker.record(false);
-          return ok === true ? runGuards(route, state, i + 1) : denied(step.name, route, state, ok);
-        },
-        (error: unknown) => guardFailed(step, state, error),
-      );
-    }
-    step.breaker.record(false);
-    return denied(step.name, route, state, allowed);
-  }
-  return undefined;
-}
-
 async function answer(route: CompiledRoute, ctx: HttpRequestContext, state: RequestState, limit: number) {
+  const { request } = state;
+  const bodiless = request.method === 'GET' || request.method === 'HEAD';
+  if (route.remote !== undefined && bodiless && breakersClosed(route))
+    return answerRemote(route, route.remote, ctx, state);
   state.guarding = true;
   let guarded: NeutralResponse | undefined;
   try {
@@ -105,11 +57,46 @@ async function answer(route: CompiledRoute, ctx: HttpRequestContext, state: Requ
   // Permissions before the body: a caller without them learns nothing about how the body would have been taken.
   const refused = checkPermissions(route, state);
   if (refused !== undefined) return refused;
-  const { request } = state;
-  if (request.method !== 'GET' && request.method !== 'HEAD') state.body = await readJsonBody(request, limit);
+  if (!bodiless) state.body = await readJsonBody(request, limit);
   let result = route.invoke(ctx);
   if (isThenable(result)) result = await result;
   return toNeutralResponse(result);
+}
+
+function breakersClosed(route: CompiledRoute): boolean {
+  for (let i = 0; i < route.chain.length; i++) if (route.chain[i]?.breaker.state !== 'closed') return false;
+  return true;
+}
+
+/**
+ * A bodiless request to a route whose handler and guards all run in one plugin process: the guards, the permission
+ * check and the handler run there in one call, and the host then goes through what it reports exactly as it would
+ * have through its own run: the same breakers and denials, and its own permission check on the principal that comes
+ * back, which decides whether the handler's reply is sent.
+ */
+async function answerRemote(route: CompiledRoute, remote: RemoteRoute, ctx: HttpRequestContext, state: RequestState) {
+  const outcome = await remote.run(ctx, remote.guards);
+  if (outcome.kind === 'failed') return toNeutralResponse(outcome.reply);
+  state.guarding = true;
+  try {
+    ctx.principal = outcome.principal as HttpRequestContext['principal'];
+  } finally {
+    state.guarding = false;
+  }
+  const { chain } = route;
+  const passed = outcome.kind === 'stopped' ? Math.min(outcome.passed, chain.length) : chain.length;
+  for (let i = 0; i < passed; i++) chain[i]?.breaker.record(false);
+  const stoppedAt = chain[passed];
+  if (outcome.kind === 'stopped' && stoppedAt !== undefined) {
+    if (outcome.threw !== undefined) return guardFailed(stoppedAt, state, outcome.threw);
+    stoppedAt.breaker.record(false);
+    return denied(stoppedAt.name, route, state, outcome.verdict);
+  }
+  const refused = checkPermissions(route, state);
+  if (refused !== undefined) return refused;
+  if (outcome.kind === 'stopped')
+    throw new Error(`The process of plugin '${route.plugin.name}' refused a permitted request.`);
+  return toNeutralResponse(outcome.reply);
 }
 
 /**
@@ -139,51 +126,4 @@ export async function runRoute(
   route.breaker.record(response.status >= 500 && !state.guardFailed);
   recordRequest(route.stats, response.status, (performance.now() - started) / 1000);
   return response;
-}
-
-function failure(error: unknown, owner: CompiledRoute['plugin'], request: NeutralRequest): NeutralResponse {
-  try {
-    return problemFromError(error, request.path, owner.name, owner.context.logger);
-  } catch {
-    // Only a throwing plugin logger gets here.
-    return problemResponse('MODU_HTTP_HANDLER_FAILED', `The request failed inside plugin '${owner.name}'.`, {
-      instance: request.path,
-    });
-  }
-}
-
-/** A guard threw: a client-facing error (a 401 it chose) is its answer; anything else is its owner's failure. */
-function guardFailed(step: Step, state: RequestState, error: unknown): NeutralResponse {
-  const response = failure(error, step.runsAs, state.request);
-  const failed = response.status >= 500;
-  if (failed) {
-    state.guardFailed = true;
-    step.stats.failures++;
-  }
-  step.breaker.record(failed);
-  return response;
-}
-
-function guardPaused(step: Step, state: RequestState, waitMs: number): NeutralResponse {
-  state.guardFailed = true;
-  const seconds = String(Math.max(1, Math.ceil(waitMs / 1000)));
-  return problemResponse(
-    'MODU_PLUGIN_CIRCUIT_OPEN',
-    `Guard '${step.name}' of plugin '${step.owner}' failed repeatedly and is paused; retry after ${seconds} s.`,
-    { instance: state.request.path, plugin: step.owner, guard: step.name },
-    { 'retry-after': seconds },
-  );
-}
-
-/** A guard's `false` answers 403; its `deny(401 | 403, reason)` that status, with the reason as the detail. */
-function denied(guard: string, route: CompiledRoute, state: RequestState, verdict: unknown): NeutralResponse {
-  const extra = { instance: state.request.path, guard };
-  const denial = isGuardDenial(verdict);
-  const given = denial ? ownValue(verdict, 'reason') : undefined;
-  const reason = typeof given === 'string' ? given : undefined;
-  if (denial && ownValue(verdict, 'status') === 401) {
-    return problemResponse('MODU_AUTH_REQUIRED', reason ?? `Guard '${guard}' found no valid credential.`, extra);
-  }
-  const refused = `Guard '${guard}' refused ${state.request.method} ${route.path}.`;
-  return problemResponse('MODU_GUARD_DENIED', reason ?? refused, extra);
 }

@@ -4,9 +4,11 @@ import {
   type HookContext,
   type LifecycleHook,
   type PluginDefinition,
+  type RequestContext,
   type RouteDefinition,
   type ServiceDefinition,
 } from '../authoring/plugin-definition.js';
+import { markRemoteGuard, markRemoteHandler } from '../http/remote-route.js';
 import type { HookName } from '../lifecycle/run-hook.js';
 import type { IsolatedPlugin } from './isolated-plugin.js';
 import type { InitShape } from './isolation-protocol.js';
@@ -27,19 +29,18 @@ function guards(plugin: IsolatedPlugin): Record<string, GuardDefinition> {
       dependsOn: guard.dependsOn,
       canActivate: (ctx) => plugin.guard(guard.name, ctx),
     };
+    markRemoteGuard(definition, plugin, guard.name);
     return [guard.name, definition] as const;
   });
   return Object.fromEntries(entries);
 }
 
 function routes(plugin: IsolatedPlugin): RouteDefinition[] {
-  return (plugin.loadShape?.routes ?? []).map((route) => ({
-    method: route.method,
-    path: route.path,
-    guards: route.guards,
-    permissions: route.permissions,
-    handler: (ctx) => plugin.route(route.index, ctx),
-  }));
+  return (plugin.loadShape?.routes ?? []).map((route) => {
+    const handler = (ctx: RequestContext) => plugin.route(route.index, ctx);
+    markRemoteHandler(handler, plugin, (ctx, guards) => plugin.routeWithGuards(route.index, ctx, guards));
+    return { method: route.method, path: route.path, guards: route.guards, permissions: route.permissions, handler };
+  });
 }
 
 /**

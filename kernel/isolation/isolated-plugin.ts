@@ -2,6 +2,7 @@ import type { GuardVerdict, Logger, Principal, RequestContext } from '../authori
 import { ModuError } from '../errors/modu-error.js';
 import { deny } from '../guards/deny.js';
 import { problemResponse } from '../http/problem.js';
+import type { RemoteOutcome } from '../http/remote-route.js';
 import { type Reply, reply } from '../http/reply.js';
 import type { HookName } from '../lifecycle/run-hook.js';
 import { withDeadline } from './deadline.js';
@@ -15,12 +16,14 @@ import type {
   LoadRequest,
   LoadShape,
   LogMessage,
+  RouteAnswer,
+  RouteRequest,
   WireRequest,
-  WireResponse,
 } from './isolation-protocol.js';
 import type { ResolvedLimits } from './isolation-schema.js';
 import { PluginProcess, type ProcessExit } from './plugin-process.js';
 import type { PermissionReport, ProcessPermissions } from './process-permissions.js';
+import { fromWireError } from './wire-error.js';
 
 /** What the host tells an isolated plugin's supervisor, and what it hears back. */
 export interface IsolatedPluginOptions {
@@ -141,7 +144,12 @@ export class IsolatedPlugin {
   /** Runs one of its guards on the request; the principal it set comes back onto `ctx`, a `deny()` as a denial. */
   async guard(name: string, ctx: RequestContext): Promise<GuardVerdict> {
     const request = wireRequest(ctx, false);
-    const answer = (await this.#timed('guard', { name, request }, `guard ${name}`)) as GuardAnswer;
+    let answer: GuardAnswer;
+    try {
+      answer = (await this.#timed('guard', { name, request }, `guard ${name}`)) as GuardAnswer;
+    } catch (error) {
+      throw asInProcess(error);
+    }
     ctx.principal = answer.principal as Principal | undefined;
     if (answer.denial !== undefined) return deny(answer.denial.status, answer.denial.reason);
     return answer.allowed;
@@ -149,39 +157,51 @@ export class IsolatedPlugin {
 
   /** Runs route `index` in the process: its response, a 504 problem past `requestTimeoutMs`, or a 503 while down. */
   async route(index: number, ctx: RequestContext): Promise<Reply> {
+    const outcome = await this.routeWithGuards(index, ctx, undefined);
+    if (outcome.kind === 'stopped')
+      throw new Error(`Plugin '${this.name}' answered route #${index} without a response.`);
+    return outcome.reply;
+  }
+
+  /**
+   * Runs route `index` in the process, with `guards` (its whole chain) and the permission check first when given: one
+   * crossing for what would otherwise take one per guard and one for the handler (see RemoteRoute).
+   */
+  async routeWithGuards(
+    index: number,
+    ctx: RequestContext,
+    guards: readonly string[] | undefined,
+  ): Promise<RemoteOutcome> {
     const process = this.#process;
     if (process === undefined || this.#phase === 'restarting' || this.#phase === 'failed') {
-      return problemReply('MODU_PLUGIN_UNAVAILABLE', `Plugin '${this.name}' is restarting; retry shortly.`, ctx, true);
+      const detail = `Plugin '${this.name}' is restarting; retry shortly.`;
+      return { kind: 'failed', reply: problemReply('MODU_PLUGIN_UNAVAILABLE', detail, ctx, true) };
     }
     const { requestTimeoutMs } = this.#options.limits;
     // The client going away aborts the handler's signal in the process, as it would in the host.
     const id = this.#nextRoute++;
     const abort = () => process.channel.send<AbortMessage>({ t: 'abort', route: id });
     ctx.signal.addEventListener('abort', abort, { once: true });
-    let head: WireResponse;
+    const request: RouteRequest = {
+      index,
+      request: wireRequest(ctx, true),
+      id,
+      ...(guards === undefined ? {} : { guards }),
+    };
+    const expire = () => {
+      process.kill(`requestTimeoutMs (${requestTimeoutMs}) reached on ${ctx.method} ${ctx.path}`);
+      return timeout(this.name, `${ctx.method} ${ctx.path}`, requestTimeoutMs);
+    };
+    let answer: RouteAnswer;
     try {
-      head = (await process.channel.request(
-        'route',
-        { index, request: wireRequest(ctx, true), id },
-        {
-          ms: requestTimeoutMs,
-          expire: () => {
-            process.kill(`requestTimeoutMs (${requestTimeoutMs}) reached on ${ctx.method} ${ctx.path}`);
-            return timeout(this.name, `${ctx.method} ${ctx.path}`, requestTimeoutMs);
-          },
-        },
-      )) as WireResponse;
+      answer = (await process.channel.request('route', request, { ms: requestTimeoutMs, expire })) as RouteAnswer;
     } catch (error) {
-      if (ModuError.is(error) && error.code === 'MODU_HTTP_TIMEOUT')
-        return problemReply(error.code, error.message, ctx);
-      if (ModuError.is(error) && error.code === 'MODU_PLUGIN_UNAVAILABLE')
-        return problemReply(error.code, error.message, ctx, true);
-      // Like a throw in process: a 500 without the plugin's internals.
-      if (ModuError.is(error) && error.code === 'MODU_ISOLATION_REMOTE_ERROR') throw new Error(error.message);
-      throw error;
+      return crossingFailed(error, ctx);
     } finally {
       ctx.signal.removeEventListener('abort', abort);
     }
+    const { response: head, principal } = answer;
+    if (head === undefined) return stopped(answer);
     const body =
       head.stream === undefined
         ? head.body
@@ -190,7 +210,7 @@ export class IsolatedPlugin {
             what: `${ctx.method} ${ctx.path}`,
             onIdle: (cause) => process.kill(cause),
           });
-    return reply(head.status, body, head.headers);
+    return { kind: 'answered', principal, reply: reply(head.status, body, head.headers) };
   }
 
   /** Ends the process: no restart after this; SIGKILL when it has not exited after `deadlineMs`. */
@@ -313,6 +333,38 @@ function wireRequest(ctx: RequestContext, withBody: boolean): WireRequest {
   return withBody
     ? { method, path, params, query, headers, principal, body: ctx.body }
     : { method, path, params, query, headers, principal };
+}
+
+/** A route call that failed to cross: a 504 or 503 problem, or a throw the route answers as a 500. */
+function crossingFailed(error: unknown, ctx: RequestContext): RemoteOutcome {
+  if (ModuError.is(error) && error.code === 'MODU_HTTP_TIMEOUT') {
+    return { kind: 'failed', reply: problemReply(error.code, error.message, ctx) };
+  }
+  if (ModuError.is(error) && error.code === 'MODU_PLUGIN_UNAVAILABLE') {
+    return { kind: 'failed', reply: problemReply(error.code, error.message, ctx, true) };
+  }
+  throw asInProcess(error);
+}
+
+/**
+ * A throw of the plugin's code (a handler's, a guard's) as the host's HTTP layer sees it in process: a ModuError keeps
+ * its code and status; anything else is an Error again, answered as a 500 without the plugin's internals.
+ */
+function asInProcess(error: unknown): unknown {
+  return ModuError.is(error) && error.code === 'MODU_ISOLATION_REMOTE_ERROR' ? new Error(error.message) : error;
+}
+
+/** Where the guards run in the process stopped a request, as the host's guard chain would see it. */
+function stopped(answer: RouteAnswer): RemoteOutcome {
+  const { principal, passed = 0, denial, threw } = answer;
+  const verdict = denial === undefined ? false : deny(denial.status, denial.reason);
+  return {
+    kind: 'stopped',
+    principal,
+    passed,
+    verdict,
+    ...(threw === undefined ? {} : { threw: asInProcess(fromWireError(threw)) }),
+  };
 }
 
 function unavailable(plugin: string): ModuError {

@@ -2,6 +2,7 @@ import type { HttpMethod, Principal } from '../authoring/plugin-definition.js';
 import type { HookName } from '../lifecycle/run-hook.js';
 import type { PluginPackage } from '../manifest/read-manifest.js';
 import type { ScanReport } from '../scanner/scan-types.js';
+import type { WireError } from './wire-error.js';
 
 /** `init`: what the child needs to import and stage the plugin. */
 export interface InitRequest {
@@ -61,6 +62,30 @@ export interface WireRequest {
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly principal: Principal | undefined;
   readonly body?: unknown;
+}
+
+/**
+ * `route`: run route `index` on `request`; `id` names the call for aborting it. With `guards` (the route's whole
+ * chain, in order), the process runs those guards and the permission check first, as the host would.
+ */
+export interface RouteRequest {
+  readonly index: number;
+  readonly request: WireRequest;
+  readonly id: number;
+  readonly guards?: readonly string[];
+}
+
+/**
+ * The answer to `route`: the handler's response, or, with `guards`, where they stopped: the guard after the first
+ * `passed` one did not allow the request (its `denial`, or what it `threw`; `false` when neither), or, all passed,
+ * the permission check refused it. `principal` is what the guards established.
+ */
+export interface RouteAnswer {
+  readonly response?: WireResponse;
+  readonly principal?: Principal | undefined;
+  readonly passed?: number;
+  readonly denial?: { readonly status: 401 | 403; readonly reason: string | undefined };
+  readonly threw?: WireError;
 }
 
 /** The head of a handler's response; `stream` names the chunks that follow when the body is a stream. */

@@ -72,7 +72,7 @@ export function adapterContract(adapter: string, serve: Serve, tier: ContractTie
     before(async () => {
       await tier.start(host, http);
       const control = {
-        snapshot: () => snapshotOf(http, ['auth', 'users', 'flaky']),
+        snapshot: () => snapshotOf(http, ['auth', 'users', 'flaky', 'gate']),
         reload: async (name: string) => {
           calls.push(`reload ${name}`);
           return [];
@@ -169,6 +169,40 @@ export function adapterContract(adapter: string, serve: Serve, tier: ContractTie
           401,
           'MODU_AUTH_REQUIRED',
         );
+      });
+      test("runs a plugin's own guards: 401 with its reason, 403 naming the guard or the permission, 200", async () => {
+        const key = (value: string) => ({ headers: { 'x-gate-key': value } });
+        const unknown = await problem(await get('/gate/own'), 401, 'MODU_AUTH_REQUIRED');
+        expect(unknown.detail).to.equal('Send a known x-gate-key.');
+        const missing = await problem(await get('/gate/own', key('viewer')), 403, 'MODU_PERMISSION_MISSING');
+        expect(missing.missing).to.deep.equal(['gate:read']);
+        expect(await (await get('/gate/own', key('reader'))).json()).to.deep.equal({ by: 're' });
+        const head = await get('/gate/own', { method: 'HEAD', ...key('reader') });
+        expect([head.status, await head.text()]).to.deep.equal([200, '']);
+        const notStaff = await problem(await get('/gate/staff', key('reader')), 403, 'MODU_GUARD_DENIED');
+        expect(notStaff.guard).to.equal('gate/staff');
+        await problem(await get('/gate/staff'), 401, 'MODU_AUTH_REQUIRED');
+        expect(await (await get('/gate/staff', key('staff'))).json()).to.deep.equal({ staff: 'st' });
+        const post = (value: string, body: string) =>
+          get('/gate/own', {
+            method: 'POST',
+            headers: { 'x-gate-key': value, 'content-type': 'application/json' },
+            body,
+          });
+        await problem(await post('nobody', '{bad'), 401, 'MODU_AUTH_REQUIRED');
+        await problem(await post('reader', '{bad'), 403, 'MODU_PERMISSION_MISSING');
+        expect(await (await post('staff', '{"n":1}')).json()).to.deep.equal({ by: 'st', got: { n: 1 } });
+      });
+      test("pauses a plugin's own failing guard, not its route: 500s without the detail, then 503 naming it", async () => {
+        for (const method of ['POST', 'GET', 'GET']) {
+          const body = await problem(await get('/gate/broken', { method }), 500, 'MODU_HTTP_HANDLER_FAILED');
+          expect(JSON.stringify(body)).to.not.include('secret guard detail');
+        }
+        const paused = await problem(await get('/gate/broken'), 503, 'MODU_PLUGIN_CIRCUIT_OPEN');
+        expect(paused.guard).to.equal('gate/broken');
+        expect(await (await get('/gate/own', { headers: { 'x-gate-key': 'reader' } })).json()).to.deep.equal({
+          by: 're',
+        });
       });
       test('never takes identity from request headers', async () => {
         const body = await (
@@ -280,9 +314,9 @@ export function adapterContract(adapter: string, serve: Serve, tier: ContractTie
       test('reports health and plugins', async () => {
         const health = await get('/_modu/health');
         expect(health.status).to.equal(200);
-        expect(await health.json()).to.deep.equal({ status: 'ok', plugins: 3 });
+        expect(await health.json()).to.deep.equal({ status: 'ok', plugins: 4 });
         const plugins = (await (await get('/_modu/plugins')).json()) as PluginSnapshot[];
-        expect(plugins.map((p) => p.name)).to.deep.equal(['auth', 'users', 'flaky']);
+        expect(plugins.map((p) => p.name)).to.deep.equal(['auth', 'users', 'flaky', 'gate']);
       });
       test('serves Prometheus metrics per plugin route and breaker state', async () => {
         const response = await get('/_modu/metrics');

@@ -2,6 +2,7 @@
 // the test host: their names, dependencies, exports and config.
 import auth from '../../fixtures/contract/auth/index.js';
 import flaky from '../../fixtures/contract/flaky/index.js';
+import gate from '../../fixtures/contract/gate/index.js';
 import users from '../../fixtures/contract/users/index.js';
 import type { PluginSpec } from '../kernel/http/test-host.js';
 
@@ -22,5 +23,8 @@ export const usersSpec: PluginSpec = {
 /** Its route fails while the caller asks it to (`?fail=1`), for the circuit breaker. */
 export const flakySpec: PluginSpec = { name: 'flaky', definition: flaky };
 
-/** The three, in load order. */
-export const contractSpecs: readonly PluginSpec[] = [authSpec, usersSpec, flakySpec];
+/** Its routes are behind guards of its own: isolated, a bodiless request crosses once for guards and handler. */
+export const gateSpec: PluginSpec = { name: 'gate', definition: gate };
+
+/** The four, in load order. */
+export const contractSpecs: readonly PluginSpec[] = [authSpec, usersSpec, flakySpec, gateSpec];

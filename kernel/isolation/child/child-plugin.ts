@@ -6,6 +6,7 @@ import { ModuError } from '../../errors/modu-error.js';
 import { ClassScope, declareGuards } from '../../guards/declare-guards.js';
 import { isGuardDenial } from '../../guards/deny.js';
 import type { GuardChainCompiler } from '../../guards/guard-registry.js';
+import { heldPermissions, missingPermissions } from '../../guards/missing-permissions.js';
 import { compileRoutes } from '../../http/compile-routes.js';
 import type { CompiledRoute } from '../../http/compiled-route.js';
 import { RequestState } from '../../http/http-request-context.js';
@@ -30,10 +31,12 @@ import type {
   InitShape,
   LoadRequest,
   LoadShape,
+  RouteAnswer,
+  RouteRequest,
   WireRequest,
-  WireResponse,
 } from '../isolation-protocol.js';
 import { isCallableName, type RemoteCall, serviceProxy } from '../service-proxy.js';
+import { toWireError } from '../wire-error.js';
 import type { OutgoingStreams } from './outgoing-streams.js';
 
 /** How the child reaches the host: a service call of a dependency, answered by the host. */
@@ -175,10 +178,15 @@ export class ChildPlugin {
     return this.#mounted;
   }
 
+  #guard(name: string): Guard {
+    const guard = this.#guards.get(name);
+    if (guard === undefined) throw new ModuError('MODU_GUARD_UNKNOWN', `No guard ${name} in this process.`);
+    return guard;
+  }
+
   /** Runs one of its guards; the principal it sets goes back to the host. */
   async guard(payload: { name: string; request: WireRequest }): Promise<GuardAnswer> {
-    const guard = this.#guards.get(payload.name);
-    if (guard === undefined) throw new ModuError('MODU_GUARD_UNKNOWN', `No guard ${payload.name} in this process.`);
+    const guard = this.#guard(payload.name);
     const state = this.#state(payload.request);
     const ctx = state.viewFor(this.#mountedPlugin());
     state.guarding = true;
@@ -189,9 +197,36 @@ export class ChildPlugin {
       state.guarding = false;
     }
     await state.end();
-    // A deny(401 | 403, reason) crosses the boundary as plain data; the host makes it a denial again.
-    const denial = isGuardDenial(verdict) ? { status: verdict.status, reason: verdict.reason } : undefined;
-    return { allowed: verdict === true, principal: state.principal, ...(denial === undefined ? {} : { denial }) };
+    return { allowed: verdict === true, principal: state.principal, ...denialOf(verdict) };
+  }
+
+  /**
+   * Runs the guards `names` in order on one request, and then the route's permission check, as the host would; the
+   * answer when one of them stops the request, undefined when the handler may run.
+   */
+  async #guardChain(
+    names: readonly string[],
+    route: CompiledRoute,
+    state: RequestState,
+  ): Promise<RouteAnswer | undefined> {
+    const ctx = state.viewFor(this.#mountedPlugin()) as RequestContext;
+    for (let i = 0; i < names.length; i++) {
+      const guard = this.#guard(names[i] as string);
+      state.guarding = true;
+      let verdict: unknown;
+      try {
+        verdict = await guard.canActivate(ctx);
+      } catch (error) {
+        return { principal: state.principal, passed: i, threw: toWireError(error) };
+      } finally {
+        state.guarding = false;
+      }
+      if (verdict !== true) return { principal: state.principal, passed: i, ...denialOf(verdict) };
+    }
+    const { principal } = state;
+    const required = route.permissions;
+    const held = principal !== undefined && missingPermissions(heldPermissions(principal), required).length === 0;
+    return required.length === 0 || held ? undefined : { principal, passed: names.length };
   }
 
   /** The host's client of route call `id` went away: its handler's `ctx.signal` aborts. */
@@ -199,31 +234,41 @@ export class ChildPlugin {
     this.#running.get(id)?.abort();
   }
 
-  /** Runs one of its route handlers; a stream body is sent in chunks afterwards. */
-  async route(payload: { index: number; request: WireRequest; id?: number }): Promise<WireResponse> {
+  /** Runs one of its route handlers (with `guards`, after them and the permission check); a stream body follows in chunks. */
+  async route(payload: RouteRequest): Promise<RouteAnswer> {
     const route = this.#routes[payload.index];
     if (route === undefined || this.#runtime === undefined) throw notReady(`route #${payload.index}`);
-    const { id } = payload;
-    const controller = id === undefined ? undefined : new AbortController();
-    if (id !== undefined && controller !== undefined) this.#running.set(id, controller);
-    const state = this.#state(payload.request, controller?.signal);
-    const ctx = state.viewFor(this.#mountedPlugin());
+    const { id, guards } = payload;
+    const controller = new AbortController();
+    this.#running.set(id, controller);
+    const state = this.#state(payload.request, controller.signal);
     let ended = false;
     const end = () => {
       if (ended) return;
       ended = true;
-      if (id !== undefined) this.#running.delete(id);
+      this.#running.delete(id);
       state.end().catch(() => undefined);
     };
     try {
-      const response = toNeutralResponse(await route.invoke(ctx));
-      const { status, headers, body } = response;
-      if (body instanceof Readable) return { status, headers, stream: this.#streams.open(body, end) };
+      const stopped = guards === undefined ? undefined : await this.#guardChain(guards, route, state);
+      if (stopped !== undefined) {
+        end();
+        return stopped;
+      }
+      const { status, headers, body } = toNeutralResponse(await route.invoke(state.viewFor(this.#mountedPlugin())));
+      const principal = guards === undefined ? {} : { principal: state.principal };
+      if (body instanceof Readable)
+        return { response: { status, headers, stream: this.#streams.open(body, end) }, ...principal };
       end();
-      return body === undefined ? { status, headers } : { status, headers, body };
+      return { response: body === undefined ? { status, headers } : { status, headers, body }, ...principal };
     } catch (error) {
       end();
       throw error;
     }
   }
+}
+
+/** A guard's verdict other than `true` as it crosses the boundary: a `deny(401 | 403, reason)` as plain data. */
+function denialOf(verdict: unknown): Pick<GuardAnswer, 'denial'> {
+  return isGuardDenial(verdict) ? { denial: { status: verdict.status, reason: verdict.reason } } : {};
 }

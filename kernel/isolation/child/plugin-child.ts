@@ -2,7 +2,14 @@
 
 import type { HookName } from '../../lifecycle/run-hook.js';
 import { IpcChannel } from '../ipc-channel.js';
-import type { AbortMessage, CallRequest, InitRequest, LoadRequest, WireRequest } from '../isolation-protocol.js';
+import type {
+  AbortMessage,
+  CallRequest,
+  InitRequest,
+  LoadRequest,
+  RouteRequest,
+  WireRequest,
+} from '../isolation-protocol.js';
 import { ChildPlugin } from './child-plugin.js';
 import { denyNetwork } from './deny-network.js';
 import { gateBuiltinLookup } from './gate-builtin-lookup.js';
@@ -32,7 +39,7 @@ const channel: IpcChannel = new IpcChannel(
     hook: (name: HookName) => (plugin as ChildPlugin).hook(name),
     call: (request: CallRequest) => (plugin as ChildPlugin).call(request),
     guard: (payload: { name: string; request: WireRequest }) => (plugin as ChildPlugin).guard(payload),
-    route: (payload: { index: number; request: WireRequest; id?: number }) => (plugin as ChildPlugin).route(payload),
+    route: (payload: RouteRequest) => (plugin as ChildPlugin).route(payload),
   },
   (message) => {
     if (message.t === 'abort') {

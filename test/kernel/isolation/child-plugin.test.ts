@@ -17,7 +17,7 @@ describe('ChildPlugin before its plugin is loaded', () => {
     const plugin = child();
     const load = await rejection(plugin.load({ dependencies: [] } as never));
     const call = await rejection(plugin.call({ token: 'users/Directory', method: 'list', args: [] }));
-    const route = await rejection(plugin.route({ index: 0, request: {} as never }));
+    const route = await rejection(plugin.route({ index: 0, request: {} as never, id: 0 }));
     expect([load.code, call.code, route.code]).to.deep.equal(Array(3).fill('MODU_ISOLATION_NOT_LOADED'));
     expect(call.message).to.include('a service call');
     expect(route.message).to.include('route #0');
