@@ -11,7 +11,6 @@ import { compileRoutes } from '../../http/compile-routes.js';
 import type { CompiledRoute } from '../../http/compiled-route.js';
 import { RequestState } from '../../http/http-request-context.js';
 import { MountedPlugin } from '../../http/mounted-plugin.js';
-import type { NeutralRequest } from '../../http/neutral.js';
 import { toNeutralResponse } from '../../http/to-neutral-response.js';
 import { type HookName, hookNames } from '../../lifecycle/run-hook.js';
 import {
@@ -38,12 +37,12 @@ import type {
 import { isCallableName, type RemoteCall, serviceProxy } from '../service-proxy.js';
 import { toWireError } from '../wire-error.js';
 import type { OutgoingStreams } from './outgoing-streams.js';
+import { WireNeutralRequest } from './wire-neutral-request.js';
 
 /** How the child reaches the host: a service call of a dependency, answered by the host. */
 export type HostCall = (token: string, method: string, args: unknown[]) => Promise<unknown>;
 
 const NEVER = new AbortController().signal;
-const NO_BODY = Readable.from([]);
 const NO_GUARD: Guard = { canActivate: () => false };
 /** Routes keep their guard names as written: the host compiles and runs the chains. */
 const namesOnly = { compile: (names: readonly string[]) => names.map((name) => ({ name, guard: NO_GUARD })) };
@@ -68,8 +67,8 @@ export class ChildPlugin {
   #mounted: MountedPlugin | undefined;
   #guards = new Map<string, Guard>();
   #routes: readonly CompiledRoute[] = [];
-  /** The signals of the routes running, by the host's id: aborted when the host's client goes away. */
-  readonly #running = new Map<number, AbortController>();
+  /** The requests of the routes running, by the host's id: aborted when the host's client goes away. */
+  readonly #running = new Map<number, WireNeutralRequest>();
 
   constructor(hostCall: HostCall, logger: Logger, streams: OutgoingStreams) {
     this.#hostCall = hostCall;
@@ -165,8 +164,7 @@ export class ChildPlugin {
   }
 
   /** The request's shared state, as the host's guards and permission checks left it. */
-  #state(request: WireRequest, signal = NEVER): RequestState {
-    const neutral: NeutralRequest = { ...request, remoteAddress: undefined, body: NO_BODY, signal };
+  #state(request: WireRequest, neutral = new WireNeutralRequest(request)): RequestState {
     const state = new RequestState(neutral, request.params);
     state.principal = request.principal;
     state.body = request.body;
@@ -239,9 +237,9 @@ export class ChildPlugin {
     const route = this.#routes[payload.index];
     if (route === undefined || this.#runtime === undefined) throw notReady(`route #${payload.index}`);
     const { id, guards } = payload;
-    const controller = new AbortController();
-    this.#running.set(id, controller);
-    const state = this.#state(payload.request, controller.signal);
+    const request = new WireNeutralRequest(payload.request);
+    this.#running.set(id, request);
+    const state = this.#state(payload.request, request);
     let ended = false;
     const end = () => {
       if (ended) return;
