@@ -19,6 +19,7 @@ import type {
   RouteAnswer,
   RouteRequest,
   WireRequest,
+  WireResponse,
 } from './isolation-protocol.js';
 import type { ResolvedLimits } from './isolation-schema.js';
 import { PluginProcess, type ProcessExit } from './plugin-process.js';
@@ -200,17 +201,19 @@ export class IsolatedPlugin {
     } finally {
       ctx.signal.removeEventListener('abort', abort);
     }
-    const { response: head, principal } = answer;
-    if (head === undefined) return stopped(answer);
-    const body =
-      head.stream === undefined
-        ? head.body
-        : this.#streams.open(head.stream, process.channel, {
-            ms: requestTimeoutMs,
-            what: `${ctx.method} ${ctx.path}`,
-            onIdle: (cause) => process.kill(cause),
-          });
-    return { kind: 'answered', principal, reply: reply(head.status, body, head.headers) };
+    if (answer.response === undefined) return stopped(answer);
+    return { kind: 'answered', principal: answer.principal, reply: this.#replyOf(answer.response, process, ctx) };
+  }
+
+  /** The handler's reply; a streamed body reads its chunks from the process, each within `requestTimeoutMs`. */
+  #replyOf(head: WireResponse, process: PluginProcess, ctx: RequestContext): Reply {
+    if (head.stream === undefined) return reply(head.status, head.body, head.headers);
+    const body = this.#streams.open(head.stream, process.channel, {
+      ms: this.#options.limits.requestTimeoutMs,
+      what: `${ctx.method} ${ctx.path}`,
+      onIdle: (cause) => process.kill(cause),
+    });
+    return reply(head.status, body, head.headers);
   }
 
   /** Ends the process: no restart after this; SIGKILL when it has not exited after `deadlineMs`. */
