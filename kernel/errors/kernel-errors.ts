@@ -88,6 +88,11 @@ export const kernelErrors = defineErrors({
     status: 500,
     hint: 'Define every service and guard listed under `exports` in plugin.yaml, or remove it from the list.',
   },
+  MODU_LOADER_EXPORT_REQUEST_SCOPED: {
+    title: 'Request-scoped service exported',
+    status: 500,
+    hint: 'Export a singleton or transient service (a factory that takes what it needs as arguments), or stop exporting it.',
+  },
   MODU_CONTAINER_CONFLICT: {
     title: 'Name already owned',
     status: 409,

@@ -88,13 +88,28 @@ export async function importPlugin(request: ImportRequest, code: ModuleGate): Pr
   return ownDefinition(definition);
 }
 
-function checkExports(pkg: PluginPackage, names: ReadonlySet<string>): void {
-  const missing = (pkg.manifest.exports?.services ?? []).filter((name) => !names.has(name));
+/**
+ * Every service listed under `exports.services` is defined, and none is request-scoped: such a service is one per
+ * request of its own plugin, which no other plugin's code runs in.
+ */
+function checkExports(pkg: PluginPackage, services: readonly PluginService[]): void {
+  const exported = pkg.manifest.exports?.services ?? [];
+  const where = { plugin: pkg.manifest.name, file: pkg.manifestFile, pointer: '/exports/services' };
+  const missing = exported.filter((name) => !services.some((service) => service.name === name));
   if (missing.length > 0) {
     throw new ModuError(
       'MODU_LOADER_EXPORT_MISSING',
       `Plugin '${pkg.manifest.name}' exports ${missing.join(', ')} in plugin.yaml, which its code does not define.`,
-      { details: { plugin: pkg.manifest.name, file: pkg.manifestFile, pointer: '/exports/services', missing } },
+      { details: { ...where, missing } },
+    );
+  }
+  const perRequest = services.filter((service) => service.scope === 'request' && exported.includes(service.name));
+  if (perRequest.length > 0) {
+    const names = perRequest.map((service) => service.name);
+    throw new ModuError(
+      'MODU_LOADER_EXPORT_REQUEST_SCOPED',
+      `Plugin '${pkg.manifest.name}' exports ${names.join(', ')} in plugin.yaml, which its code makes request-scoped: one per request of its own routes, which no other plugin can use.`,
+      { details: { ...where, requestScoped: names } },
     );
   }
 }
@@ -151,7 +166,7 @@ export interface StagedPlugin {
  * Stages an imported plugin: lists its services, checks them against the manifest's exports, and binds them in a
  * new child container of the root, with the plugin's context.
  *
- * @throws ModuError `MODU_LOADER_EXPORT_MISSING`, `MODU_LOADER_DEFINITION_INVALID`
+ * @throws ModuError `MODU_LOADER_EXPORT_MISSING`, `MODU_LOADER_EXPORT_REQUEST_SCOPED`, `MODU_LOADER_DEFINITION_INVALID`
  */
 export async function stagePlugin(
   request: LoadRequest,
@@ -161,7 +176,7 @@ export async function stagePlugin(
   const { pkg } = request;
   const { name, version } = pkg.manifest;
   const services = pluginServices(name, definition);
-  checkExports(pkg, new Set(services.map((s) => s.name)));
+  checkExports(pkg, services);
   const declared = declaredDependencies(pkg);
   const container = new PluginContainer(env.rootContainer, name, (token) =>
     explainInvisible(name, token, declared, env),
