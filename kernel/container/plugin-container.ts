@@ -1,18 +1,19 @@
 import { Container, type ServiceIdentifier } from 'inversify';
 import type { PluginContext, ServiceLookup, Token } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
-import { ObjectHasOwn, SafeSet } from '../primordials.js';
+import { ObjectHasOwn, SafeMap, SafeSet } from '../primordials.js';
 import { bindService, ownToken } from './bind-service.js';
 import { Disposables } from './disposables.js';
 import type { PluginService } from './plugin-services.js';
 
 /**
- * A service a plugin may use from one of its dependencies: the token and the container that owns it, or a test
- * double standing in for it (see `createTestKernel`).
+ * A service a plugin may use from one of its dependencies: the token and the container that owns it, or the value it
+ * resolves to: a singleton its owner built at load (the one instance the owner's container would hand out), or a
+ * test double standing in for it (see `createTestKernel`).
  */
 export type ServiceImport =
   | { readonly token: string; readonly from: Container }
-  | { readonly token: string; readonly double: unknown };
+  | { readonly token: string; readonly value: unknown };
 
 /** Explains why `token` is not visible to the plugin (which dependency or export is missing). */
 export type VisibilityExplainer = (token: string) => ModuError;
@@ -53,20 +54,26 @@ export class PluginContainer implements ServiceLookup {
     for (const entry of imports) {
       this.#visible.add(entry.token);
       const to = this.container.bind(entry.token);
-      if (ObjectHasOwn(entry, 'double')) to.toConstantValue((entry as { double: unknown }).double);
+      if (ObjectHasOwn(entry, 'value')) to.toConstantValue((entry as { value: unknown }).value);
       else to.toDynamicValue(() => (entry as { from: Container }).from.get(entry.token));
     }
   }
 
   /**
    * Builds every singleton now, so that a missing or broken dependency fails the load, not a request. A constant
-   * (`{ value }`) has nothing to build.
+   * (`{ value }`) has nothing to build. Resolves to the singletons (constants included) by token.
    */
-  async instantiate(services: readonly PluginService[]): Promise<void> {
+  async instantiate(services: readonly PluginService[]): Promise<Map<string, unknown>> {
+    const singletons = new SafeMap<string, unknown>();
     for (const service of services) {
-      if (service.scope === 'singleton' && !ObjectHasOwn(service.definition, 'value'))
-        await this.useAsync(service.token);
+      if (service.scope !== 'singleton') continue;
+      const { definition, token } = service;
+      const value = ObjectHasOwn(definition, 'value')
+        ? (definition as { value: unknown }).value
+        : await this.useAsync(token);
+      singletons.set(token, value);
     }
+    return singletons;
   }
 
   has(token: Token | ServiceIdentifier): boolean {

@@ -120,7 +120,11 @@ function importsOf(plugin: string, dependencies: ReadonlySet<string>, env: LoadE
     const exported = owner.manifest.exports?.services ?? [];
     return exported.map((service): ServiceImport => {
       const token = `${name}/${service}`;
-      return Object.hasOwn(doubles, token) ? { token, double: doubles[token] } : { token, from: owner.container };
+      if (Object.hasOwn(doubles, token)) return { token, value: doubles[token] };
+      // A singleton is the one instance its owner's container hands out: bound as it is, it needs no resolving there.
+      return owner.singletons.has(token)
+        ? { token, value: owner.singletons.get(token) }
+        : { token, from: owner.container };
     });
   });
   const unknown = Object.keys(doubles).filter((token) => !imports.some((i) => i.token === token));
@@ -208,9 +212,10 @@ export async function loadPlugin(staged: StagedPlugin, env: LoadEnvironment): Pr
     await container.dispose();
     throw error;
   }
+  let singletons: Map<string, unknown>;
   try {
     container.bindImports(importsOf(name, dependencies, env));
-    await container.instantiate(services);
+    singletons = await container.instantiate(services);
   } catch (error) {
     await container.dispose();
     env.ownership.release(claim);
@@ -224,6 +229,7 @@ export async function loadPlugin(staged: StagedPlugin, env: LoadEnvironment): Pr
     definition,
     services,
     container: container.container,
+    singletons,
     context,
     dependencies,
   };

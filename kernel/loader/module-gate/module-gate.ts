@@ -108,6 +108,8 @@ class HookedGate implements ModuleGate {
   private eviction: { roots: Set<string>; done: Promise<void> } | undefined;
   /** The real path of each admitted root, by its absolute path as admitted: one system call per admission. */
   private readonly realRoots = new Map<string, string>();
+  /** The real path an approval took of a root not admitted yet, by absolute path: its admission takes it over. */
+  private readonly approvedRoots = new Map<string, string>();
   /**
    * The namespace of each ES module entry imported, by URL (real path and generation). Node keeps an ES module for
    * good and hands every import of its URL the same namespace; taken from here, it costs no resolve (nor, on the
@@ -136,14 +138,22 @@ class HookedGate implements ModuleGate {
   }
 
   async admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void> {
-    const root = realPath(plugin.root);
-    this.realRoots.set(resolvePath(plugin.root), root);
+    const absolute = resolvePath(plugin.root);
+    // Taken afresh at each admission, unless its approval, just before, had to take it.
+    const root = this.approvedRoots.get(absolute) ?? realPath(absolute);
+    this.approvedRoots.delete(absolute);
+    this.realRoots.set(absolute, root);
     const granted = plugin.granted.map(normaliseCapability).filter((capability) => capability !== undefined);
     await this.send({ name: plugin.name, root, granted, ...this.approvals.get(root) });
   }
 
   async approve(root: string, scan: Pick<ScanReport, 'approved' | 'contentHash'>): Promise<void> {
-    const real = this.realRoots.get(resolvePath(root)) ?? realPath(root);
+    const absolute = resolvePath(root);
+    let real = this.realRoots.get(absolute);
+    if (real === undefined) {
+      real = realPath(absolute);
+      this.approvedRoots.set(absolute, real);
+    }
     const approval = { files: scan.approved ?? {}, filesId: scan.contentHash };
     this.approvals.set(real, approval);
     const policy = this.policies.get(real);
