@@ -8,6 +8,7 @@ import {
   type PluginDefinition,
   type Token,
 } from '../authoring/plugin-definition.js';
+import { injectsByToken } from '../container/injects-by-token.js';
 import { PluginContainer, type ServiceImport } from '../container/plugin-container.js';
 import { type PluginService, pluginServices } from '../container/plugin-services.js';
 import type { ServiceClaim, ServiceOwnership } from '../container/service-ownership.js';
@@ -167,8 +168,11 @@ export async function stagePlugin(
   const services = pluginServices(name, definition);
   checkExports(pkg, new Set(services.map((s) => s.name)));
   const declared = declaredDependencies(pkg);
-  const container = new PluginContainer(env.rootContainer, name, (token) =>
-    explainInvisible(name, token, declared, env),
+  const container = new PluginContainer(
+    env.rootContainer,
+    name,
+    (token) => explainInvisible(name, token, declared, env),
+    injectsByToken(definition, services),
   );
   // A facade of closures: nothing on it leads to the container, the host logger or a shared prototype.
   const context = contextFacade<PluginContext>({
