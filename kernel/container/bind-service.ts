@@ -8,7 +8,8 @@ import type { PluginService } from './plugin-services.js';
  * Binds one service in `container` under its token, and under its bare name as an alias of the token, so that a
  * plugin can name its own services without its own name (`use('Todos')`, `@inject('Todos')`). Built instances are
  * tracked in `disposables` for the end of the scope. `lifetime` is the binding's scope inside `container`: a
- * request-scoped service is a singleton of its request's container.
+ * request-scoped service is a singleton of its request's container. Without `alias`, only the token is bound: nothing
+ * in `container` injects by bare name (see injectsByToken).
  */
 export function bindService(
   container: Container,
@@ -16,9 +17,10 @@ export function bindService(
   context: () => PluginContext,
   disposables: Disposables,
   lifetime: 'singleton' | 'transient',
+  alias = true,
 ): void {
   const { definition, token, name } = service;
-  if (name !== token) container.bind(name).toService(token);
+  if (alias && name !== token) container.bind(name).toService(token);
   const to = container.bind(token);
   // Own properties only: a polluted prototype cannot turn a factory into a constant or a class.
   if (ObjectHasOwn(definition, 'value')) {

@@ -1,18 +1,19 @@
 import { Container, type ServiceIdentifier } from 'inversify';
 import type { PluginContext, ServiceLookup, Token } from '../authoring/plugin-definition.js';
 import { ModuError } from '../errors/modu-error.js';
-import { ObjectHasOwn, SafeSet } from '../primordials.js';
+import { ObjectHasOwn, SafeMap, SafeSet } from '../primordials.js';
 import { bindService, ownToken } from './bind-service.js';
 import { Disposables } from './disposables.js';
 import type { PluginService } from './plugin-services.js';
 
 /**
- * A service a plugin may use from one of its dependencies: the token and the container that owns it, or a test
- * double standing in for it (see `createTestKernel`).
+ * A service a plugin may use from one of its dependencies: the token and the container that owns it, or the value it
+ * resolves to: a singleton its owner built at load (the one instance the owner's container would hand out), or a
+ * test double standing in for it (see `createTestKernel`).
  */
 export type ServiceImport =
   | { readonly token: string; readonly from: Container }
-  | { readonly token: string; readonly double: unknown };
+  | { readonly token: string; readonly value: unknown };
 
 /** Explains why `token` is not visible to the plugin (which dependency or export is missing). */
 export type VisibilityExplainer = (token: string) => ModuError;
@@ -30,20 +31,25 @@ export class PluginContainer implements ServiceLookup {
   readonly #disposables = new Disposables();
   /** The string tokens bound here on purpose (own services, dependencies' exports): the visibility decision. */
   readonly #visible = new SafeSet<string>();
+  /** Whether classes built by the container library may inject by token (see injectsByToken). */
+  readonly #injects: boolean;
+  /** Imported values kept out of the container when nothing injects them: `use`, `useAsync` and `has` answer them. */
+  readonly #values = new SafeMap<string, unknown>();
 
-  constructor(root: Container, plugin: string, explain: VisibilityExplainer) {
+  constructor(root: Container, plugin: string, explain: VisibilityExplainer, injects = true) {
     this.container = new Container({ parent: root, defaultScope: 'Singleton' });
     this.#plugin = plugin;
     this.#explain = explain;
+    this.#injects = injects;
   }
 
-  /** Binds the plugin's services, each also under its bare name; factories receive `context`. */
+  /** Binds the plugin's services, each also under its bare name where classes inject; factories receive `context`. */
   bindServices(services: readonly PluginService[], context: () => PluginContext): void {
     for (const service of services) {
       // Request-scoped services live in a per-request child container that the HTTP layer builds.
       if (service.scope === 'request') continue;
       const lifetime = service.scope === 'transient' ? 'transient' : 'singleton';
-      bindService(this.container, service, context, this.#disposables, lifetime);
+      bindService(this.container, service, context, this.#disposables, lifetime, this.#injects);
       this.#visible.add(service.token);
     }
   }
@@ -52,33 +58,45 @@ export class PluginContainer implements ServiceLookup {
   bindImports(imports: readonly ServiceImport[]): void {
     for (const entry of imports) {
       this.#visible.add(entry.token);
+      const value = ObjectHasOwn(entry, 'value');
+      if (value && !this.#injects) {
+        this.#values.set(entry.token, (entry as { value: unknown }).value);
+        continue;
+      }
       const to = this.container.bind(entry.token);
-      if (ObjectHasOwn(entry, 'double')) to.toConstantValue((entry as { double: unknown }).double);
+      if (value) to.toConstantValue((entry as { value: unknown }).value);
       else to.toDynamicValue(() => (entry as { from: Container }).from.get(entry.token));
     }
   }
 
   /**
    * Builds every singleton now, so that a missing or broken dependency fails the load, not a request. A constant
-   * (`{ value }`) has nothing to build.
+   * (`{ value }`) has nothing to build. Resolves to the singletons (constants included) by token.
    */
-  async instantiate(services: readonly PluginService[]): Promise<void> {
+  async instantiate(services: readonly PluginService[]): Promise<Map<string, unknown>> {
+    const singletons = new SafeMap<string, unknown>();
     for (const service of services) {
-      if (service.scope === 'singleton' && !ObjectHasOwn(service.definition, 'value'))
-        await this.useAsync(service.token);
+      if (service.scope !== 'singleton') continue;
+      const { definition, token } = service;
+      const value = ObjectHasOwn(definition, 'value')
+        ? (definition as { value: unknown }).value
+        : await this.useAsync(token);
+      singletons.set(token, value);
     }
+    return singletons;
   }
 
   has(token: Token | ServiceIdentifier): boolean {
     const own = ownToken(this.#plugin, token);
     if (typeof own === 'string' && !this.#visible.has(own)) return false;
-    return this.container.isBound(own as ServiceIdentifier);
+    return this.#values.has(own as string) || this.container.isBound(own as ServiceIdentifier);
   }
 
   /** Resolves a token; a name without `/` is one of the plugin's own services. */
   use<T>(name: Token<T> | ServiceIdentifier<T>): T {
     const token = ownToken(this.#plugin, name);
     this.#assertVisible(token);
+    if (this.#values.has(token as string)) return this.#values.get(token as string) as T;
     try {
       return this.container.get<T>(token as ServiceIdentifier<T>);
     } catch (cause) {
@@ -89,6 +107,7 @@ export class PluginContainer implements ServiceLookup {
   async useAsync<T>(name: Token<T> | ServiceIdentifier<T>): Promise<T> {
     const token = ownToken(this.#plugin, name);
     this.#assertVisible(token);
+    if (this.#values.has(token as string)) return this.#values.get(token as string) as T;
     try {
       return await this.container.getAsync<T>(token as ServiceIdentifier<T>);
     } catch (cause) {
@@ -99,13 +118,17 @@ export class PluginContainer implements ServiceLookup {
   /** Disposes what this container created, newest first; returns the errors instead of stopping at one. */
   async dispose(): Promise<unknown[]> {
     const errors = await this.#disposables.disposeAll();
+    this.#values.clear();
     await this.container.unbindAllAsync().catch((error: unknown) => errors.push(error));
     return errors;
   }
 
   #assertVisible(token: unknown): void {
     // The host's own set decides first, so a replaced prototype method inside the container library cannot widen it.
-    if (typeof token === 'string' && !(this.#visible.has(token) && this.container.isBound(token))) {
+    if (
+      typeof token === 'string' &&
+      !(this.#visible.has(token) && (this.#values.has(token) || this.container.isBound(token)))
+    ) {
       throw this.#explain(token);
     }
   }

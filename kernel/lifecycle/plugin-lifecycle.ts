@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { PluginDefinition } from '../authoring/plugin-definition.js';
 import type { PlannedPlugin } from '../boot/prepare-plugins.js';
 import type { PluginHttp, StagedMount } from '../http/plugin-http.js';
@@ -81,10 +81,7 @@ export class PluginLifecycle {
    */
   async checkCode({ pkg, prepared }: PlannedPlugin): Promise<CheckedCode> {
     const report = await this.#env.checkCode(pkg, prepared.granted);
-    const generation = createHash('sha256')
-      .update(report.contentHash)
-      .update(prepared.granted.join('\n'))
-      .digest('hex');
+    const generation = hash('sha256', `${report.contentHash}${prepared.granted.join('\n')}`, 'hex');
     return { generation, scan: { approved: report.approved ?? {}, contentHash: report.contentHash } };
   }
 

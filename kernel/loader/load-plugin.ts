@@ -8,6 +8,7 @@ import {
   type PluginDefinition,
   type Token,
 } from '../authoring/plugin-definition.js';
+import { injectsByToken } from '../container/injects-by-token.js';
 import { PluginContainer, type ServiceImport } from '../container/plugin-container.js';
 import { type PluginService, pluginServices } from '../container/plugin-services.js';
 import type { ServiceClaim, ServiceOwnership } from '../container/service-ownership.js';
@@ -135,7 +136,11 @@ function importsOf(plugin: string, dependencies: ReadonlySet<string>, env: LoadE
     const exported = owner.manifest.exports?.services ?? [];
     return exported.map((service): ServiceImport => {
       const token = `${name}/${service}`;
-      return Object.hasOwn(doubles, token) ? { token, double: doubles[token] } : { token, from: owner.container };
+      if (Object.hasOwn(doubles, token)) return { token, value: doubles[token] };
+      // A singleton is the one instance its owner's container hands out: bound as it is, it needs no resolving there.
+      return owner.singletons.has(token)
+        ? { token, value: owner.singletons.get(token) }
+        : { token, from: owner.container };
     });
   });
   const unknown = Object.keys(doubles).filter((token) => !imports.some((i) => i.token === token));
@@ -178,8 +183,11 @@ export async function stagePlugin(
   const services = pluginServices(name, definition);
   checkExports(pkg, services);
   const declared = declaredDependencies(pkg);
-  const container = new PluginContainer(env.rootContainer, name, (token) =>
-    explainInvisible(name, token, declared, env),
+  const container = new PluginContainer(
+    env.rootContainer,
+    name,
+    (token) => explainInvisible(name, token, declared, env),
+    injectsByToken(definition, services),
   );
   // A facade of closures: nothing on it leads to the container, the host logger or a shared prototype.
   const context = contextFacade<PluginContext>({
@@ -223,9 +231,10 @@ export async function loadPlugin(staged: StagedPlugin, env: LoadEnvironment): Pr
     await container.dispose();
     throw error;
   }
+  let singletons: Map<string, unknown>;
   try {
     container.bindImports(importsOf(name, dependencies, env));
-    await container.instantiate(services);
+    singletons = await container.instantiate(services);
   } catch (error) {
     await container.dispose();
     env.ownership.release(claim);
@@ -239,6 +248,7 @@ export async function loadPlugin(staged: StagedPlugin, env: LoadEnvironment): Pr
     definition,
     services,
     container: container.container,
+    singletons,
     context,
     dependencies,
   };

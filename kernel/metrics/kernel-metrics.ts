@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import { SafeMap } from '../primordials.js';
 import type { PluginSnapshot } from '../runtime/plugin-snapshot.js';
 import type { PluginStateChange } from '../runtime/plugin-table.js';
 import { metricLabels } from './metric-labels.js';
@@ -35,11 +36,19 @@ export function createKernelMetrics(snapshot: () => readonly PluginSnapshot[]): 
       }
     },
   });
-  const transitions = new Counter({
+  // Counted here and added to the counter when it is read: a boot makes several state changes per plugin.
+  const uncounted = new SafeMap<string, number>();
+  new Counter({
     name: 'modu_plugin_transitions_total',
     help: 'Plugin state changes',
     labelNames: ['to'],
     registers: [registry],
+    collect() {
+      uncounted.forEach((count, to) => {
+        this.inc(metricLabels({ to }), count);
+      });
+      uncounted.clear();
+    },
   });
-  return { registry, onStateChange: (change) => transitions.inc(metricLabels({ to: change.to })) };
+  return { registry, onStateChange: ({ to }) => uncounted.set(to, (uncounted.get(to) ?? 0) + 1) };
 }

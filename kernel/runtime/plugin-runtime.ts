@@ -17,6 +17,8 @@ export interface PluginRuntime {
   readonly services: readonly PluginService[];
   /** The plugin's own child of the kernel's root container. */
   readonly container: Container;
+  /** Its singletons, built when it loaded, by token: what a dependent importing one of them gets. */
+  readonly singletons: ReadonlyMap<string, unknown>;
   readonly context: PluginContext;
   /** Declared dependencies, plus optional ones that are present: the only plugins whose exports it sees. */
   readonly dependencies: ReadonlySet<string>;

@@ -135,7 +135,7 @@ export class ChildPlugin {
       container.bind(token).toConstantValue(serviceProxy(token, call));
     }
     const manifest = { exports: { services: dependency.services } };
-    return { name: dependency.name, manifest, container } as unknown as PluginRuntime;
+    return { name: dependency.name, manifest, container, singletons: new Map() } as unknown as PluginRuntime;
   }
 
   /** Runs one of its lifecycle hooks; the host enforces the deadline by killing this process. */

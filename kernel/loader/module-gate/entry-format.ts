@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { readText } from '../../files/read-text.js';
 
 /** The `type` of a folder's package.json: a string, `null` for a package.json without one, undefined for none. */
@@ -31,22 +31,32 @@ function cachedTypeIn(dir: string): Promise<string | null | undefined> {
   return type;
 }
 
-async function packageType(dir: string, root: string): Promise<string | undefined> {
+/**
+ * The `type` of the nearest package.json above `dir`, and whether the walk passed a node_modules folder (where
+ * Node's own package scope lookup stops).
+ */
+async function packageType(dir: string, root: string): Promise<{ type?: string; pastNodeModules: boolean }> {
+  let pastNodeModules = false;
   for (let at = dir; ; at = dirname(at)) {
+    if (basename(at) === 'node_modules') pastNodeModules = true;
     const inside = at === root || at.startsWith(`${root}${sep}`);
     const type = await (inside ? typeIn(at) : cachedTypeIn(at));
-    if (type !== undefined) return type ?? undefined;
-    if (dirname(at) === at) return undefined;
+    if (type !== undefined) return type === null ? { pastNodeModules } : { type, pastNodeModules };
+    if (dirname(at) === at) return { pastNodeModules };
   }
 }
 
 /**
- * True when Node runs `path` as CommonJS for certain: a `.cjs` file, or a `.js` file whose nearest
- * package.json says `"type": "commonjs"`. A `.js` file with no `type` is left to Node's own syntax
- * detection (through `import()`), since `require()` would cache an ESM file outside any generation.
+ * How Node runs entry `path` of the plugin at `root`, where that is certain: `commonjs` for a `.cjs` file or a `.js`
+ * file whose nearest package.json says `"type": "commonjs"`, `module` for a `.mjs` file or a `.js` file whose package
+ * scope (as Node finds it) says `"type": "module"`. Undefined otherwise: a `.js` file with no `type` is left to
+ * Node's own syntax detection (through `import()`), since `require()` would cache an ESM file outside any generation.
  */
-export async function isCommonJsEntry(path: string, root: string): Promise<boolean> {
-  if (path.endsWith('.cjs')) return true;
-  if (!path.endsWith('.js')) return false;
-  return (await packageType(dirname(path), root)) === 'commonjs';
+export async function entryFormat(path: string, root: string): Promise<'commonjs' | 'module' | undefined> {
+  if (path.endsWith('.cjs')) return 'commonjs';
+  if (path.endsWith('.mjs')) return 'module';
+  if (!path.endsWith('.js')) return undefined;
+  const { type, pastNodeModules } = await packageType(dirname(path), root);
+  if (type === 'commonjs') return 'commonjs';
+  return type === 'module' && !pastNodeModules ? 'module' : undefined;
 }

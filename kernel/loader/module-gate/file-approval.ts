@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sep } from 'node:path';
 import { ArrayPrototypeJoin, ObjectHasOwn, StringPrototypeSlice, splitString } from '../../primordials.js';
 import type { ApprovedGoal } from '../../scanner/scan-types.js';
@@ -22,7 +22,7 @@ function relativeTo(path: string, root: string): string {
 
 /** The sha256 the scan records for a file: of the UTF-8 text for code and JSON, of the bytes for a binary. */
 export function contentSha(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
+  return hash('sha256', content, 'hex');
 }
 
 /**
@@ -72,10 +72,14 @@ const FORMAT_GOALS: Readonly<Record<string, LoadGoal>> = {
   wasm: 'binary',
 };
 
+function bytesOf(source: ArrayBuffer | Uint8Array): Uint8Array {
+  return source instanceof Uint8Array ? source : new Uint8Array(source);
+}
+
 /** The text of a source as the scan hashed it (UTF-8), or the bytes of a binary. */
 function contentOf(source: HookSource, goal: LoadGoal): string | Uint8Array {
   if (typeof source === 'string') return source;
-  const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+  const bytes = bytesOf(source);
   return goal === 'binary' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
@@ -94,5 +98,9 @@ export function loadedDenial(
   if (goal === undefined) {
     return `plugin "${policy.name}" may not load ${path} as ${format}: the scan approves JavaScript, JSON and binaries only`;
   }
-  return fileDenial(path, goal, source == null ? undefined : contentOf(source, goal), policy);
+  if (source == null) return fileDenial(path, goal, undefined, policy);
+  // Bytes of valid UTF-8 hash as their text does: only a source that fails this way is decoded (and, if not valid
+  // UTF-8, hashed as the text the scan read).
+  if (typeof source !== 'string' && fileDenial(path, goal, bytesOf(source), policy) === undefined) return undefined;
+  return fileDenial(path, goal, contentOf(source, goal), policy);
 }

@@ -30,6 +30,8 @@ const policies = new Map<string, GatePolicy>();
 const table: { -readonly [K in keyof GateTable]: GateTable[K] } = {
   policies,
   derived: new Map(),
+  // Entries are handed over in-thread only: here every URL is worked out afresh.
+  entries: new Map(),
   pluginModuURL: '',
   gateURL: '',
 };

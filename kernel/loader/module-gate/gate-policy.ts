@@ -106,12 +106,28 @@ export function deniedError(message: string): Error {
 }
 
 /**
+ * A plugin entry the gate imports, by its URL (real path and generation): what the hooks would otherwise work out
+ * from the URL on every resolve and load of it and of its imports.
+ */
+export interface GateEntry {
+  /** The real root of the admitted plugin holding it: its policy's key. */
+  readonly root: string;
+  /** Its real path. */
+  readonly path: string;
+  readonly generation: string;
+  /** The format Node gives it, when the gate knows it for certain (see entryFormat). */
+  readonly format: 'module' | undefined;
+}
+
+/**
  * What the resolve rules read and write, wherever the hooks run: the policies by real root, the data: and http(s):
- * modules a plugin imported (when granted; their own imports get the plugin's policy), and two URLs.
+ * modules a plugin imported (when granted; their own imports get the plugin's policy), the entries handed over (only
+ * where the hooks run in-thread; empty on the hooks thread), and two URLs.
  */
 export interface GateTable {
   readonly policies: ReadonlyMap<string, GatePolicy>;
   readonly derived: Map<string, GatePolicy>;
+  readonly entries: ReadonlyMap<string, GateEntry>;
   /** URL of plugin-modu.js: bare `modu` from plugin code resolves here. */
   readonly pluginModuURL: string;
   /** URL of module-gate.js, the one module that imports plugin entries. */
@@ -128,10 +144,19 @@ export type ResolveStep =
   | { readonly kind: 'judge'; readonly policy: GatePolicy; readonly generation: string | null };
 
 const MAX_DERIVED = 10_000;
+
+/** An entry resolved: with its format when known, so that Node does not look up its package scope again. */
+function entryResult(url: string, format: GateEntry['format']): ResolveResult {
+  return format === undefined ? { url, shortCircuit: true } : { url, format, shortCircuit: true };
+}
 const URL_SCHEME = /^(data|https?):/i;
 
 function gatedParent(parentURL: string | undefined, table: GateTable): ResolveStep {
   if (parentURL === undefined) return { kind: 'pass' };
+  const entry = MapPrototypeGet(table.entries, parentURL);
+  const entryPolicy = entry === undefined ? undefined : MapPrototypeGet(table.policies, entry.root);
+  if (entry !== undefined && entryPolicy !== undefined)
+    return { kind: 'judge', policy: entryPolicy, generation: entry.generation };
   const inherited = MapPrototypeGet(table.derived, parentURL);
   if (inherited !== undefined)
     return { kind: 'judge', policy: MapPrototypeGet(table.policies, inherited.root) ?? inherited, generation: null };
@@ -150,6 +175,9 @@ function gatedParent(parentURL: string | undefined, table: GateTable): ResolveSt
 export function resolveBefore(specifier: string, parentURL: string | undefined, table: GateTable): ResolveStep {
   // The gate hands over entries as file URLs of real paths inside admitted folders: nothing left to resolve.
   if (parentURL === table.gateURL && StringPrototypeStartsWith(specifier, 'file:')) {
+    const entry = MapPrototypeGet(table.entries, specifier);
+    if (entry !== undefined && MapPrototypeGet(table.policies, entry.root) !== undefined)
+      return { kind: 'done', result: entryResult(specifier, entry.format) };
     if (policyFor(fileURLToPath(new URL(specifier)), table.policies) !== undefined)
       return { kind: 'done', result: { url: specifier, shortCircuit: true } };
   }

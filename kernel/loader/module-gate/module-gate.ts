@@ -7,9 +7,9 @@ import { ModuError } from '../../errors/modu-error.js';
 import { runtimeFeatures } from '../../runtime-features.js';
 import type { ScanReport } from '../../scanner/scan-types.js';
 import { cjsLoader, installCjsGate } from './cjs-gate.js';
-import { isCommonJsEntry } from './entry-format.js';
+import { entryFormat } from './entry-format.js';
 import { evictCjs } from './evict-cjs.js';
-import { DENIED_CODE, type GatePolicy, GENERATION_PARAM, policyFor } from './gate-policy.js';
+import { DENIED_CODE, type GateEntry, type GatePolicy, GENERATION_PARAM, policyFor } from './gate-policy.js';
 import { pluginApi } from './plugin-api.js';
 import { providePluginApi } from './plugin-api-slot.js';
 import { registerPortHooks } from './port-hooks.js';
@@ -82,12 +82,13 @@ export function realPath(path: string): string {
 /** The hooks the running Node offers: in-thread where it has `module.registerHooks`, else on the hooks thread. */
 function registerHooks(
   policies: Map<string, GatePolicy>,
+  entries: Map<string, GateEntry>,
   pluginModuURL: string,
   gateURL: string,
 ): (policy: GatePolicy) => Promise<void> {
   if (runtimeFeatures().registerHooks) {
-    // The hooks read the gate's own map: a policy set there is in force at once.
-    registerThreadHooks({ policies, derived: new Map(), pluginModuURL, gateURL });
+    // The hooks read the gate's own maps: a policy or an entry set there is in force at once.
+    registerThreadHooks({ policies, derived: new Map(), entries, pluginModuURL, gateURL });
     return () => Promise.resolve();
   }
   return registerPortHooks(pluginModuURL, gateURL);
@@ -95,6 +96,8 @@ function registerHooks(
 
 class HookedGate implements ModuleGate {
   private readonly policies = new Map<string, GatePolicy>();
+  /** Every ES module entry imported, by URL, for the in-thread hooks (see GateEntry). */
+  private readonly entries = new Map<string, GateEntry>();
   /** Hands a policy to the hooks; resolves once it is in force there. */
   private readonly publish: (policy: GatePolicy) => Promise<void>;
   /** The approved files of each real root, kept apart from its admission: either may come first. */
@@ -105,6 +108,8 @@ class HookedGate implements ModuleGate {
   private eviction: { roots: Set<string>; done: Promise<void> } | undefined;
   /** The real path of each admitted root, by its absolute path as admitted: one system call per admission. */
   private readonly realRoots = new Map<string, string>();
+  /** The real path an approval took of a root not admitted yet, by absolute path: its admission takes it over. */
+  private readonly approvedRoots = new Map<string, string>();
   /**
    * The namespace of each ES module entry imported, by URL (real path and generation). Node keeps an ES module for
    * good and hands every import of its URL the same namespace; taken from here, it costs no resolve (nor, on the
@@ -123,7 +128,7 @@ class HookedGate implements ModuleGate {
   constructor() {
     providePluginApi(pluginApi);
     const { pluginModuURL } = this;
-    this.publish = registerHooks(this.policies, pluginModuURL.href, import.meta.url);
+    this.publish = registerHooks(this.policies, this.entries, pluginModuURL.href, import.meta.url);
     installCjsGate(this.policies, fileURLToPath(pluginModuURL), (policy) => this.cjsRoots.add(policy.root));
   }
 
@@ -133,14 +138,22 @@ class HookedGate implements ModuleGate {
   }
 
   async admit(plugin: { name: string; root: string; granted: readonly string[] }): Promise<void> {
-    const root = realPath(plugin.root);
-    this.realRoots.set(resolvePath(plugin.root), root);
+    const absolute = resolvePath(plugin.root);
+    // Taken afresh at each admission, unless its approval, just before, had to take it.
+    const root = this.approvedRoots.get(absolute) ?? realPath(absolute);
+    this.approvedRoots.delete(absolute);
+    this.realRoots.set(absolute, root);
     const granted = plugin.granted.map(normaliseCapability).filter((capability) => capability !== undefined);
     await this.send({ name: plugin.name, root, granted, ...this.approvals.get(root) });
   }
 
   async approve(root: string, scan: Pick<ScanReport, 'approved' | 'contentHash'>): Promise<void> {
-    const real = this.realRoots.get(resolvePath(root)) ?? realPath(root);
+    const absolute = resolvePath(root);
+    let real = this.realRoots.get(absolute);
+    if (real === undefined) {
+      real = realPath(absolute);
+      this.approvedRoots.set(absolute, real);
+    }
     const approval = { files: scan.approved ?? {}, filesId: scan.contentHash };
     this.approvals.set(real, approval);
     const policy = this.policies.get(real);
@@ -175,12 +188,14 @@ class HookedGate implements ModuleGate {
     try {
       // CommonJS through require(): import() would pin every generation's module.exports in Node's
       // ESM loader, beyond what release() can evict. A fresh require per call leaves no parent behind.
-      if (await isCommonJsEntry(path, policy.root)) {
+      const format = await entryFormat(path, policy.root);
+      if (format === 'commonjs') {
         // require() names a module by its real path, and the CommonJS gate finds its policy by that name.
         const real = realPath(path);
         this.cjsRoots.add(this.admittedPolicy(real).root);
         return { default: createRequire(import.meta.url)(real) as unknown };
       }
+      this.entries.set(url.href, { root: policy.root, path, generation: String(generation), format });
       const namespace = (await import(url.href)) as Record<string, unknown>;
       this.namespaces.set(url.href, namespace);
       return namespace;

@@ -5,7 +5,7 @@
  */
 import nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { ArrayPrototypeIncludes, StringPrototypeStartsWith } from '../../primordials.js';
+import { ArrayPrototypeIncludes, MapPrototypeGet, StringPrototypeStartsWith } from '../../primordials.js';
 import { approvedGoal, fileDenial, loadedDenial } from './file-approval.js';
 import { deniedError, type GateTable, policyFor, resolveAfter, resolveBefore } from './gate-policy.js';
 import type { LoadContext, LoadResult, ResolveContext, ResolveResult } from './hook-types.js';
@@ -38,8 +38,11 @@ export function registerThreadHooks(table: GateTable): void {
     // Only scanned bytes run: what Node is about to evaluate is checked against the plugin's scan (see loadedDenial).
     load(url, context, next) {
       if (isRequire(context) || !StringPrototypeStartsWith(url, 'file:')) return next(url, context);
-      const path = fileURLToPath(url);
-      const policy = policyFor(path, table.policies);
+      const entry = MapPrototypeGet(table.entries, url);
+      const path = entry === undefined ? fileURLToPath(url) : entry.path;
+      const policy =
+        (entry === undefined ? undefined : MapPrototypeGet(table.policies, entry.root)) ??
+        policyFor(path, table.policies);
       if (policy === undefined) return next(url, context);
       if (approvedGoal(path, policy) === undefined) {
         throw deniedError(fileDenial(path, 'module', undefined, policy) ?? '');

@@ -125,6 +125,8 @@ export class TestHost {
       definition: spec.definition,
       services: pluginServices(spec.name, spec.definition),
       container,
+      // Nothing built ahead: a dependent's imports resolve through this container.
+      singletons: new Map(),
       context,
       dependencies,
     };
