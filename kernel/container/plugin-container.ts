@@ -4,6 +4,7 @@ import { ModuError } from '../errors/modu-error.js';
 import { ObjectHasOwn, SafeMap, SafeSet } from '../primordials.js';
 import { bindService, ownToken } from './bind-service.js';
 import { Disposables } from './disposables.js';
+import { OwnSingletons } from './own-singletons.js';
 import type { PluginService } from './plugin-services.js';
 
 /**
@@ -35,6 +36,8 @@ export class PluginContainer implements ServiceLookup {
   readonly #injects: boolean;
   /** Imported values kept out of the container when nothing injects them: `use`, `useAsync` and `has` answer them. */
   readonly #values = new SafeMap<string, unknown>();
+  /** Its value and factory singletons when nothing injects them, built without the container library. */
+  #own: OwnSingletons | undefined;
 
   constructor(root: Container, plugin: string, explain: VisibilityExplainer, injects = true) {
     this.container = new Container({ parent: root, defaultScope: 'Singleton' });
@@ -45,9 +48,15 @@ export class PluginContainer implements ServiceLookup {
 
   /** Binds the plugin's services, each also under its bare name where classes inject; factories receive `context`. */
   bindServices(services: readonly PluginService[], context: () => PluginContext): void {
+    if (!this.#injects) this.#own = new OwnSingletons(context, this.#disposables);
     for (const service of services) {
       // Request-scoped services live in a per-request child container that the HTTP layer builds.
       if (service.scope === 'request') continue;
+      if (this.#own !== undefined && service.scope === 'singleton') {
+        this.#own.add(service);
+        this.#visible.add(service.token);
+        continue;
+      }
       const lifetime = service.scope === 'transient' ? 'transient' : 'singleton';
       bindService(this.container, service, context, this.#disposables, lifetime, this.#injects);
       this.#visible.add(service.token);
@@ -89,7 +98,7 @@ export class PluginContainer implements ServiceLookup {
   has(token: Token | ServiceIdentifier): boolean {
     const own = ownToken(this.#plugin, token);
     if (typeof own === 'string' && !this.#visible.has(own)) return false;
-    return this.#values.has(own as string) || this.container.isBound(own as ServiceIdentifier);
+    return this.#holds(own) || this.container.isBound(own as ServiceIdentifier);
   }
 
   /** Resolves a token; a name without `/` is one of the plugin's own services. */
@@ -98,6 +107,7 @@ export class PluginContainer implements ServiceLookup {
     this.#assertVisible(token);
     if (this.#values.has(token as string)) return this.#values.get(token as string) as T;
     try {
+      if (this.#own?.has(token as string)) return this.#own.get(token as string) as T;
       return this.container.get<T>(token as ServiceIdentifier<T>);
     } catch (cause) {
       throw this.#resolveFailed(token, cause);
@@ -109,6 +119,7 @@ export class PluginContainer implements ServiceLookup {
     this.#assertVisible(token);
     if (this.#values.has(token as string)) return this.#values.get(token as string) as T;
     try {
+      if (this.#own?.has(token as string)) return (await this.#own.getAsync(token as string)) as T;
       return await this.container.getAsync<T>(token as ServiceIdentifier<T>);
     } catch (cause) {
       throw this.#resolveFailed(token, cause);
@@ -119,6 +130,7 @@ export class PluginContainer implements ServiceLookup {
   async dispose(): Promise<unknown[]> {
     const errors = await this.#disposables.disposeAll();
     this.#values.clear();
+    this.#own?.clear();
     await this.container.unbindAllAsync().catch((error: unknown) => errors.push(error));
     return errors;
   }
@@ -127,10 +139,15 @@ export class PluginContainer implements ServiceLookup {
     // The host's own set decides first, so a replaced prototype method inside the container library cannot widen it.
     if (
       typeof token === 'string' &&
-      !(this.#visible.has(token) && (this.#values.has(token) || this.container.isBound(token)))
+      !(this.#visible.has(token) && (this.#holds(token) || this.container.isBound(token)))
     ) {
       throw this.#explain(token);
     }
+  }
+
+  /** True for a service answered here rather than by the container library: an imported value, an own singleton. */
+  #holds(token: unknown): boolean {
+    return typeof token === 'string' && (this.#values.has(token) || this.#own?.has(token) === true);
   }
 
   #resolveFailed(token: unknown, cause: unknown): ModuError {
