@@ -48,9 +48,10 @@ export class OwnSingletons {
     return await this.#start(token);
   }
 
-  /** Forgets what was built (its disposal is the Disposables' part). */
+  /** Forgets every singleton once the plugin is unloaded: none is handed out or built again (disposal is Disposables'). */
   clear(): void {
     this.#built.clear();
+    this.#services.clear();
   }
 
   #start(token: string): unknown {

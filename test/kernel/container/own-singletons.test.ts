@@ -10,6 +10,13 @@ import {
 
 // Singletons of a plugin with no class that injects by token (factories and values only) are built without the
 // container library (see OwnSingletons): once each, disposed at unload, and a cycle is an error at load.
+/** What the test plugin counts, and the context it kept. */
+interface Seen {
+  built: number;
+  disposed: number;
+  ctx?: { use(token: string): unknown };
+}
+
 describe('the singletons of a plugin with factories and values only', () => {
   let kernel: Kernel | undefined;
   afterEach(async () => {
@@ -31,7 +38,7 @@ export default definePlugin({ services: { ${services} }, ${onLoad} });`,
     const [plugin] = (await kernel.start()).plugins as [PluginSnapshot];
     return {
       plugin,
-      seen: (globalThis as unknown as { ownSingletons: { built: number; disposed: number } }).ownSingletons,
+      seen: (globalThis as unknown as { ownSingletons: Seen }).ownSingletons,
     };
   };
 
@@ -44,11 +51,16 @@ export default definePlugin({ services: { ${services} }, ${onLoad} });`,
          const [db, repo] = await Promise.all([useAsync('Db'), useAsync('Repo')]);
          return { same: db === repo.db };
        } }`,
-      `onLoad: ({ use }) => { if (!use('App').same || use('Db') !== use('p/Db')) throw new Error('two instances'); }`,
+      `onLoad: (ctx) => { seen.ctx = ctx; if (!ctx.use('App').same || ctx.use('Db') !== ctx.use('p/Db')) throw new Error('two'); }`,
     );
     expect([plugin.state, seen.built, seen.disposed]).to.deep.equal(['started', 1, 0]);
     await kernel?.unload('p');
     expect(seen.disposed).to.equal(1);
+    // A context kept past the unload gets nothing back, and builds nothing again.
+    expect(() => seen.ctx?.use('Db'))
+      .to.throw()
+      .with.property('code', 'MODU_CONTAINER_NOT_VISIBLE');
+    expect(seen.built).to.equal(1);
   });
 
   it('fails the load when factories need each other, naming the service', async () => {
