@@ -11,7 +11,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * The value and factory singletons of a plugin whose container builds no class that injects by token (see
  * injectsByToken): each built here once, by its factory, on first use (the load uses them all), without the container
  * library's planning and resolution. What a factory built is tracked for disposal, as the library's activation would.
- * A singleton asked for while it is being built (its factory needs itself through others) is an error, not a hang.
+ * A singleton asked for while its factory is still running (it needs itself through others) is an error; one whose
+ * asynchronous factory is pending is waited for, so that concurrent users share one build.
  */
 export class OwnSingletons {
   readonly #context: () => PluginContext;
@@ -34,7 +35,7 @@ export class OwnSingletons {
     return this.#services.has(token);
   }
 
-  /** The singleton, built now if needed. @throws when it is being built, or its factory is asynchronous */
+  /** The singleton, built now if needed. @throws when its factory is running, or is asynchronous */
   get(token: string): unknown {
     if (this.#built.has(token)) return this.#built.get(token);
     const value = this.#start(token);
@@ -42,7 +43,7 @@ export class OwnSingletons {
     return value;
   }
 
-  /** The singleton, built now if needed, its factory's promise awaited. @throws when it is being built */
+  /** The singleton, built now if needed, its factory's promise awaited. @throws when its factory is running */
   async getAsync(token: string): Promise<unknown> {
     if (this.#built.has(token)) return this.#built.get(token);
     return await this.#start(token);
