@@ -1,11 +1,8 @@
 import type { PluginContext } from '../authoring/plugin-definition.js';
+import { isThenable } from '../is-thenable.js';
 import { ObjectHasOwn, SafeMap } from '../primordials.js';
 import type { Disposables } from './disposables.js';
 import type { PluginService } from './plugin-services.js';
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
-}
 
 /**
  * The value and factory singletons of a plugin whose container builds no class that injects by token (see

@@ -1,4 +1,5 @@
 import { isGuardDenial } from '../guards/deny.js';
+import { isThenable } from '../is-thenable.js';
 import { ownValue, ReflectApply } from '../primordials.js';
 import type { CompiledRoute } from './compiled-route.js';
 import type { RequestState } from './http-request-context.js';
@@ -8,11 +9,6 @@ import { problemFromError } from './problem-from-error.js';
 
 type MaybeAsync<T> = T | Promise<T>;
 type Step = CompiledRoute['chain'][number];
-
-/** True for a promise or any other thenable. */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
-}
 
 /**
  * Runs the precompiled guard chain in order, each guard as its owner (its services, config and logger); resolves

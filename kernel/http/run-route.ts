@@ -1,4 +1,5 @@
 import { heldPermissions, missingPermissions } from '../guards/missing-permissions.js';
+import { isThenable } from '../is-thenable.js';
 import { ArrayPrototypeJoin, NULL_PROTOTYPE, ObjectCreate } from '../primordials.js';
 import { type CompiledRoute, recordRequest } from './compiled-route.js';
 import { type HttpRequestContext, RequestState } from './http-request-context.js';
@@ -6,7 +7,7 @@ import type { NeutralRequest, NeutralResponse } from './neutral.js';
 import { problemResponse } from './problem.js';
 import { readJsonBody } from './read-json-body.js';
 import type { RemoteRoute } from './remote-route.js';
-import { denied, failure, guardFailed, isThenable, runGuards } from './run-guards.js';
+import { denied, failure, guardFailed, runGuards } from './run-guards.js';
 import { toNeutralResponse } from './to-neutral-response.js';
 
 function params(route: CompiledRoute, values: readonly string[]): Record<string, string> {
